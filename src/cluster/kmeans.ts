@@ -1,0 +1,471 @@
+/**
+ * k-means clustering (Lloyd's algorithm with greedy k-means++ seeding), deterministic for a seed.
+ *
+ *   validate ──► seed ──────────► Lloyd ─────────────────► keep best ──► relabel
+ *   shape, k,    greedy k-means++  assign to nearest,       lowest        by descending size,
+ *   finite,      per restart from  recompute means,         inertia       ties by first row;
+ *   range        a derived seed    re-seed empty clusters   over          distances, sizes
+ *                (fewer distinct   until labels stop        restarts
+ *                 seeds ⇒ error)   changing or inertia
+ *                                  stops improving
+ *
+ * Determinism: all randomness comes from `createRng` (32-bit integer arithmetic), every sum runs in
+ * a fixed order, ties go to the lower index, and the only floating functions used are +, -, ×, ÷
+ * and sqrt, which IEEE 754 rounds identically everywhere. So a seed gives bit-identical results on
+ * every machine and engine. (`Math.log` only picks the integer number of local seeding trials, and
+ * ln k is never close to an integer for integer k.)
+ *
+ * Range: data with huge (~1e150) or tiny (~1e-150) magnitudes is multiplied by a power of two
+ * before clustering. That is exact, so the partition is the same one the raw data would give if
+ * squared distances could not overflow; centroids and distances are scaled back exactly.
+ */
+
+import {
+	CancelledError,
+	ClusterInputError,
+	checkMatrix,
+	countDistinctRows,
+	plural,
+	safeScaleFactor,
+	scaledCopy,
+	type Matrix
+} from './matrix';
+import { createRng, type Rng } from './rng';
+
+export { CancelledError, ClusterInputError, countDistinctRows } from './matrix';
+export type { ClusterInputErrorCode, Matrix } from './matrix';
+
+/** Progress report after each Lloyd iteration. */
+export type KMeansIterationInfo = {
+	/** 0-based restart index. */
+	restart: number;
+	restarts: number;
+	/** 1-based iteration within the restart. */
+	iteration: number;
+	/** Inertia of the assignment made in this iteration (before the centroids moved). */
+	inertia: number;
+	/** How many customers changed segment in this iteration. */
+	changed: number;
+};
+
+export type KMeansOptions = {
+	k: number;
+	/** Safe integer. Restart r runs from a seed derived from (seed, r). */
+	seed: number;
+	/** Independent k-means++ starts; the lowest inertia wins. Default 4. */
+	restarts?: number;
+	/** Maximum Lloyd iterations per restart. Default 100. */
+	maxIter?: number;
+	/**
+	 * Stop a restart when inertia improves by at most `tol` × inertia in one iteration (or when no
+	 * label changes, whichever comes first). Default 1e-6.
+	 */
+	tol?: number;
+	/**
+	 * Start from these k×d centroids (in the data's units) instead of k-means++, e.g. to refine a
+	 * previous result. Runs once: `restarts` is ignored.
+	 */
+	init?: Float64Array;
+	onIteration?: (info: KMeansIterationInfo) => void;
+	/** Polled before each restart and each iteration; returning true throws `CancelledError`. */
+	shouldStop?: () => boolean;
+};
+
+export type KMeansResult = {
+	/** Segment of each customer, 0..k-1, segment 0 the largest. */
+	labels: Int32Array;
+	/** k×d row-major, in the same order as the labels. */
+	centroids: Float64Array;
+	/** Sum of squared Euclidean distances to the assigned centroid. */
+	inertia: number;
+	/** Lloyd iterations (centroid updates) of the winning restart. */
+	iterations: number;
+	k: number;
+	/** Customers per segment (descending). */
+	sizes: Int32Array;
+	/** Each customer's Euclidean distance to its centroid. */
+	distances: Float64Array;
+};
+
+/**
+ * Greedy k-means++ seeding (as scikit-learn): each new centre is the best of 2 + ⌊ln k⌋ candidates
+ * drawn with probability proportional to the squared distance to the nearest chosen centre, "best"
+ * meaning the lowest resulting total. Returns c×d centres, c ≤ k; c < k happens only when every
+ * remaining point coincides with a chosen centre, i.e. the data has just c distinct rows.
+ */
+export function kmeansPlusPlus(m: Matrix, k: number, rng: Rng): Float64Array {
+	const { data, n, d } = m;
+	if (!Number.isInteger(k) || k < 1) throw new RangeError(`kmeansPlusPlus: bad k ${k}`);
+	if (n === 0) throw new RangeError('kmeansPlusPlus: empty matrix');
+	const centers = new Float64Array(k * d);
+	const first = Math.min(n - 1, Math.floor(rng.next() * n));
+	centers.set(data.subarray(first * d, first * d + d), 0);
+
+	let closest = new Float64Array(n);
+	let pot = 0;
+	for (let i = 0; i < n; i++) {
+		const dist = sqDist(data, i * d, data, first * d, d);
+		closest[i] = dist;
+		pot += dist;
+	}
+	const trials = 2 + Math.floor(Math.log(k));
+	const cum = new Float64Array(n);
+	let cand = new Float64Array(n);
+	let best = new Float64Array(n);
+
+	let c = 1;
+	for (; c < k; c++) {
+		// Every point sits on a chosen centre: no new distinct centre exists.
+		if (!(pot > 0)) break;
+		let acc = 0;
+		for (let i = 0; i < n; i++) {
+			acc += closest[i]!;
+			cum[i] = acc;
+		}
+		let bestPot = Infinity;
+		let bestId = -1;
+		for (let t = 0; t < trials; t++) {
+			const id = sampleIndex(cum, closest, rng.next() * acc);
+			let p = 0;
+			const cb = id * d;
+			for (let i = 0; i < n; i++) {
+				const old = closest[i]!;
+				const dist = sqDist(data, i * d, data, cb, d);
+				const v = dist < old ? dist : old;
+				cand[i] = v;
+				p += v;
+			}
+			if (p < bestPot) {
+				bestPot = p;
+				bestId = id;
+				const tmp = best;
+				best = cand;
+				cand = tmp;
+			}
+		}
+		centers.set(data.subarray(bestId * d, bestId * d + d), c * d);
+		const tmp = closest;
+		closest = best;
+		best = tmp;
+		pot = bestPot;
+	}
+	return c === k ? centers : centers.slice(0, c * d);
+}
+
+/**
+ * First index whose cumulative weight exceeds r. Using "exceeds" (not "reaches") guarantees the
+ * chosen point has positive weight, i.e. is not a duplicate of an existing centre.
+ */
+function sampleIndex(cum: Float64Array, weight: Float64Array, r: number): number {
+	let lo = 0;
+	let hi = cum.length;
+	while (lo < hi) {
+		const mid = (lo + hi) >>> 1;
+		if (cum[mid]! > r) hi = mid;
+		else lo = mid + 1;
+	}
+	if (lo < cum.length) return lo;
+	// r rounded up to the total: fall back to the last point with positive weight.
+	for (let i = cum.length - 1; i >= 0; i--) if (weight[i]! > 0) return i;
+	return 0;
+}
+
+function sqDist(a: Float64Array, ai: number, b: Float64Array, bi: number, d: number): number {
+	let s = 0;
+	for (let j = 0; j < d; j++) {
+		const diff = a[ai + j]! - b[bi + j]!;
+		s += diff * diff;
+	}
+	return s;
+}
+
+/** Restart r's seed: a splitmix-style hash of (seed, r), so restarts are independent streams. */
+function restartSeed(seed: number, r: number): number {
+	const hi = Math.floor(seed / 4294967296) | 0;
+	let h = (seed | 0) ^ Math.imul(r + 1, 0x9e3779b9) ^ Math.imul(hi, 0x27d4eb2f);
+	h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+	h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+	return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * Assigns each point to its nearest centroid (ties to the lower index); writes labels and squared
+ * distances, returns the inertia and how many labels changed. This is the hot loop: n·k·d.
+ */
+function assign(
+	data: Float64Array,
+	n: number,
+	d: number,
+	cent: Float64Array,
+	k: number,
+	labels: Int32Array,
+	mind: Float64Array
+): { inertia: number; changed: number } {
+	let inertia = 0;
+	let changed = 0;
+	for (let i = 0; i < n; i++) {
+		const base = i * d;
+		let best = Infinity;
+		let bestC = 0;
+		for (let c = 0; c < k; c++) {
+			const cb = c * d;
+			let s = 0;
+			for (let j = 0; j < d; j++) {
+				const diff = data[base + j]! - cent[cb + j]!;
+				s += diff * diff;
+			}
+			if (s < best) {
+				best = s;
+				bestC = c;
+			}
+		}
+		if (labels[i] !== bestC) {
+			labels[i] = bestC;
+			changed++;
+		}
+		mind[i] = best;
+		inertia += best;
+	}
+	return { inertia, changed };
+}
+
+/**
+ * Moves every centroid to the mean of its points. An empty cluster takes over the point farthest
+ * from its own centroid (as scikit-learn), taken from a cluster that keeps at least one point, so
+ * no centroid is ever 0/0 = NaN.
+ *
+ * Sums are taken relative to each cluster's first point (mean = x_first + mean(x - x_first)): a
+ * cluster of identical customers then gets exactly their value as centroid (a plain sum of 100
+ * copies of 0.1, divided by 100, is off by an ulp), and cancellation is smaller for data far from 0.
+ */
+function update(
+	data: Float64Array,
+	n: number,
+	d: number,
+	cent: Float64Array,
+	k: number,
+	labels: Int32Array,
+	mind: Float64Array,
+	sums: Float64Array,
+	counts: Int32Array,
+	refs: Int32Array
+): void {
+	sums.fill(0);
+	counts.fill(0);
+	for (let i = 0; i < n; i++) {
+		const c = labels[i]!;
+		const base = i * d;
+		if (counts[c]!++ === 0) {
+			refs[c] = base;
+			continue; // x - x_first = 0
+		}
+		const cb = c * d;
+		const rb = refs[c]!;
+		for (let j = 0; j < d; j++) sums[cb + j]! += data[base + j]! - data[rb + j]!;
+	}
+	for (let c = 0; c < k; c++) {
+		if (counts[c] !== 0) continue;
+		let far = -1;
+		let farDist = -1;
+		for (let i = 0; i < n; i++) {
+			const v = mind[i]!;
+			if (v > farDist && counts[labels[i]!]! > 1) {
+				farDist = v;
+				far = i;
+			}
+		}
+		// With at least k distinct points some point always qualifies; guard anyway.
+		if (far < 0) continue;
+		const old = labels[far]!;
+		const base = far * d;
+		const rb = refs[old]!;
+		// If the moved point was the old cluster's reference, its sum still refers to that point,
+		// which stays valid as a reference: (x_i - x_ref) terms of the remaining points are unchanged.
+		for (let j = 0; j < d; j++) {
+			sums[old * d + j]! -= data[base + j]! - data[rb + j]!;
+			sums[c * d + j] = 0;
+		}
+		counts[old]!--;
+		counts[c] = 1;
+		refs[c] = base;
+		labels[far] = c;
+		// Zero so the same point is not picked again for another empty cluster.
+		mind[far] = 0;
+	}
+	for (let c = 0; c < k; c++) {
+		const cnt = counts[c]!;
+		if (cnt === 0) continue; // keep the previous (finite) centroid
+		const cb = c * d;
+		const rb = refs[c]!;
+		// Divide rather than multiply by 1/cnt: one rounding instead of two.
+		for (let j = 0; j < d; j++) cent[cb + j] = data[rb + j]! + sums[cb + j]! / cnt;
+	}
+}
+
+function badK(k: number): ClusterInputError {
+	return new ClusterInputError(
+		'bad-k',
+		`The number of segments must be a whole number of at least 1 (got ${String(k)}).`
+	);
+}
+
+/** Checks k against the data; shared with the sweep so both give the same messages. */
+export function validateK(k: number, n: number): void {
+	if (!Number.isInteger(k) || k < 1) throw badK(k);
+	if (k > n) {
+		throw new ClusterInputError(
+			'k-too-large',
+			`k = ${k} but only ${plural(n, 'customer')}; choose at most ${plural(n, 'segment')}.`
+		);
+	}
+}
+
+export function tooFewDistinct(distinct: number, k: number): ClusterInputError {
+	return new ClusterInputError(
+		'too-few-distinct',
+		distinct <= 1
+			? `All customers have identical values, so they cannot be split into ${k} segments.`
+			: `Only ${distinct} distinct customers; choose at most ${plural(distinct, 'segment')}.`
+	);
+}
+
+export function kmeans(m: Matrix, opts: KMeansOptions): KMeansResult {
+	const { k, seed } = opts;
+	const init = opts.init;
+	const restarts = init ? 1 : (opts.restarts ?? 4);
+	const maxIter = opts.maxIter ?? 100;
+	const tol = opts.tol ?? 1e-6;
+	if (!Number.isInteger(k) || k < 1) throw badK(k);
+	if (!Number.isSafeInteger(seed)) throw new RangeError(`kmeans: seed must be a safe integer`);
+	if (!Number.isInteger(restarts) || restarts < 1) throw new RangeError('kmeans: restarts >= 1');
+	if (!Number.isInteger(maxIter) || maxIter < 0) throw new RangeError('kmeans: maxIter >= 0');
+	if (!(tol >= 0)) throw new RangeError('kmeans: tol >= 0');
+
+	const stats = checkMatrix(m);
+	const { n, d } = m;
+	validateK(k, n);
+	const shouldStop = opts.shouldStop;
+	if (init) {
+		if (init.length !== k * d) {
+			throw new RangeError(`kmeans: init has ${init.length} values, expected k×d = ${k * d}`);
+		}
+		for (let p = 0; p < init.length; p++) {
+			if (!Number.isFinite(init[p]!)) throw new RangeError('kmeans: init must be finite');
+		}
+		// Without k-means++ there is no seeding step to notice duplicates: count them directly.
+		const distinct = countDistinctRows(m, k);
+		if (distinct < k) throw tooFewDistinct(distinct, k);
+	}
+
+	const f = safeScaleFactor(stats.maxAbs);
+	const work = scaledCopy(m, f);
+	const data = work.data;
+
+	const sums = new Float64Array(k * d);
+	const counts = new Int32Array(k);
+	const refs = new Int32Array(k);
+	let labels = new Int32Array(n);
+	let mind = new Float64Array(n);
+	let bestLabels = new Int32Array(n);
+	let bestMind = new Float64Array(n);
+	let bestCent: Float64Array = new Float64Array(k * d);
+	let bestInertia = Infinity;
+	let bestIter = 0;
+
+	for (let r = 0; r < restarts; r++) {
+		if (shouldStop?.()) throw new CancelledError();
+		const cent = init
+			? init.map((v) => v * f)
+			: kmeansPlusPlus(work, k, createRng(restartSeed(seed, r)));
+		if (cent.length < k * d) {
+			// Seeding ran out of distinct points; count them exactly for the message. (Fewer seeds than
+			// distinct rows can only come from squared differences underflowing: treat those as equal.)
+			const distinct = Math.min(countDistinctRows(m, k), cent.length / d);
+			throw tooFewDistinct(distinct, k);
+		}
+		labels.fill(-1);
+		let iterations = 0;
+		let prev = Infinity;
+		let inertia: number;
+		for (;;) {
+			if (shouldStop?.()) throw new CancelledError();
+			const a = assign(data, n, d, cent, k, labels, mind);
+			inertia = a.inertia;
+			// Labels stable: the centroids are already the means of this assignment.
+			if (iterations > 0 && (a.changed === 0 || prev - inertia <= tol * inertia)) break;
+			// Out of iterations: stop right after an assignment so labels match the centroids.
+			if (iterations >= maxIter) break;
+			update(data, n, d, cent, k, labels, mind, sums, counts, refs);
+			iterations++;
+			opts.onIteration?.({ restart: r, restarts, iteration: iterations, inertia, changed: a.changed });
+			prev = inertia;
+		}
+		// Strictly lower: on a tie the earlier restart wins, which keeps the result deterministic.
+		if (inertia < bestInertia) {
+			bestInertia = inertia;
+			bestIter = iterations;
+			bestCent = cent;
+			[bestLabels, labels] = [labels, bestLabels];
+			[bestMind, mind] = [mind, bestMind];
+		}
+	}
+
+	const out = relabelBySize(bestLabels, bestCent, k, d);
+	const back = 1 / f; // exact: f is a power of two
+	const centroids = out.centroids;
+	if (f !== 1) for (let p = 0; p < centroids.length; p++) centroids[p] = centroids[p]! * back;
+	const distances = new Float64Array(n);
+	for (let i = 0; i < n; i++) distances[i] = Math.sqrt(bestMind[i]!) * back;
+	const inertia = bestInertia * back * back;
+	if (!Number.isFinite(inertia)) {
+		throw new ClusterInputError(
+			'non-finite',
+			`The values are too large to measure distances in double precision (row ${stats.maxRow + 1} ` +
+				`column ${stats.maxColumn + 1} is ${stats.maxAbs.toExponential(2)}). ` +
+				'Rescale or log-transform the columns first.',
+			{ row: stats.maxRow, column: stats.maxColumn }
+		);
+	}
+	return {
+		labels: out.labels,
+		centroids,
+		inertia,
+		iterations: bestIter,
+		k,
+		sizes: out.sizes,
+		distances
+	};
+}
+
+/**
+ * Renumbers clusters by descending size, ties by the lower first row, so "segment 1" is always
+ * the biggest and two runs that find the same partition print the same labels.
+ */
+function relabelBySize(
+	labels: Int32Array,
+	cent: Float64Array,
+	k: number,
+	d: number
+): { labels: Int32Array; centroids: Float64Array; sizes: Int32Array } {
+	const n = labels.length;
+	const size = new Int32Array(k);
+	const first = new Int32Array(k).fill(n);
+	for (let i = 0; i < n; i++) {
+		const c = labels[i]!;
+		if (size[c]!++ === 0) first[c] = i;
+	}
+	const order = Array.from({ length: k }, (_, c) => c);
+	order.sort((a, b) => size[b]! - size[a]! || first[a]! - first[b]!);
+	const newOf = new Int32Array(k);
+	const sizes = new Int32Array(k);
+	const centroids = new Float64Array(k * d);
+	for (let r = 0; r < k; r++) {
+		const c = order[r]!;
+		newOf[c] = r;
+		sizes[r] = size[c]!;
+		centroids.set(cent.subarray(c * d, c * d + d), r * d);
+	}
+	const out = new Int32Array(n);
+	for (let i = 0; i < n; i++) out[i] = newOf[labels[i]!]!;
+	return { labels: out, centroids, sizes };
+}

@@ -1,0 +1,149 @@
+/**
+ * THE contract between the UI (main thread) and the engine worker.
+ *
+ * Types only (plus API_VERSION): both sides import this file and neither invents shapes.
+ * Bulk data crosses as Arrow IPC bytes (transferred, never copied); everything else is a
+ * small structured-cloneable summary. File handles go to the worker as `File` objects, which
+ * the browser passes by reference.
+ */
+
+export const API_VERSION = 1;
+
+/** A loaded table as the notebook knows it. */
+export interface TableInfo {
+	/** The SQL name: sanitised from the file name, unique in the session. */
+	name: string;
+	/** Where it came from: the file name, or `sample:<seed>` for generated data. */
+	source: string;
+	rowCount: number;
+	columns: ColumnInfo[];
+}
+
+export interface ColumnInfo {
+	name: string;
+	/** DuckDB's type name, e.g. BIGINT, DOUBLE, VARCHAR, TIMESTAMP. */
+	type: string;
+}
+
+/** One data line DuckDB could not read, as reported by `store_rejects`. */
+export interface RejectedLine {
+	line: number;
+	column: string | null;
+	errorType: string;
+	message: string;
+	text: string;
+}
+
+/** What a load did, checked: loaded + rejected must equal the data lines of the file. */
+export interface LoadReport {
+	table: TableInfo;
+	format: 'csv' | 'parquet' | 'json' | 'sample';
+	/** Data lines counted in the file itself (CSV only; null where lines mean nothing). */
+	dataLines: number | null;
+	rowsLoaded: number;
+	rowsRejected: number;
+	rejected: RejectedLine[];
+	/** Plain-language notes: encoding retried, decimal comma, renamed headers, ... */
+	notes: string[];
+	/** CSV dialect as sniffed, shown to the user. */
+	dialect: string | null;
+	ms: number;
+}
+
+/** Column types a user can switch a column to in the Data cell. */
+export const COLUMN_TYPES = ['VARCHAR', 'BIGINT', 'DOUBLE', 'DATE', 'TIMESTAMP', 'BOOLEAN'] as const;
+export type ColumnType = (typeof COLUMN_TYPES)[number];
+
+export interface ColumnProfile extends ColumnInfo {
+	nullShare: number;
+	/** Approximate distinct values. */
+	distinct: number;
+	minText: string | null;
+	maxText: string | null;
+	mean: number | null;
+	/** Equal-width histogram between min and max (numbers and dates), else null. */
+	bins: number[] | null;
+	/** Most frequent values (text columns), else null. */
+	top: { value: string; count: number }[] | null;
+	/** Looks like personal data: what kind (`e-mail`, `phone`, `name`, `address`), or null. */
+	pii: string | null;
+}
+
+export interface TypeChange {
+	profile: TableProfile;
+	/** Values that could not be converted and became empty (NULL). */
+	lost: number;
+}
+
+export interface TableProfile {
+	table: string;
+	rowCount: number;
+	columns: ColumnProfile[];
+	ms: number;
+}
+
+export interface QueryOptions {
+	/** Materialise the result under this name so later cells can use it. */
+	resultName?: string | undefined;
+	/** Rows sent to the UI at most (the rest stays in the worker). */
+	rowLimit?: number | undefined;
+}
+
+export interface QueryResult {
+	/** Arrow IPC stream bytes of the first `rowLimit` rows. */
+	ipc: Uint8Array;
+	/** Total rows of the result (may exceed what `ipc` holds). */
+	rowCount: number;
+	columns: ColumnInfo[];
+	/** Set when the result was stored as a named table. */
+	resultName: string | null;
+	ms: number;
+}
+
+export interface SampleOptions {
+	customers: number;
+	seed: number;
+}
+
+export interface EngineInfo {
+	duckdbVersion: string;
+	bundle: string;
+	/** The lockdown self-check passed: external access off, configuration locked. */
+	lockedDown: boolean;
+	ms: number;
+}
+
+export interface Progress {
+	phase: string;
+	/** 0..1, or null when unknown. */
+	fraction: number | null;
+}
+
+export type ProgressCallback = (p: Progress) => void;
+
+/** Error codes the engine reports; the UI maps them to what the user should do. */
+export type EngineErrorCode =
+	| 'sql'
+	| 'file-empty'
+	| 'no-data-rows'
+	| 'file-format'
+	| 'encoding'
+	| 'locked'
+	| 'cancelled'
+	| 'crashed'
+	| 'timeout'
+	| 'internal';
+
+export interface EngineApi {
+	init(): Promise<EngineInfo>;
+	loadFile(file: File, onProgress?: ProgressCallback): Promise<LoadReport>;
+	loadSample(options: SampleOptions, onProgress?: ProgressCallback): Promise<LoadReport[]>;
+	profile(table: string): Promise<TableProfile>;
+	setColumnType(table: string, column: string, type: ColumnType): Promise<TypeChange>;
+	query(sql: string, options: QueryOptions): Promise<QueryResult>;
+	/** Names of tables and their columns, for completion in the editor. */
+	schema(): Promise<TableInfo[]>;
+	dropTable(name: string): Promise<void>;
+	/** Best-effort cancel of the running query (the client terminates the worker if it hangs). */
+	cancel(): Promise<boolean>;
+}

@@ -1,0 +1,48 @@
+/**
+ * Does a column look like personal data? From its name (in the usual spellings of a few
+ * languages) and from a sample of its values. Deliberately cautious: a false alarm costs a
+ * glance, a miss can leak a customer's e-mail into an export.
+ */
+export type PiiKind = 'e-mail' | 'phone' | 'name' | 'address';
+
+const NAME_RULES: readonly [PiiKind, RegExp][] = [
+	['e-mail', /(^|_|\b)(e_?mail|mail|courriel|correo)(_|\b|$)/i],
+	['phone', /(^|_|\b)(phone|mobile|cell|tel|telephone|telefon|telefono|t[ée]l[ée]phone|msisdn)(_|\b|$)/i],
+	[
+		'name',
+		/(^|_|\b)((first|last|full|given|family|sur|middle|customer|client|contact)_?name|name|surname|forename|vorname|nachname|nom|pr[ée]nom|nombre|apellidos?)(_|\b|$)/i
+	],
+	[
+		'address',
+		/(^|_|\b)(address|addr|street|strasse|straße|rue|calle|postcode|post_?code|postal_?code|zip|zip_?code|plz|house_?number)(_|\b|$)/i
+	]
+];
+
+// Column names that contain "name" but are not about a person.
+const NOT_PERSONAL = /(product|item|category|city|country|store|shop|brand|file|table|column|sku|campaign|channel|segment|company|region|state)_?name/i;
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const PHONE = /^\+?[\d\s().-]{7,20}$/;
+
+function normalise(name: string): string {
+	return name
+		.trim()
+		.replace(/([a-z])([A-Z])/g, '$1_$2')
+		.replace(/[\s\-.]+/g, '_')
+		.toLowerCase();
+}
+
+export function detectPii(columnName: string, sample: readonly string[]): PiiKind | null {
+	const name = normalise(columnName);
+	const values = sample.filter((v) => v.trim() !== '');
+	const share = (re: RegExp, extra: (v: string) => boolean = () => true): number =>
+		values.length === 0 ? 0 : values.filter((v) => re.test(v.trim()) && extra(v)).length / values.length;
+	if (share(EMAIL) >= 0.5) return 'e-mail';
+	// Phone-looking values need punctuation or a plus: bare digit runs are usually ids.
+	if (share(PHONE, (v) => /[+\s().-]/.test(v.trim()) && (v.match(/\d/g)?.length ?? 0) >= 7) >= 0.5) {
+		return 'phone';
+	}
+	if (NOT_PERSONAL.test(name)) return null;
+	for (const [kind, re] of NAME_RULES) if (re.test(name)) return kind;
+	return null;
+}

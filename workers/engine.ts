@@ -1,0 +1,186 @@
+/**
+ * The engine: the EngineApi implemented over a Db. Thin handlers that call ingest, profile
+ * and the named queries; it owns the session's table names and the lockdown check. The same
+ * class runs in the browser worker and, over DuckDB-WASM's node bindings, in the tests.
+ */
+import type {
+	ColumnType,
+	EngineApi,
+	EngineInfo,
+	LoadReport,
+	ProgressCallback,
+	QueryOptions,
+	QueryResult,
+	SampleOptions,
+	TableInfo,
+	TableProfile,
+	TypeChange
+} from '../src/engine/api';
+import { COLUMN_TYPES } from '../src/engine/api';
+import { EngineError, asEngineError } from '../src/engine/errors';
+import { ident, isQueryStatement, literal } from '../src/sql/sql';
+import { queryValue, type Db, type FileSource } from './db';
+import { ingest } from './ingest';
+import { assertLockedDown, explainLockdownError, lockDown } from './lockdown';
+import { profileTable } from './profile';
+import { loadRetailSample } from './sample';
+import { describeTable, listTables } from './tables';
+
+const DEFAULT_ROW_LIMIT = 100_000;
+
+export class Engine {
+	#db: Db;
+	#seq = 0;
+	#locked = false;
+	#started = performance.now();
+
+	constructor(db: Db) {
+		this.#db = db;
+	}
+
+	async init(): Promise<EngineInfo> {
+		await lockDown(this.#db);
+		this.#locked = true;
+		return {
+			duckdbVersion: this.#db.version,
+			bundle: this.#db.bundle,
+			lockedDown: true,
+			ms: performance.now() - this.#started
+		};
+	}
+
+	async #guard(): Promise<void> {
+		if (!this.#locked) throw new EngineError('locked', 'The engine has not been locked down yet.');
+		await assertLockedDown(this.#db);
+	}
+
+	async #taken(): Promise<Set<string>> {
+		return new Set((await listTables(this.#db)).map((t) => t.name));
+	}
+
+	async loadSource(source: FileSource, onProgress?: ProgressCallback): Promise<LoadReport> {
+		await this.#guard();
+		try {
+			return await ingest(
+				{
+					db: this.#db,
+					taken: await this.#taken(),
+					seq: ++this.#seq,
+					onPhase: (phase) => onProgress?.({ phase, fraction: null })
+				},
+				source
+			);
+		} catch (e) {
+			throw asEngineError(e, 'file-format');
+		}
+	}
+
+	async loadSample(options: SampleOptions, onProgress?: ProgressCallback): Promise<LoadReport[]> {
+		await this.#guard();
+		return loadRetailSample(this.#db, options, await this.#taken(), onProgress);
+	}
+
+	async profile(table: string): Promise<TableProfile> {
+		await this.#guard();
+		return profileTable(this.#db, table);
+	}
+
+	async setColumnType(table: string, column: string, type: ColumnType): Promise<TypeChange> {
+		await this.#guard();
+		if (!COLUMN_TYPES.includes(type)) throw new EngineError('sql', `Unknown column type ${type}.`);
+		const t = ident(table);
+		const c = ident(column);
+		const before = Number(await queryValue(this.#db, `SELECT count(${c}) FROM ${t}`));
+		const convert =
+			type === 'TIMESTAMP' || type === 'DATE'
+				? `COALESCE(TRY_CAST(${c} AS ${type}), TRY_CAST(TRY_STRPTIME(${c}::VARCHAR, ['%d/%m/%Y', '%m/%d/%Y', '%d.%m.%Y', '%d/%m/%Y %H:%M', '%m/%d/%Y %H:%M', '%d-%m-%Y']) AS ${type}))`
+				: `TRY_CAST(${c} AS ${type})`;
+		try {
+			await this.#db.run(`ALTER TABLE ${t} ALTER ${c} SET DATA TYPE ${type} USING ${convert}`);
+		} catch (e) {
+			throw asEngineError(e, 'sql');
+		}
+		const after = Number(await queryValue(this.#db, `SELECT count(${c}) FROM ${t}`));
+		return { profile: await profileTable(this.#db, table), lost: before - after };
+	}
+
+	async query(sqlText: string, options: QueryOptions): Promise<QueryResult> {
+		await this.#guard();
+		const started = performance.now();
+		const limit = options.rowLimit ?? DEFAULT_ROW_LIMIT;
+		try {
+			const name = options.resultName?.trim() || null;
+			if (isQueryStatement(sqlText)) {
+				const body = sqlText.trim().replace(/;\s*$/, '');
+				const target = name ?? `segbook_result_${++this.#seq}`;
+				await this.#db.run(`CREATE OR REPLACE TABLE ${ident(target)} AS ${body}`);
+				const rowCount = Number(await queryValue(this.#db, `SELECT count(*) FROM ${ident(target)}`));
+				const ipc = await this.#db.run(`FROM ${ident(target)} LIMIT ${limit}`);
+				const columns = await describeTable(this.#db, target);
+				if (!name) await this.#db.run(`DROP TABLE ${ident(target)}`);
+				return { ipc, rowCount, columns, resultName: name, ms: performance.now() - started };
+			}
+			if (name) {
+				throw new EngineError(
+					'sql',
+					`Only a single query (SELECT, WITH, FROM …) can be stored as “${name}”. Clear the result name or split the cell.`
+				);
+			}
+			const ipc = await this.#db.run(sqlText);
+			const { tableFromIPC, tableToIPC } = await import('apache-arrow');
+			const table = tableFromIPC(ipc);
+			const rowCount = table.numRows;
+			const columns = table.schema.fields.map((f) => ({ name: f.name, type: String(f.type) }));
+			const shown = rowCount > limit ? tableToIPC(table.slice(0, limit), 'stream') : ipc;
+			return { ipc: shown, rowCount, columns, resultName: null, ms: performance.now() - started };
+		} catch (e) {
+			if (e instanceof EngineError) throw e;
+			const message = e instanceof Error ? e.message : String(e);
+			const plain = explainLockdownError(message);
+			throw new EngineError(plain ? 'locked' : 'sql', plain ? `${plain} (${message})` : message);
+		}
+	}
+
+	async schema(): Promise<TableInfo[]> {
+		return listTables(this.#db);
+	}
+
+	async dropTable(name: string): Promise<void> {
+		await this.#db.run(`DROP TABLE IF EXISTS ${ident(name)}`);
+	}
+
+	cancel(): Promise<boolean> {
+		return this.#db.cancel();
+	}
+
+	/** Row count of a table, for tests and checks. */
+	async count(table: string): Promise<number> {
+		return Number(await queryValue(this.#db, `SELECT count(*) FROM ${ident(table)}`));
+	}
+
+	async tableExists(table: string): Promise<boolean> {
+		return (
+			Number(
+				await queryValue(
+					this.#db,
+					`SELECT count(*) FROM information_schema.tables WHERE table_name = ${literal(table)}`
+				)
+			) > 0
+		);
+	}
+}
+
+/** The worker exposes exactly the EngineApi: File in, FileSource inside. */
+export function engineApi(engine: Engine, toSource: (file: File) => FileSource): EngineApi {
+	return {
+		init: () => engine.init(),
+		loadFile: (file, onProgress) => engine.loadSource(toSource(file), onProgress),
+		loadSample: (options, onProgress) => engine.loadSample(options, onProgress),
+		profile: (table) => engine.profile(table),
+		setColumnType: (table, column, type) => engine.setColumnType(table, column, type),
+		query: (sqlText, options) => engine.query(sqlText, options),
+		schema: () => engine.schema(),
+		dropTable: (name) => engine.dropTable(name),
+		cancel: () => engine.cancel()
+	};
+}
