@@ -16,6 +16,7 @@ import type {
 	TableProfile,
 	TypeChange
 } from '../src/engine/api';
+import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import { COLUMN_TYPES } from '../src/engine/api';
 import { EngineError, asEngineError } from '../src/engine/errors';
 import { ident, isQueryStatement, literal } from '../src/sql/sql';
@@ -127,7 +128,6 @@ export class Engine {
 				);
 			}
 			const ipc = await this.#db.run(sqlText);
-			const { tableFromIPC, tableToIPC } = await import('apache-arrow');
 			const table = tableFromIPC(ipc);
 			const rowCount = table.numRows;
 			const columns = table.schema.fields.map((f) => ({ name: f.name, type: String(f.type) }));

@@ -144,6 +144,101 @@ describe('kmeans on well-separated blobs', () => {
 	});
 });
 
+/**
+ * Plain Lloyd's algorithm straight from the definition (every point against every centroid,
+ * every iteration), with the same mean arithmetic and empty-cluster rule as the implementation.
+ * The bounded (Hamerly) passes in `kmeans` must reproduce it exactly.
+ */
+function naiveLloyd(m: Matrix, init: Float64Array, maxIter: number) {
+	const { data, n, d } = m;
+	const k = init.length / d;
+	const cent = Float64Array.from(init);
+	const labels = new Int32Array(n).fill(-1);
+	const mind = new Float64Array(n);
+	const assignAll = () => {
+		let changed = 0;
+		for (let i = 0; i < n; i++) {
+			let best = Infinity;
+			let bestC = 0;
+			for (let c = 0; c < k; c++) {
+				let q = 0;
+				for (let j = 0; j < d; j++) q += (data[i * d + j]! - cent[c * d + j]!) ** 2;
+				if (q < best) {
+					best = q;
+					bestC = c;
+				}
+			}
+			if (labels[i] !== bestC) changed++;
+			labels[i] = bestC;
+			mind[i] = best;
+		}
+		return changed;
+	};
+	let changed = assignAll();
+	let iterations = 0;
+	while (iterations < maxIter && (iterations === 0 || changed > 0)) {
+		const members: number[][] = Array.from({ length: k }, () => []);
+		labels.forEach((c, i) => members[c]!.push(i));
+		for (let c = 0; c < k; c++) {
+			if (members[c]!.length > 0) continue;
+			let far = -1;
+			for (let i = 0; i < n; i++) {
+				if (members[labels[i]!]!.length > 1 && (far < 0 || mind[i]! > mind[far]!)) far = i;
+			}
+			const old = labels[far]!;
+			members[old] = members[old]!.filter((i) => i !== far);
+			members[c] = [far];
+			labels[far] = c;
+			mind[far] = 0;
+		}
+		for (let c = 0; c < k; c++) {
+			const rows = members[c]!;
+			const ref = rows[0]!;
+			for (let j = 0; j < d; j++) {
+				let sum = 0;
+				for (const i of rows.slice(1)) sum += data[i * d + j]! - data[ref * d + j]!;
+				cent[c * d + j] = data[ref * d + j]! + sum / rows.length;
+			}
+		}
+		iterations++;
+		changed = assignAll();
+	}
+	// Same presentation as kmeans: segments by descending size, ties by first row.
+	const size = new Array<number>(k).fill(0);
+	const first = new Array<number>(k).fill(n);
+	labels.forEach((c, i) => {
+		if (size[c]!++ === 0) first[c] = i;
+	});
+	const order = [...size.keys()].sort((a, b) => size[b]! - size[a]! || first[a]! - first[b]!);
+	const rank = new Int32Array(k);
+	order.forEach((c, r) => (rank[c] = r));
+	return {
+		labels: labels.map((c) => rank[c]!),
+		centroids: Float64Array.from(order.flatMap((c) => Array.from(cent.subarray(c * d, c * d + d)))),
+		iterations
+	};
+}
+
+describe('bounded assignment equals plain Lloyd', () => {
+	const cases: [string, Matrix, number][] = [
+		['uniform noise, k = 8', uniform(2000, 5, 31), 8],
+		['uniform noise, k = 3, d = 1', uniform(1500, 1, 32), 3],
+		['overlapping blobs far from the origin', blobs(FOUR_CENTERS, 300, 4, 33).m, 5]
+	];
+	cases[2]![1].data.forEach((x, p, a) => (a[p] = x + 1e6));
+	for (const [name, m, k] of cases) {
+		it(name, () => {
+			const init = kmeansPlusPlus(m, k, createRng(5));
+			const fast = kmeans(m, { k, seed: 0, init, tol: 0, maxIter: 300 });
+			const slow = naiveLloyd(m, init, 300);
+			expect(fast.iterations).toBe(slow.iterations);
+			expect(fast.iterations).toBeGreaterThan(5);
+			expect(Array.from(fast.labels)).toEqual(Array.from(slow.labels));
+			expect(Array.from(fast.centroids)).toEqual(Array.from(slow.centroids));
+		});
+	}
+});
+
 describe('kmeansPlusPlus', () => {
 	it('picks k distinct data points', () => {
 		const { m } = blobs(FOUR_CENTERS, 50, 0.5, 8);

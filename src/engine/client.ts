@@ -1,0 +1,209 @@
+/**
+ * The UI's side of the engine: spawns the worker, wraps it with comlink, and supervises it.
+ *
+ * - Every call races the worker's death: a crash or out-of-memory rejects the pending calls
+ *   with EngineError('crashed'), never leaves them hanging.
+ * - `cancel()` asks DuckDB to stop; if the call has not settled shortly after, the worker is
+ *   terminated (the only hard stop for a running query) and a fresh one is started.
+ * - A restart re-applies the lockdown and reloads every file and sample the session loaded,
+ *   from the File handles kept here, so the notebook carries on.
+ */
+import * as Comlink from 'comlink';
+import workerUrl from '../../workers/engine.worker.ts?worker&url';
+import type {
+	ColumnType,
+	EngineApi,
+	EngineInfo,
+	LoadReport,
+	Progress,
+	QueryOptions,
+	QueryResult,
+	SampleOptions,
+	TableInfo,
+	TableProfile,
+	TypeChange
+} from './api';
+import { EngineError, asEngineError } from './errors';
+
+/** What the session loaded, to replay after a restart. */
+type Loaded = { kind: 'file'; file: File } | { kind: 'sample'; options: SampleOptions };
+
+export interface EngineEvents {
+	onProgress(p: Progress | null): void;
+	onRestart(reason: string): void;
+}
+
+const CANCEL_GRACE_MS = 1500;
+
+function spawn(): Worker {
+	// A blob wrapper makes the worker inherit the page's CSP (RELIABILITY.md T4).
+	const absolute = new URL(workerUrl, import.meta.url).href;
+	const source = `import ${JSON.stringify(absolute)};`;
+	const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+	const worker = new Worker(url, { type: 'module', name: 'segbook-engine' });
+	URL.revokeObjectURL(url);
+	return worker;
+}
+
+export class EngineClient {
+	#worker!: Worker;
+	#remote!: Comlink.Remote<EngineApi>;
+	#died!: Promise<never>;
+	#kill!: (error: EngineError) => void;
+	#ready: Promise<EngineInfo>;
+	#loaded: Loaded[] = [];
+	#events: EngineEvents;
+	#running = 0;
+	#restarting: Promise<void> | null = null;
+
+	constructor(events: EngineEvents) {
+		this.#events = events;
+		this.#ready = this.#start();
+	}
+
+	get ready(): Promise<EngineInfo> {
+		return this.#ready;
+	}
+
+	#start(): Promise<EngineInfo> {
+		const worker = spawn();
+		this.#worker = worker;
+		this.#remote = Comlink.wrap<EngineApi>(worker);
+		this.#died = new Promise<never>((_, reject) => {
+			this.#kill = reject;
+			worker.addEventListener('error', (event) => {
+				event.preventDefault();
+				reject(new EngineError('crashed', event.message || 'The engine stopped unexpectedly.'));
+			});
+		});
+		this.#died.catch(() => {
+			if (this.#worker === worker) void this.restart('The engine stopped unexpectedly');
+		});
+		return this.#call(() => this.#remote.init(), false);
+	}
+
+	/** Run one engine call, rejecting if the worker dies first; errors become EngineErrors. */
+	async #call<T>(fn: () => Promise<T>, waitReady = true): Promise<T> {
+		if (waitReady) {
+			await this.#restarting;
+			await this.#ready;
+		}
+		this.#running++;
+		try {
+			return await Promise.race([fn(), this.#died]);
+		} catch (e) {
+			const error = asEngineError(e);
+			if (/memory access out of bounds|unreachable|RuntimeError/i.test(error.message)) {
+				void this.restart('The engine ran out of memory or failed');
+				throw new EngineError(
+					'crashed',
+					`The engine failed (${error.message.split('\n')[0]}) and is restarting. Your notebook is intact; run the cell again, perhaps on less data.`
+				);
+			}
+			throw error;
+		} finally {
+			this.#running--;
+		}
+	}
+
+	#progress(): ((p: Progress) => void) & Comlink.ProxyMarked {
+		return Comlink.proxy((p: Progress) => this.#events.onProgress(p));
+	}
+
+	async loadFile(file: File): Promise<LoadReport> {
+		try {
+			const report = await this.#call(() => this.#remote.loadFile(file, this.#progress()));
+			this.#loaded.push({ kind: 'file', file });
+			return report;
+		} finally {
+			this.#events.onProgress(null);
+		}
+	}
+
+	async loadSample(options: SampleOptions): Promise<LoadReport[]> {
+		try {
+			const reports = await this.#call(() => this.#remote.loadSample(options, this.#progress()));
+			this.#loaded.push({ kind: 'sample', options });
+			return reports;
+		} finally {
+			this.#events.onProgress(null);
+		}
+	}
+
+	profile(table: string): Promise<TableProfile> {
+		return this.#call(() => this.#remote.profile(table));
+	}
+
+	setColumnType(table: string, column: string, type: ColumnType): Promise<TypeChange> {
+		return this.#call(() => this.#remote.setColumnType(table, column, type));
+	}
+
+	query(sqlText: string, options: QueryOptions): Promise<QueryResult> {
+		return this.#call(() => this.#remote.query(sqlText, options));
+	}
+
+	schema(): Promise<TableInfo[]> {
+		return this.#call(() => this.#remote.schema());
+	}
+
+	dropTable(name: string): Promise<void> {
+		return this.#call(() => this.#remote.dropTable(name));
+	}
+
+	/** Stop what is running: politely, then by restarting the worker. */
+	async cancel(): Promise<void> {
+		if (this.#running === 0) return;
+		const worker = this.#worker;
+		await Promise.race([
+			this.#remote.cancel().catch(() => false),
+			new Promise((r) => setTimeout(r, 300))
+		]);
+		await new Promise((r) => setTimeout(r, CANCEL_GRACE_MS));
+		if (this.#running > 0 && this.#worker === worker) await this.restart('Cancelled');
+	}
+
+	/** Terminate the worker, start a new one, and reload what the session had loaded. */
+	restart(reason: string): Promise<void> {
+		if (this.#restarting) return this.#restarting;
+		const old = this.#worker;
+		this.#kill(
+			reason === 'Cancelled'
+				? new EngineError('cancelled', 'Cancelled. The engine restarted; your loaded files are back.')
+				: new EngineError('crashed', `${reason}. The engine restarted; your notebook is intact.`)
+		);
+		this.#restarting = (async () => {
+			old.terminate();
+			this.#events.onRestart(reason);
+			this.#ready = this.#start();
+			await this.#ready;
+			const loaded = this.#loaded;
+			this.#loaded = [];
+			for (const item of loaded) {
+				try {
+					if (item.kind === 'file') {
+						await this.#remote.loadFile(item.file);
+					} else {
+						await this.#remote.loadSample(item.options);
+					}
+					this.#loaded.push(item);
+				} catch {
+					// A file that no longer loads is left out; its Data cell will say so on re-run.
+				}
+			}
+		})().finally(() => {
+			this.#restarting = null;
+		});
+		return this.#restarting;
+	}
+
+	/** For tests of crash recovery: make the worker fail as an out-of-memory would. */
+	crashForTest(): void {
+		this.#worker.dispatchEvent(new ErrorEvent('error', { message: 'simulated crash' }));
+	}
+
+	dispose(): void {
+		this.#worker.terminate();
+	}
+}
+
+export { EngineError };

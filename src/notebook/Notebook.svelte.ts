@@ -1,0 +1,281 @@
+/**
+ * The open notebook: the document (plain JSON) plus each cell's runtime state, and the
+ * actions the UI calls. It talks to the engine only through EngineClient.
+ */
+import { tableFromIPC, type Table } from 'apache-arrow';
+import type {
+	ColumnType,
+	LoadReport,
+	Progress,
+	QueryResult,
+	SampleOptions,
+	TableInfo,
+	TableProfile
+} from '../engine/api';
+import { EngineClient } from '../engine/client';
+import { asEngineError } from '../engine/errors';
+import {
+	addCell,
+	emptyNotebook,
+	moveCell,
+	newDataCell,
+	newNotesCell,
+	newSqlCell,
+	removeCell,
+	starterSql,
+	updateCell,
+	type Cell,
+	type CellId,
+	type CellKind,
+	type Notebook,
+	type SqlCell
+} from './model';
+
+export type RunStatus = 'idle' | 'running' | 'done' | 'error' | 'stale';
+
+export interface CellRun {
+	status: RunStatus;
+	error: string | null;
+	/** SQL cells: the result, decoded once. */
+	result: (Omit<QueryResult, 'ipc'> & { table: Table }) | null;
+	/** Data cells. */
+	report: LoadReport | null;
+	profile: TableProfile | null;
+	notice: string | null;
+}
+
+const IDLE: CellRun = {
+	status: 'idle',
+	error: null,
+	result: null,
+	report: null,
+	profile: null,
+	notice: null
+};
+
+export interface Alert {
+	id: number;
+	message: string;
+}
+
+export class NotebookState {
+	doc: Notebook = $state.raw(emptyNotebook());
+	runs: Record<string, CellRun> = $state.raw({});
+	progress: Progress | null = $state.raw(null);
+	status = $state('Starting the engine…');
+	alerts: Alert[] = $state.raw([]);
+	tables: TableInfo[] = $state.raw([]);
+	engineReady = $state(false);
+	busy = $state(0);
+	#engine: EngineClient;
+	#alertSeq = 0;
+
+	constructor() {
+		this.#engine = new EngineClient({
+			onProgress: (p) => {
+				this.progress = p;
+			},
+			onRestart: (reason) => {
+				this.alert(`${reason}. The engine restarted; your notebook is intact and your files are reloaded.`);
+				this.runs = Object.fromEntries(
+					Object.entries(this.runs).map(([id, run]) => [
+						id,
+						run.status === 'running' ? { ...run, status: 'stale' as const } : run
+					])
+				);
+			}
+		});
+		this.#engine.ready.then(
+			(info) => {
+				this.engineReady = true;
+				this.status = `Ready. DuckDB ${info.duckdbVersion} started in ${Math.round(info.ms)} ms; network access is locked off.`;
+			},
+			(e: unknown) => this.alert(`The engine could not start: ${asEngineError(e).message}`)
+		);
+	}
+
+	get engine(): EngineClient {
+		return this.#engine;
+	}
+
+	run(id: CellId): CellRun {
+		return this.runs[id] ?? IDLE;
+	}
+
+	#setRun(id: CellId, patch: Partial<CellRun>): void {
+		this.runs = { ...this.runs, [id]: { ...this.run(id), ...patch } };
+	}
+
+	alert(message: string): void {
+		this.alerts = [...this.alerts, { id: ++this.#alertSeq, message }];
+	}
+
+	dismiss(id: number): void {
+		this.alerts = this.alerts.filter((a) => a.id !== id);
+	}
+
+	async #task<T>(label: string, fn: () => Promise<T>): Promise<T> {
+		this.busy++;
+		this.status = label;
+		try {
+			return await fn();
+		} finally {
+			this.busy--;
+			this.progress = null;
+		}
+	}
+
+	async #refreshTables(): Promise<void> {
+		this.tables = await this.#engine.schema();
+	}
+
+	async loadFiles(files: readonly File[]): Promise<void> {
+		for (const file of files) {
+			await this.#task(`Loading ${file.name}…`, async () => {
+				try {
+					const report = await this.#engine.loadFile(file);
+					this.#addLoaded(report);
+					this.status = `Loaded ${file.name}: ${report.rowsLoaded.toLocaleString('en')} rows in ${(report.ms / 1000).toFixed(1)} s.`;
+				} catch (e) {
+					const error = asEngineError(e);
+					this.alert(`Could not load ${file.name}: ${error.message}`);
+					this.status = `${file.name} was not loaded.`;
+				}
+			});
+		}
+		await this.#refreshTables();
+	}
+
+	async loadSample(options: SampleOptions): Promise<void> {
+		await this.#task(`Generating the sample (${options.customers.toLocaleString('en')} customers)…`, async () => {
+			try {
+				const reports = await this.#engine.loadSample(options);
+				for (const report of reports) this.#addLoaded(report);
+				const rows = reports.reduce((n, r) => n + r.rowsLoaded, 0);
+				this.status = `Sample loaded: ${rows.toLocaleString('en')} rows in ${((reports[0]?.ms ?? 0) / 1000).toFixed(1)} s.`;
+			} catch (e) {
+				this.alert(`Could not generate the sample: ${asEngineError(e).message}`);
+			}
+		});
+		await this.#refreshTables();
+	}
+
+	#addLoaded(report: LoadReport): void {
+		const cell = newDataCell(report.table.name, report.table.source);
+		this.doc = addCell(this.doc, cell);
+		this.#setRun(cell.id, { status: 'running', report });
+		void this.#profile(cell.id, report.table.name);
+		// A first SQL cell to start from, once there is data.
+		if (!this.doc.cells.some((c) => c.kind === 'sql')) {
+			this.doc = addCell(this.doc, newSqlCell(starterSql(report.table.name)));
+		}
+	}
+
+	async #profile(id: CellId, table: string): Promise<void> {
+		try {
+			const profile = await this.#engine.profile(table);
+			this.#setRun(id, { status: 'done', profile, error: null });
+		} catch (e) {
+			this.#setRun(id, { status: 'error', error: asEngineError(e).message });
+		}
+	}
+
+	async setColumnType(id: CellId, table: string, column: string, type: ColumnType): Promise<void> {
+		this.#setRun(id, { status: 'running', notice: null });
+		try {
+			const change = await this.#engine.setColumnType(table, column, type);
+			this.#setRun(id, {
+				status: 'done',
+				profile: change.profile,
+				error: null,
+				notice:
+					change.lost > 0
+						? `${change.lost.toLocaleString('en')} values of ${column} could not be read as ${type} and are now empty.`
+						: `${column} is now ${type}.`
+			});
+			this.#markDownstreamStale(id);
+			await this.#refreshTables();
+		} catch (e) {
+			this.#setRun(id, { status: 'error', error: asEngineError(e).message });
+		}
+	}
+
+	addCell(kind: CellKind, after?: CellId): CellId {
+		const cell: Cell =
+			kind === 'notes'
+				? newNotesCell('Write a note here.')
+				: newSqlCell(this.tables[0] ? starterSql(this.tables[0].name) : 'SELECT 42 AS answer');
+		const index = after ? this.doc.cells.findIndex((c) => c.id === after) + 1 : this.doc.cells.length;
+		this.doc = addCell(this.doc, cell, index);
+		return cell.id;
+	}
+
+	removeCell(id: CellId): void {
+		this.doc = removeCell(this.doc, id);
+		const { [id]: _removed, ...rest } = this.runs;
+		this.runs = rest;
+	}
+
+	moveCell(id: CellId, delta: number): void {
+		this.doc = moveCell(this.doc, id, delta);
+	}
+
+	updateSql(id: CellId, patch: Partial<Pick<SqlCell, 'sql' | 'resultName'>>): void {
+		this.doc = updateCell<SqlCell>(this.doc, id, patch);
+		if (this.run(id).status === 'done') this.#setRun(id, { status: 'stale' });
+	}
+
+	updateNotes(id: CellId, markdown: string): void {
+		this.doc = updateCell(this.doc, id, { markdown });
+	}
+
+	#markDownstreamStale(id: CellId): void {
+		const index = this.doc.cells.findIndex((c) => c.id === id);
+		for (const cell of this.doc.cells.slice(index + 1)) {
+			if (cell.kind === 'sql' && this.run(cell.id).status === 'done') {
+				this.#setRun(cell.id, { status: 'stale' });
+			}
+		}
+	}
+
+	async runCell(id: CellId): Promise<void> {
+		const cell = this.doc.cells.find((c) => c.id === id);
+		if (!cell) return;
+		if (cell.kind === 'data') {
+			this.#setRun(id, { status: 'running' });
+			await this.#profile(id, cell.table);
+			return;
+		}
+		if (cell.kind !== 'sql') return;
+		this.#setRun(id, { status: 'running', error: null });
+		await this.#task('Running SQL…', async () => {
+			try {
+				const result = await this.#engine.query(cell.sql, { resultName: cell.resultName || undefined });
+				const { ipc, ...rest } = result;
+				this.#setRun(id, { status: 'done', result: { ...rest, table: tableFromIPC(ipc) }, error: null });
+				this.status = `Query returned ${result.rowCount.toLocaleString('en')} rows in ${Math.round(result.ms)} ms.`;
+				if (result.resultName) {
+					this.#markDownstreamStale(id);
+					await this.#refreshTables();
+				}
+			} catch (e) {
+				const error = asEngineError(e);
+				this.#setRun(id, { status: 'error', error: error.message, result: null });
+				this.status = error.code === 'cancelled' ? 'Cancelled.' : 'The query failed.';
+			}
+		});
+	}
+
+	async runAll(): Promise<void> {
+		for (const cell of this.doc.cells) {
+			if (cell.kind === 'notes') continue;
+			await this.runCell(cell.id);
+			if (this.run(cell.id).status === 'error') break;
+		}
+	}
+
+	async cancel(): Promise<void> {
+		this.status = 'Cancelling…';
+		await this.#engine.cancel();
+	}
+}

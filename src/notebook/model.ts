@@ -1,0 +1,97 @@
+/**
+ * The notebook document: an ordered list of cells, plain JSON, no data. Each kind is one arm
+ * of a discriminated union; runtime state (results, errors) lives beside it, not in it.
+ */
+export type CellId = string & { readonly __brand: 'CellId' };
+
+export interface DataCell {
+	id: CellId;
+	kind: 'data';
+	/** The table the file or sample became. */
+	table: string;
+	/** The file name, or the sample description. */
+	source: string;
+}
+
+export interface SqlCell {
+	id: CellId;
+	kind: 'sql';
+	sql: string;
+	/** Store the result under this name for later cells; empty for none. */
+	resultName: string;
+}
+
+export interface NotesCell {
+	id: CellId;
+	kind: 'notes';
+	markdown: string;
+}
+
+export type Cell = DataCell | SqlCell | NotesCell;
+export type CellKind = Cell['kind'];
+
+export interface Notebook {
+	version: 1;
+	title: string;
+	cells: Cell[];
+}
+
+/** The label a cell's region starts with (the user contract). */
+export const KIND_LABELS: Record<CellKind, string> = {
+	data: 'Data',
+	sql: 'SQL',
+	notes: 'Notes'
+};
+
+let counter = 0;
+export function newCellId(): CellId {
+	counter++;
+	const random = globalThis.crypto?.randomUUID?.().slice(0, 8) ?? String(Date.now());
+	return `c${counter.toString(36)}${random}` as CellId;
+}
+
+export function emptyNotebook(): Notebook {
+	return { version: 1, title: 'Untitled notebook', cells: [] };
+}
+
+export function newSqlCell(sql: string, resultName = ''): SqlCell {
+	return { id: newCellId(), kind: 'sql', sql, resultName };
+}
+
+export function newNotesCell(markdown = ''): NotesCell {
+	return { id: newCellId(), kind: 'notes', markdown };
+}
+
+export function newDataCell(table: string, source: string): DataCell {
+	return { id: newCellId(), kind: 'data', table, source };
+}
+
+/** Pure transitions: Notebook → Notebook. */
+export function addCell(nb: Notebook, cell: Cell, index = nb.cells.length): Notebook {
+	const cells = [...nb.cells];
+	cells.splice(index, 0, cell);
+	return { ...nb, cells };
+}
+
+export function updateCell<C extends Cell>(nb: Notebook, id: CellId, patch: Partial<Omit<C, 'id' | 'kind'>>): Notebook {
+	return { ...nb, cells: nb.cells.map((c) => (c.id === id ? ({ ...c, ...patch } as Cell) : c)) };
+}
+
+export function removeCell(nb: Notebook, id: CellId): Notebook {
+	return { ...nb, cells: nb.cells.filter((c) => c.id !== id) };
+}
+
+export function moveCell(nb: Notebook, id: CellId, delta: number): Notebook {
+	const from = nb.cells.findIndex((c) => c.id === id);
+	const to = from + delta;
+	if (from < 0 || to < 0 || to >= nb.cells.length) return nb;
+	const cells = [...nb.cells];
+	const [cell] = cells.splice(from, 1);
+	cells.splice(to, 0, cell!);
+	return { ...nb, cells };
+}
+
+/** A suggested first query for a freshly loaded table. */
+export function starterSql(table: string): string {
+	return `SELECT *\nFROM "${table.replaceAll('"', '""')}"\nLIMIT 100`;
+}

@@ -1,0 +1,60 @@
+/**
+ * Headless Chromium for end-to-end tests and screenshots: Debian's chromium (or CHROMIUM_PATH)
+ * driven by playwright-core. Every request any page or worker makes is logged, so tests can
+ * assert that nothing left the page's origin.
+ */
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM_FLAGS = [
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+	'--disable-dev-shm-usage'
+];
+
+export function chromiumPath(): string | null {
+	const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+	return candidates.find((p): p is string => !!p && existsSync(p)) ?? null;
+}
+
+export interface Session {
+	context: BrowserContext;
+	page: Page;
+	/** Every URL requested by the page and its workers. */
+	requests: string[];
+	pageErrors: string[];
+	close(): Promise<void>;
+}
+
+export async function openSession(options: { offline?: boolean } = {}): Promise<Session> {
+	const executablePath = chromiumPath();
+	if (!executablePath) throw new Error('No Chromium found: install Debian chromium or set CHROMIUM_PATH.');
+	const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'segbook-e2e-')), {
+		executablePath,
+		headless: true,
+		args: CHROMIUM_FLAGS,
+		viewport: { width: 1280, height: 900 },
+		acceptDownloads: true,
+		offline: options.offline ?? false
+	});
+	const requests: string[] = [];
+	const pageErrors: string[] = [];
+	context.on('request', (request) => requests.push(request.url()));
+	const page = context.pages()[0] ?? (await context.newPage());
+	page.on('pageerror', (error) => pageErrors.push(error.message));
+	return { context, page, requests, pageErrors, close: () => context.close() };
+}
+
+/** Requests to any origin but `origin` (blob: and data: URLs are local). */
+export function foreignRequests(requests: readonly string[], origin: string): string[] {
+	return requests.filter(
+		(u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:')
+	);
+}

@@ -1,0 +1,62 @@
+/**
+ * DuckDB-WASM in the browser: the eh bundle (mvp as fallback), both self-hosted through Vite
+ * `?url` imports, never a CDN. DuckDB runs in its own worker nested in ours (the async API);
+ * that worker starts from a `blob:` wrapper so it inherits the page's Content-Security-Policy
+ * (a worker loaded from a URL on a static host gets none: RELIABILITY.md T4).
+ */
+import {
+	AsyncDuckDB,
+	DuckDBDataProtocol,
+	VoidLogger,
+	selectBundle,
+	type AsyncDuckDBConnection
+} from '@duckdb/duckdb-wasm';
+import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
+import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
+import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
+import mvpWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-mvp.worker.js?url';
+import type { Db, FileSource } from './db';
+
+const absolute = (url: string): string => new URL(url, import.meta.url).href;
+
+function blobWorker(scriptUrl: string): Worker {
+	const wrapper = `importScripts(${JSON.stringify(absolute(scriptUrl))});`;
+	const url = URL.createObjectURL(new Blob([wrapper], { type: 'text/javascript' }));
+	const worker = new Worker(url, { name: 'duckdb' });
+	URL.revokeObjectURL(url);
+	return worker;
+}
+
+export async function openBrowserDb(): Promise<Db> {
+	const bundle = await selectBundle({
+		mvp: { mainModule: absolute(mvpWasm), mainWorker: absolute(mvpWorker) },
+		eh: { mainModule: absolute(ehWasm), mainWorker: absolute(ehWorker) }
+	});
+	const worker = blobWorker(bundle.mainWorker ?? absolute(ehWorker));
+	const db = new AsyncDuckDB(new VoidLogger(), worker);
+	await db.instantiate(bundle.mainModule);
+	await db.open({ query: { castDecimalToDouble: true } });
+	let conn: AsyncDuckDBConnection = await db.connect();
+	const version = await db.getVersion();
+	return {
+		version,
+		bundle: bundle.mainModule.includes('-eh') ? 'eh' : 'mvp',
+		run: (sqlText) => conn.useUnsafe((b, id) => b.runQuery(id, sqlText)),
+		registerFile: async (path: string, source: FileSource) => {
+			if (source.file) {
+				await db.registerFileHandle(path, source.file, DuckDBDataProtocol.BROWSER_FILEREADER, true);
+			} else {
+				await db.registerFileBuffer(path, await source.slice(0, source.size));
+			}
+		},
+		registerBuffer: (path, bytes) => db.registerFileBuffer(path, bytes),
+		dropFile: (path) => db.dropFile(path).then(() => undefined),
+		insertArrowIPC: (bytes, table) => conn.insertArrowFromIPCStream(bytes, { name: table }),
+		cancel: () => conn.cancelSent(),
+		reset: async () => {
+			await conn.close();
+			await db.reset();
+			conn = await db.connect();
+		}
+	};
+}
