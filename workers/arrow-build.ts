@@ -1,7 +1,11 @@
 /**
  * Columns of JavaScript values (from the Parquet and JSON readers, or the sample generator)
- * to an Arrow table with explicit types, so DuckDB gets TIMESTAMP for dates, BIGINT for
- * 64-bit integers and plain VARCHAR (never a dictionary/ENUM) for text.
+ * to Arrow IPC bytes for DuckDB, with explicit types: DOUBLE/INTEGER for numbers, BIGINT for
+ * 64-bit integers, BOOLEAN, VARCHAR (never a dictionary/ENUM) for text, and dates as epoch
+ * milliseconds that the caller turns into TIMESTAMP in SQL.
+ *
+ * Vectors are assembled from typed arrays and bitmaps directly: apache-arrow's builders
+ * compile code with `new Function`, which the page's CSP (no unsafe-eval) forbids.
  */
 import {
 	Bool,
@@ -9,71 +13,117 @@ import {
 	Int32,
 	Int64,
 	Table,
-	TimestampMillisecond,
 	Utf8,
+	makeData,
 	makeVector,
 	tableToIPC,
-	vectorFromArray,
 	type DataType,
 	type Vector
 } from 'apache-arrow';
 
 export type ColumnValues = ArrayLike<unknown>;
 
-function firstDefined(values: ColumnValues): unknown {
-	for (let i = 0; i < values.length; i++) {
-		const v = values[i];
-		if (v !== null && v !== undefined) return v;
-	}
-	return null;
+export interface EncodedColumns {
+	ipc: Uint8Array;
+	/** Columns holding epoch milliseconds that were dates in JavaScript. */
+	temporal: string[];
 }
 
-function allIntegers(values: ColumnValues): boolean {
+type Kind = 'float' | 'int32' | 'int64' | 'bool' | 'date' | 'text';
+
+function kindOf(values: ColumnValues): Kind {
+	let kind: Kind | null = null;
+	let integers = true;
 	for (let i = 0; i < values.length; i++) {
 		const v = values[i];
 		if (v === null || v === undefined) continue;
-		if (typeof v !== 'number' || !Number.isInteger(v) || Math.abs(v) > 2147483647) return false;
+		const k: Kind =
+			typeof v === 'number'
+				? 'float'
+				: typeof v === 'bigint'
+					? 'int64'
+					: typeof v === 'boolean'
+						? 'bool'
+						: v instanceof Date
+							? 'date'
+							: 'text';
+		if (k === 'float' && (!Number.isInteger(v) || Math.abs(v as number) > 2147483647)) {
+			integers = false;
+		}
+		if (kind === null) kind = k;
+		else if (kind !== k) return 'text';
 	}
-	return true;
+	if (kind === null) return 'text';
+	return kind === 'float' && integers ? 'int32' : kind;
 }
 
-function homogeneous(values: ColumnValues, type: string): boolean {
+function nullBitmap(values: ColumnValues): { bitmap: Uint8Array; nulls: number } {
+	const bitmap = new Uint8Array(Math.ceil(values.length / 8));
+	let nulls = 0;
 	for (let i = 0; i < values.length; i++) {
 		const v = values[i];
-		if (v !== null && v !== undefined && typeof v !== type) return false;
+		if (v === null || v === undefined) nulls++;
+		else bitmap[i >> 3]! |= 1 << (i & 7);
 	}
-	return true;
+	return { bitmap, nulls };
 }
 
-/** Build one Arrow vector, choosing the type from the values; mixed columns become text. */
-export function toVector(values: ColumnValues): Vector {
-	const sample = firstDefined(values);
-	const n = values.length;
-	const mapped = (fn: (v: unknown) => unknown, type: DataType): Vector => {
-		const out = new Array<unknown>(n);
-		for (let i = 0; i < n; i++) {
-			const v = values[i];
-			out[i] = v === null || v === undefined ? null : fn(v);
-		}
-		return vectorFromArray(out, type);
-	};
-	if (values instanceof Float64Array || values instanceof Int32Array) return makeVector(values);
-	if (typeof sample === 'number' && homogeneous(values, 'number')) {
-		return allIntegers(values)
-			? mapped((v) => v, new Int32())
-			: mapped((v) => v, new Float64());
+function fixedWidth<T extends DataType>(
+	type: T,
+	values: ColumnValues,
+	data: Float64Array | Int32Array | BigInt64Array,
+	toValue: (v: unknown) => number | bigint
+): Vector<T> {
+	const { bitmap, nulls } = nullBitmap(values);
+	for (let i = 0; i < values.length; i++) {
+		const v = values[i];
+		if (v !== null && v !== undefined) (data as unknown as (number | bigint)[])[i] = toValue(v);
 	}
-	if (typeof sample === 'bigint' && homogeneous(values, 'bigint')) return mapped((v) => v, new Int64());
-	if (typeof sample === 'boolean' && homogeneous(values, 'boolean')) return mapped((v) => v, new Bool());
-	if (sample instanceof Date) {
-		let allDates = true;
-		for (let i = 0; i < n && allDates; i++) {
-			const v = values[i];
-			if (v !== null && v !== undefined && !(v instanceof Date)) allDates = false;
+	return makeVector(
+		makeData({ type, length: values.length, nullCount: nulls, nullBitmap: nulls ? bitmap : null, data } as never)
+	) as Vector<T>;
+}
+
+function boolVector(values: ColumnValues): Vector<Bool> {
+	const { bitmap, nulls } = nullBitmap(values);
+	const data = new Uint8Array(Math.ceil(values.length / 8));
+	for (let i = 0; i < values.length; i++) if (values[i] === true) data[i >> 3]! |= 1 << (i & 7);
+	return makeVector(
+		makeData({ type: new Bool(), length: values.length, nullCount: nulls, nullBitmap: nulls ? bitmap : null, data })
+	);
+}
+
+function textVector(values: ColumnValues): Vector<Utf8> {
+	const { bitmap, nulls } = nullBitmap(values);
+	const encoder = new TextEncoder();
+	const offsets = new Int32Array(values.length + 1);
+	const parts: Uint8Array[] = [];
+	let total = 0;
+	for (let i = 0; i < values.length; i++) {
+		const v = values[i];
+		if (v !== null && v !== undefined) {
+			const bytes = encoder.encode(textOf(v));
+			parts.push(bytes);
+			total += bytes.length;
 		}
-		if (allDates) return mapped((v) => (v as Date).getTime(), new TimestampMillisecond());
+		offsets[i + 1] = total;
 	}
-	return mapped(textOf, new Utf8());
+	const data = new Uint8Array(total);
+	let at = 0;
+	for (const p of parts) {
+		data.set(p, at);
+		at += p.length;
+	}
+	return makeVector(
+		makeData({
+			type: new Utf8(),
+			length: values.length,
+			nullCount: nulls,
+			nullBitmap: nulls ? bitmap : null,
+			valueOffsets: offsets,
+			data
+		})
+	);
 }
 
 function textOf(v: unknown): string {
@@ -84,9 +134,33 @@ function textOf(v: unknown): string {
 	return JSON.stringify(v, (_, x: unknown) => (typeof x === 'bigint' ? x.toString() : x));
 }
 
+/** One Arrow vector, its type chosen from the values; mixed columns become text. */
+export function toVector(values: ColumnValues): Vector {
+	if (values instanceof Float64Array || values instanceof Int32Array) return makeVector(values);
+	const n = values.length;
+	switch (kindOf(values)) {
+		case 'float':
+			return fixedWidth(new Float64(), values, new Float64Array(n), (v) => v as number);
+		case 'int32':
+			return fixedWidth(new Int32(), values, new Int32Array(n), (v) => v as number);
+		case 'int64':
+			return fixedWidth(new Int64(), values, new BigInt64Array(n), (v) => v as bigint);
+		case 'date':
+			return fixedWidth(new Float64(), values, new Float64Array(n), (v) => (v as Date).getTime());
+		case 'bool':
+			return boolVector(values);
+		case 'text':
+			return textVector(values);
+	}
+}
+
 /** Named columns (a Map, so `__proto__` is just a name) to Arrow IPC stream bytes. */
-export function columnsToIPC(columns: Map<string, ColumnValues>): Uint8Array {
+export function encodeColumns(columns: Map<string, ColumnValues>): EncodedColumns {
 	const vectors: Record<string, Vector> = Object.create(null) as Record<string, Vector>;
-	for (const [name, values] of columns) vectors[name] = toVector(values);
-	return tableToIPC(new Table(vectors), 'stream');
+	const temporal: string[] = [];
+	for (const [name, values] of columns) {
+		if (!(values instanceof Float64Array) && kindOf(values) === 'date') temporal.push(name);
+		vectors[name] = toVector(values);
+	}
+	return { ipc: tableToIPC(new Table(vectors), 'stream'), temporal };
 }

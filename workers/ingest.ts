@@ -13,7 +13,7 @@ import { compressors } from 'hyparquet-compressors';
 import type { LoadReport, RejectedLine } from '../src/engine/api';
 import { EngineError } from '../src/engine/errors';
 import { ident, literal, tableNameFor } from '../src/sql/sql';
-import { columnsToIPC, type ColumnValues } from './arrow-build';
+import { encodeColumns, type ColumnValues } from './arrow-build';
 import { queryRows, queryValue, type Db, type FileSource } from './db';
 import { DATA_DIR } from './lockdown';
 import { describeTable } from './tables';
@@ -396,8 +396,12 @@ async function insertColumns(
 	seq: number
 ): Promise<void> {
 	const scratch = `segbook_import_${seq}`;
-	await db.insertArrowIPC(columnsToIPC(columns), scratch);
-	await db.run(`CREATE OR REPLACE TABLE ${ident(table)} AS FROM ${ident(scratch)}`);
+	const { ipc, temporal } = encodeColumns(columns);
+	await db.insertArrowIPC(ipc, scratch);
+	const dates = temporal.map((c) => `epoch_ms(${ident(c)}::BIGINT) AS ${ident(c)}`).join(', ');
+	await db.run(
+		`CREATE OR REPLACE TABLE ${ident(table)} AS SELECT * ${dates ? `REPLACE (${dates})` : ''} FROM ${ident(scratch)}`
+	);
 	await db.run(`DROP TABLE IF EXISTS ${ident(scratch)}`);
 }
 

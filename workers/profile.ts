@@ -13,6 +13,7 @@ const BINS = 20;
 const TOP = 5;
 /** Wide tables get the cheap part for every column and histograms for the first ones. */
 const DETAILED_COLUMNS = 60;
+const EXACT_DISTINCT_ROWS = 2_000_000;
 
 export function isNumericType(type: string): boolean {
 	return /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|REAL|DECIMAL.*)$/.test(
@@ -31,12 +32,14 @@ export async function profileTable(db: Db, table: string): Promise<TableProfile>
 	const rowCount = Number(await queryValue(db, `SELECT count(*) FROM ${t}`));
 	if (columns.length === 0) return { table, rowCount, columns: [], ms: 0 };
 
+	// Exact distinct counts up to a few million rows (ids must read as unique); estimates beyond.
+	const exact = rowCount <= EXACT_DISTINCT_ROWS;
 	const aggregates = columns.flatMap((c) => {
 		const col = ident(c.name);
 		const numeric = isNumericType(c.type);
 		return [
 			`count(${col})`,
-			`approx_count_distinct(${col})`,
+			exact ? `count(DISTINCT ${col})` : `approx_count_distinct(${col})`,
 			numeric ? `min(${col})::VARCHAR` : `min(${col}::VARCHAR)`,
 			numeric ? `max(${col})::VARCHAR` : `max(${col}::VARCHAR)`,
 			numeric ? `avg(${col})::DOUBLE` : 'NULL'
@@ -63,7 +66,7 @@ export async function profileTable(db: Db, table: string): Promise<TableProfile>
 		const col = ident(p.name);
 		if (isNumericType(p.type) || isTemporalType(p.type)) {
 			p.bins = await histogram(db, t, isTemporalType(p.type) ? `epoch(${col})` : `${col}::DOUBLE`);
-		} else {
+		} else if (p.distinct < 0.9 * rowCount * (1 - p.nullShare) || rowCount < 20) {
 			const top = await queryRows(
 				db,
 				`SELECT ${col}::VARCHAR AS v, count(*) AS n FROM ${t} WHERE ${col} IS NOT NULL

@@ -7,7 +7,7 @@ import type { LoadReport, ProgressCallback, SampleOptions } from '../src/engine/
 import { EngineError } from '../src/engine/errors';
 import { generateRetail, RETAIL_MAX_CUSTOMERS } from '../src/sample/retail';
 import { ident, tableNameFor } from '../src/sql/sql';
-import { columnsToIPC, type ColumnValues } from './arrow-build';
+import { encodeColumns, type ColumnValues } from './arrow-build';
 import type { Db } from './db';
 import { describeTable } from './tables';
 
@@ -18,7 +18,7 @@ async function insert(
 	select: string
 ): Promise<void> {
 	const scratch = `segbook_sample_${table}`;
-	await db.insertArrowIPC(columnsToIPC(new Map(Object.entries(columns))), scratch);
+	await db.insertArrowIPC(encodeColumns(new Map(Object.entries(columns))).ipc, scratch);
 	await db.run(`CREATE OR REPLACE TABLE ${ident(table)} AS SELECT ${select} FROM ${ident(scratch)}`);
 	await db.run(`DROP TABLE ${ident(scratch)}`);
 }

@@ -143,6 +143,7 @@ export class NotebookState {
 				}
 			});
 		}
+		this.#ensureSqlCell();
 		await this.#refreshTables();
 	}
 
@@ -157,6 +158,7 @@ export class NotebookState {
 				this.alert(`Could not generate the sample: ${asEngineError(e).message}`);
 			}
 		});
+		this.#ensureSqlCell();
 		await this.#refreshTables();
 	}
 
@@ -165,9 +167,13 @@ export class NotebookState {
 		this.doc = addCell(this.doc, cell);
 		this.#setRun(cell.id, { status: 'running', report });
 		void this.#profile(cell.id, report.table.name);
-		// A first SQL cell to start from, once there is data.
-		if (!this.doc.cells.some((c) => c.kind === 'sql')) {
-			this.doc = addCell(this.doc, newSqlCell(starterSql(report.table.name)));
+	}
+
+	/** A first SQL cell to start from, once there is data. */
+	#ensureSqlCell(): void {
+		const first = this.doc.cells.find((c) => c.kind === 'data');
+		if (first?.kind === 'data' && !this.doc.cells.some((c) => c.kind === 'sql')) {
+			this.doc = addCell(this.doc, newSqlCell(starterSql(first.table)));
 		}
 	}
 
