@@ -3,11 +3,16 @@
  *
  *   validate ──► seed ──────────► Lloyd ─────────────────► keep best ──► relabel
  *   shape, k,    greedy k-means++  assign to nearest,       lowest        by descending size,
- *   finite,      per restart from  recompute means,         inertia       ties by first row;
- *   range        a derived seed    re-seed empty clusters   over          distances, sizes
+ *   finite,      per restart from  move centroids to means, inertia       ties by first row;
+ *   range        a derived seed    re-seed empty clusters,  over          distances, sizes
  *                (fewer distinct   until labels stop        restarts
  *                 seeds ⇒ error)   changing or inertia
  *                                  stops improving
+ *
+ * Speed: the first assignment of a restart is the full n·k·d scan. Later ones use Hamerly's
+ * bounds to skip the scan for customers whose centroid provably stays the nearest, and the update
+ * only recomputes clusters whose membership changed. Both shortcuts give exactly the labels,
+ * centroids and inertia of plain Lloyd (a test compares them bit for bit), just faster.
  *
  * Determinism: all randomness comes from `createRng` (32-bit integer arithmetic), every sum runs in
  * a fixed order, ties go to the lower index, and the only floating functions used are +, -, ×, ÷
@@ -81,7 +86,10 @@ export type KMeansResult = {
 	/** Lloyd iterations (centroid updates) of the winning restart. */
 	iterations: number;
 	k: number;
-	/** Customers per segment (descending). */
+	/**
+	 * Customers per segment (descending). Never 0 after convergence; a run cut short by `maxIter`
+	 * can in pathological ties end with an empty segment, whose centroid is still finite.
+	 */
 	sizes: Int32Array;
 	/** Each customer's Euclidean distance to its centroid. */
 	distances: Float64Array;
@@ -223,7 +231,8 @@ function assignAll(
 	k: number,
 	labels: Int32Array,
 	mind: Float64Array,
-	lower: Float64Array
+	lower: Float64Array,
+	dirty: Uint8Array
 ): Pass {
 	let inertia = 0;
 	let changed = 0;
@@ -240,7 +249,10 @@ function assignAll(
 				bestC = c;
 			} else if (q < second) second = q;
 		}
-		if (labels[i] !== bestC) {
+		const old = labels[i]!;
+		if (old !== bestC) {
+			if (old >= 0) dirty[old] = 1;
+			dirty[bestC] = 1;
 			labels[i] = bestC;
 			changed++;
 		}
@@ -275,6 +287,7 @@ function assignBounded(
 	labels: Int32Array,
 	mind: Float64Array,
 	lower: Float64Array,
+	dirty: Uint8Array,
 	half: Float64Array,
 	moved: { max: number; maxC: number; second: number }
 ): Pass {
@@ -306,6 +319,8 @@ function assignBounded(
 			} else if (qc < second) second = qc;
 		}
 		if (a !== bestC) {
+			dirty[a] = 1;
+			dirty[bestC] = 1;
 			labels[i] = bestC;
 			changed++;
 		}
@@ -350,9 +365,13 @@ function boundsAfterUpdate(
 }
 
 /**
- * Moves every centroid to the mean of its points. An empty cluster takes over the point farthest
- * from its own centroid (as scikit-learn), taken from a cluster that keeps at least one point, so
- * no centroid is ever 0/0 = NaN.
+ * Moves every centroid to the mean of its points. An empty cluster first takes over the point
+ * farthest from its own centroid (as scikit-learn), taken from a cluster that keeps at least one
+ * point, so no centroid is ever 0/0 = NaN.
+ *
+ * Only "dirty" clusters (a point joined or left since the last update) are recomputed: a cluster
+ * with the same members would get the same mean, bit for bit, so skipping it changes nothing and
+ * saves most of the O(n·d) work in the long tail of small corrections.
  *
  * Sums are taken relative to each cluster's first point (mean = x_first + mean(x - x_first)): a
  * cluster of identical customers then gets exactly their value as centroid (a plain sum of 100
@@ -366,24 +385,14 @@ function update(
 	k: number,
 	labels: Int32Array,
 	mind: Float64Array,
+	lower: Float64Array,
+	dirty: Uint8Array,
 	sums: Float64Array,
 	counts: Int32Array,
-	refs: Int32Array,
-	lower: Float64Array
+	refs: Int32Array
 ): void {
-	sums.fill(0);
 	counts.fill(0);
-	for (let i = 0; i < n; i++) {
-		const c = labels[i]!;
-		const base = i * d;
-		if (counts[c]!++ === 0) {
-			refs[c] = base;
-			continue; // x - x_first = 0
-		}
-		const cb = c * d;
-		const rb = refs[c]!;
-		for (let j = 0; j < d; j++) sums[cb + j]! += data[base + j]! - data[rb + j]!;
-	}
+	for (let i = 0; i < n; i++) counts[labels[i]!]!++;
 	for (let c = 0; c < k; c++) {
 		if (counts[c] !== 0) continue;
 		let far = -1;
@@ -398,31 +407,54 @@ function update(
 		// With at least k distinct points some point always qualifies; guard anyway.
 		if (far < 0) continue;
 		const old = labels[far]!;
-		const base = far * d;
-		const rb = refs[old]!;
-		// If the moved point was the old cluster's reference, its sum still refers to that point,
-		// which stays valid as a reference: (x_i - x_ref) terms of the remaining points are unchanged.
-		for (let j = 0; j < d; j++) {
-			sums[old * d + j]! -= data[base + j]! - data[rb + j]!;
-			sums[c * d + j] = 0;
-		}
 		counts[old]!--;
 		counts[c] = 1;
-		refs[c] = base;
 		labels[far] = c;
+		dirty[old] = 1;
+		dirty[c] = 1;
 		// Zero so the same point is not picked again for another empty cluster.
 		mind[far] = 0;
 		// Its old lower bound excluded its old centroid, which is now "another" centroid: reset it.
 		lower[far] = 0;
 	}
+	let anyDirty = false;
+	for (let c = 0; c < k; c++) {
+		if (dirty[c]) {
+			anyDirty = true;
+			refs[c] = -1;
+			sums.fill(0, c * d, c * d + d);
+		}
+	}
+	if (!anyDirty) return;
+	for (let i = 0; i < n; i++) {
+		const c = labels[i]!;
+		if (dirty[c] === 0) continue;
+		const base = i * d;
+		const rb = refs[c]!;
+		if (rb < 0) {
+			refs[c] = base;
+			continue; // x - x_first = 0
+		}
+		const cb = c * d;
+		for (let j = 0; j < d; j++) sums[cb + j]! += data[base + j]! - data[rb + j]!;
+	}
 	for (let c = 0; c < k; c++) {
 		const cnt = counts[c]!;
-		if (cnt === 0) continue; // keep the previous (finite) centroid
+		// Clean clusters keep their (identical) mean; an empty one keeps its previous finite centroid.
+		if (dirty[c] === 0 || cnt === 0) continue;
+		dirty[c] = 0;
 		const cb = c * d;
 		const rb = refs[c]!;
 		// Divide rather than multiply by 1/cnt: one rounding instead of two.
 		for (let j = 0; j < d; j++) cent[cb + j] = data[rb + j]! + sums[cb + j]! / cnt;
 	}
+}
+
+function hasEmptyCluster(labels: Int32Array, k: number, counts: Int32Array): boolean {
+	counts.fill(0);
+	for (let i = 0; i < labels.length; i++) counts[labels[i]!]!++;
+	for (let c = 0; c < k; c++) if (counts[c] === 0) return true;
+	return false;
 }
 
 function badK(k: number): ClusterInputError {
@@ -432,8 +464,8 @@ function badK(k: number): ClusterInputError {
 	);
 }
 
-/** Checks k against the data; shared with the sweep so both give the same messages. */
-export function validateK(k: number, n: number): void {
+/** Checks k against the number of customers. */
+function validateK(k: number, n: number): void {
 	if (!Number.isInteger(k) || k < 1) throw badK(k);
 	if (k > n) {
 		throw new ClusterInputError(
@@ -443,7 +475,7 @@ export function validateK(k: number, n: number): void {
 	}
 }
 
-export function tooFewDistinct(distinct: number, k: number): ClusterInputError {
+function tooFewDistinct(distinct: number, k: number): ClusterInputError {
 	return new ClusterInputError(
 		'too-few-distinct',
 		distinct <= 1
@@ -490,6 +522,7 @@ export function kmeans(m: Matrix, opts: KMeansOptions): KMeansResult {
 	const prevCent = new Float64Array(k * d);
 	const half = new Float64Array(k);
 	const lower = new Float64Array(n);
+	const dirty = new Uint8Array(k);
 	let labels = new Int32Array(n);
 	let mind = new Float64Array(n);
 	let bestLabels = new Int32Array(n);
@@ -511,23 +544,38 @@ export function kmeans(m: Matrix, opts: KMeansOptions): KMeansResult {
 		}
 		if (shouldStop?.()) throw new CancelledError();
 		labels.fill(-1);
-		let pass = assignAll(data, n, d, cent, k, labels, mind, lower);
+		dirty.fill(1);
+		let pass = assignAll(data, n, d, cent, k, labels, mind, lower, dirty);
 		let iterations = 0;
 		let prev = Infinity;
 		for (;;) {
 			const inertia = pass.inertia;
-			// Labels stable: the centroids are already the means of this assignment.
-			if (iterations > 0 && (pass.changed === 0 || prev - inertia <= tol * inertia)) break;
+			// Labels stable: the centroids are already the means of this assignment. Inertia barely
+			// improving: stop too, unless a cluster just lost all its customers (one more update
+			// re-seeds it, so a converged result never has an empty segment).
+			if (
+				iterations > 0 &&
+				(pass.changed === 0 ||
+					(prev - inertia <= tol * inertia && !hasEmptyCluster(labels, k, counts)))
+			) {
+				break;
+			}
 			// Out of iterations: stop right after an assignment so labels match the centroids.
 			if (iterations >= maxIter) break;
 			prevCent.set(cent);
-			update(data, n, d, cent, k, labels, mind, sums, counts, refs, lower);
+			update(data, n, d, cent, k, labels, mind, lower, dirty, sums, counts, refs);
 			iterations++;
-			opts.onIteration?.({ restart: r, restarts, iteration: iterations, inertia, changed: pass.changed });
+			opts.onIteration?.({
+				restart: r,
+				restarts,
+				iteration: iterations,
+				inertia,
+				changed: pass.changed
+			});
 			prev = inertia;
 			if (shouldStop?.()) throw new CancelledError();
 			const moved = boundsAfterUpdate(cent, prevCent, k, d, half);
-			pass = assignBounded(data, n, d, cent, k, labels, mind, lower, half, moved);
+			pass = assignBounded(data, n, d, cent, k, labels, mind, lower, dirty, half, moved);
 		}
 		// Strictly lower: on a tie the earlier restart wins, which keeps the result deterministic.
 		if (pass.inertia < bestInertia) {

@@ -10,11 +10,7 @@
 export type Matrix = { data: Float64Array; n: number; d: number };
 
 export type ClusterInputErrorCode =
-	| 'empty'
-	| 'k-too-large'
-	| 'non-finite'
-	| 'too-few-distinct'
-	| 'bad-k';
+	'empty' | 'k-too-large' | 'non-finite' | 'too-few-distinct' | 'bad-k';
 
 /**
  * A problem with the data or the requested k that the user can fix. `message` is plain English
@@ -26,7 +22,11 @@ export class ClusterInputError extends Error {
 	readonly code: ClusterInputErrorCode;
 	readonly row: number | undefined;
 	readonly column: number | undefined;
-	constructor(code: ClusterInputErrorCode, message: string, where?: { row: number; column: number }) {
+	constructor(
+		code: ClusterInputErrorCode,
+		message: string,
+		where?: { row: number; column: number }
+	) {
 		super(message);
 		this.code = code;
 		this.row = where?.row;

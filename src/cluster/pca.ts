@@ -127,7 +127,9 @@ function jacobiEigen(a: Float64Array, d: number, maxSweeps: number): Float64Arra
 				const theta = (aqq - app) / (2 * apq);
 				const absTheta = theta < 0 ? -theta : theta;
 				let t =
-					absTheta > 1e150 ? 1 / (2 * absTheta) : 1 / (absTheta + Math.sqrt(absTheta * absTheta + 1));
+					absTheta > 1e150
+						? 1 / (2 * absTheta)
+						: 1 / (absTheta + Math.sqrt(absTheta * absTheta + 1));
 				if (theta < 0) t = -t;
 				const c = 1 / Math.sqrt(t * t + 1);
 				const s = t * c;

@@ -8,7 +8,13 @@
  * line from the first to the last inertia) is reported alongside and mentioned when it disagrees.
  */
 
-import { ClusterInputError, CancelledError, checkMatrix, countDistinctRows, plural } from './matrix';
+import {
+	ClusterInputError,
+	CancelledError,
+	checkMatrix,
+	countDistinctRows,
+	plural
+} from './matrix';
 import type { Matrix } from './matrix';
 import { kmeans } from './kmeans';
 import { calinskiHarabasz, daviesBouldin, silhouette } from './metrics';

@@ -262,9 +262,9 @@ describe('kmeansPlusPlus', () => {
 
 describe('kmeans input validation and degenerate data', () => {
 	it('rejects empty data', () => {
-		expect(inputError(() => kmeans({ data: new Float64Array(0), n: 0, d: 3 }, { k: 1, seed: 1 })).code).toBe(
-			'empty'
-		);
+		expect(
+			inputError(() => kmeans({ data: new Float64Array(0), n: 0, d: 3 }, { k: 1, seed: 1 })).code
+		).toBe('empty');
 	});
 
 	it('rejects a bad k', () => {
@@ -336,7 +336,12 @@ describe('kmeans input validation and degenerate data', () => {
 		const res = kmeans(m, { k: 3, seed: 1 });
 		expect(res.inertia).toBe(0);
 		expect(Array.from(res.sizes)).toEqual([100, 100, 100]);
-		expect(adjustedRandIndex(res.labels, Array.from({ length: 300 }, (_, i) => i % 3))).toBe(1);
+		expect(
+			adjustedRandIndex(
+				res.labels,
+				Array.from({ length: 300 }, (_, i) => i % 3)
+			)
+		).toBe(1);
 		// Segment order follows the first row of each profile.
 		expect(Array.from(res.centroids)).toEqual([1, 2, 5, -1, 0.1, 0.2]);
 		expect(Array.from(res.distances).every((x) => x === 0)).toBe(true);

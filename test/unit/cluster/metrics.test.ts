@@ -1,10 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import {
-	calinskiHarabasz,
-	daviesBouldin,
-	inertia,
-	silhouette
-} from '../../../src/cluster/metrics';
+import { calinskiHarabasz, daviesBouldin, inertia, silhouette } from '../../../src/cluster/metrics';
 import { kmeans } from '../../../src/cluster/kmeans';
 import { blobs, fromRows, randomLabels, uniform } from './data';
 import type { Matrix } from '../../../src/cluster/matrix';
@@ -68,7 +63,7 @@ function refCH(m: Matrix, labels: Int32Array, k: number): number {
 	for (let i = 0; i < m.n; i++) {
 		for (let j = 0; j < m.d; j++) within += (m.data[i * m.d + j]! - means[labels[i]!]![j]!) ** 2;
 	}
-	return (between / (k - 1)) / (within / (m.n - k));
+	return between / (k - 1) / (within / (m.n - k));
 }
 
 function refDB(m: Matrix, labels: Int32Array, k: number): number {

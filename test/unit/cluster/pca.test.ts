@@ -92,7 +92,13 @@ describe('pca2', () => {
 	});
 
 	it('degenerate inputs: identical rows, one column, huge values', () => {
-		const same = pca2(fromRows([[3, 3], [3, 3], [3, 3]]));
+		const same = pca2(
+			fromRows([
+				[3, 3],
+				[3, 3],
+				[3, 3]
+			])
+		);
 		expect(same.explained).toEqual([0, 0]);
 		expect(Array.from(same.coords)).toEqual([0, 0, 0, 0, 0, 0]);
 		const one = pca2(fromRows([[1], [2], [4]]));

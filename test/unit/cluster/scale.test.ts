@@ -100,7 +100,9 @@ describe('applyScale', () => {
 
 	it('rejects mismatched or zero scales', () => {
 		const m = uniform(5, 2, 1);
-		expect(() => applyScale(m, new Float64Array(3), new Float64Array(3).fill(1))).toThrow(RangeError);
+		expect(() => applyScale(m, new Float64Array(3), new Float64Array(3).fill(1))).toThrow(
+			RangeError
+		);
 		expect(() => applyScale(m, new Float64Array(2), new Float64Array(2))).toThrow(RangeError);
 	});
 });
