@@ -19,7 +19,7 @@ import type {
 import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import { COLUMN_TYPES } from '../src/engine/api';
 import { EngineError, asEngineError } from '../src/engine/errors';
-import { ident, isQueryStatement, literal } from '../src/sql/sql';
+import { ident, isQueryStatement, literal, stripComments } from '../src/sql/sql';
 import { queryValue, type Db, type FileSource } from './db';
 import { ingest } from './ingest';
 import { assertLockedDown, explainLockdownError, lockDown } from './lockdown';
@@ -109,6 +109,10 @@ export class Engine {
 		await this.#guard();
 		const started = performance.now();
 		const limit = options.rowLimit ?? DEFAULT_ROW_LIMIT;
+		// DuckDB-WASM accepts INSTALL as a no-op; refuse it (and LOAD) plainly instead.
+		if (/(^|;)\s*(FORCE\s+)?(INSTALL|LOAD|UPDATE\s+EXTENSIONS)\b/i.test(stripComments(sqlText))) {
+			throw new EngineError('locked', 'Extensions cannot be installed or loaded in Segbook.');
+		}
 		try {
 			const name = options.resultName?.trim() || null;
 			if (isQueryStatement(sqlText)) {
