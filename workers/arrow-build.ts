@@ -80,7 +80,13 @@ function fixedWidth<T extends DataType>(
 		if (v !== null && v !== undefined) (data as unknown as (number | bigint)[])[i] = toValue(v);
 	}
 	return makeVector(
-		makeData({ type, length: values.length, nullCount: nulls, nullBitmap: nulls ? bitmap : null, data } as never)
+		makeData({
+			type,
+			length: values.length,
+			nullCount: nulls,
+			nullBitmap: nulls ? bitmap : null,
+			data
+		} as never)
 	) as Vector<T>;
 }
 
@@ -89,7 +95,13 @@ function boolVector(values: ColumnValues): Vector<Bool> {
 	const data = new Uint8Array(Math.ceil(values.length / 8));
 	for (let i = 0; i < values.length; i++) if (values[i] === true) data[i >> 3]! |= 1 << (i & 7);
 	return makeVector(
-		makeData({ type: new Bool(), length: values.length, nullCount: nulls, nullBitmap: nulls ? bitmap : null, data })
+		makeData({
+			type: new Bool(),
+			length: values.length,
+			nullCount: nulls,
+			nullBitmap: nulls ? bitmap : null,
+			data
+		})
 	);
 }
 

@@ -119,7 +119,9 @@ export class Engine {
 				const body = sqlText.trim().replace(/;\s*$/, '');
 				const target = name ?? `segbook_result_${++this.#seq}`;
 				await this.#db.run(`CREATE OR REPLACE TABLE ${ident(target)} AS ${body}`);
-				const rowCount = Number(await queryValue(this.#db, `SELECT count(*) FROM ${ident(target)}`));
+				const rowCount = Number(
+					await queryValue(this.#db, `SELECT count(*) FROM ${ident(target)}`)
+				);
 				const ipc = await this.#db.run(`FROM ${ident(target)} LIMIT ${limit}`);
 				const columns = await describeTable(this.#db, target);
 				if (!name) await this.#db.run(`DROP TABLE ${ident(target)}`);

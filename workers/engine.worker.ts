@@ -18,8 +18,7 @@ const exposed: EngineApi = {
 	loadFile: async (file, onProgress) => (await start()).loadFile(file, onProgress),
 	loadSample: async (options, onProgress) => (await start()).loadSample(options, onProgress),
 	profile: async (table) => (await start()).profile(table),
-	setColumnType: async (table, column, type) =>
-		(await start()).setColumnType(table, column, type),
+	setColumnType: async (table, column, type) => (await start()).setColumnType(table, column, type),
 	query: async (sqlText, options) => {
 		const result = await (await start()).query(sqlText, options);
 		return Comlink.transfer(result, [result.ipc.buffer as ArrayBuffer]);

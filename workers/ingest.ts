@@ -180,7 +180,15 @@ async function ingestCsv(
 	await db.run(`DROP TABLE IF EXISTS ${ident(rejects)}`);
 	await db.run(`DROP TABLE IF EXISTS ${ident(rejects + '_scan')}`);
 
-	if (hasHeader) notes.push(...headerRenames(head, attempt, dialect.delimiter, columns.map((c) => c.name)));
+	if (hasHeader)
+		notes.push(
+			...headerRenames(
+				head,
+				attempt,
+				dialect.delimiter,
+				columns.map((c) => c.name)
+			)
+		);
 	if (rowsRejected > 0) {
 		notes.push(
 			`${rowsRejected.toLocaleString('en')} line${rowsRejected === 1 ? '' : 's'} could not be read and ${rowsRejected === 1 ? 'was' : 'were'} left out: see the rejected lines below.`
@@ -487,7 +495,8 @@ async function ingestJson(
 				`${source.name} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`
 			);
 		}
-		if (!Array.isArray(parsed)) throw new EngineError('file-format', `${source.name}: expected an array of records.`);
+		if (!Array.isArray(parsed))
+			throw new EngineError('file-format', `${source.name}: expected an array of records.`);
 		records.push(...(parsed as unknown[]));
 		dataLines = records.length;
 	} else {

@@ -79,7 +79,10 @@ export async function profileTable(db: Db, table: string): Promise<TableProfile>
 				db,
 				`SELECT ${col} FROM ${t} WHERE ${col} IS NOT NULL LIMIT 200`
 			);
-			p.pii = detectPii(p.name, sample.map(([v]) => String(v)));
+			p.pii = detectPii(
+				p.name,
+				sample.map(([v]) => String(v))
+			);
 		} else {
 			p.pii = detectPii(p.name, []);
 			// A number is never an e-mail; a numeric "name" column is an id, not a person.

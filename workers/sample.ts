@@ -19,7 +19,9 @@ async function insert(
 ): Promise<void> {
 	const scratch = `segbook_sample_${table}`;
 	await db.insertArrowIPC(encodeColumns(new Map(Object.entries(columns))).ipc, scratch);
-	await db.run(`CREATE OR REPLACE TABLE ${ident(table)} AS SELECT ${select} FROM ${ident(scratch)}`);
+	await db.run(
+		`CREATE OR REPLACE TABLE ${ident(table)} AS SELECT ${select} FROM ${ident(scratch)}`
+	);
 	await db.run(`DROP TABLE ${ident(scratch)}`);
 }
 
@@ -29,11 +31,21 @@ export async function loadRetailSample(
 	taken: ReadonlySet<string>,
 	onProgress?: ProgressCallback
 ): Promise<LoadReport[]> {
-	if (!Number.isInteger(options.customers) || options.customers < 1 || options.customers > RETAIL_MAX_CUSTOMERS) {
-		throw new EngineError('internal', `The sample size must be 1 to ${RETAIL_MAX_CUSTOMERS.toLocaleString('en')} customers.`);
+	if (
+		!Number.isInteger(options.customers) ||
+		options.customers < 1 ||
+		options.customers > RETAIL_MAX_CUSTOMERS
+	) {
+		throw new EngineError(
+			'internal',
+			`The sample size must be 1 to ${RETAIL_MAX_CUSTOMERS.toLocaleString('en')} customers.`
+		);
 	}
 	const started = performance.now();
-	onProgress?.({ phase: `Generating ${options.customers.toLocaleString('en')} customers`, fraction: 0.1 });
+	onProgress?.({
+		phase: `Generating ${options.customers.toLocaleString('en')} customers`,
+		fraction: 0.1
+	});
 	const sample = generateRetail(options);
 	const names = new Set(taken);
 	const customers = tableNameFor('customers', names);

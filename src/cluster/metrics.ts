@@ -42,7 +42,11 @@ function checkLabels(labels: ArrayLike<number>, n: number, k: number): Int32Arra
 	return out;
 }
 
-/** Sum of squared Euclidean distances from each row to `centroids[labels[i]]` (k×d). */
+/**
+ * Sum of squared Euclidean distances from each row to `centroids[labels[i]]` (k×d). Unlike the
+ * ratios below this is in squared data units, so it is not rescaled: it is Infinity only if the
+ * true value exceeds the double range (~1.8e308).
+ */
 export function inertia(m: Matrix, labels: ArrayLike<number>, centroids: Float64Array): number {
 	const { data, n, d } = m;
 	checkMatrix(m);

@@ -51,7 +51,14 @@ export interface LoadReport {
 }
 
 /** Column types a user can switch a column to in the Data cell. */
-export const COLUMN_TYPES = ['VARCHAR', 'BIGINT', 'DOUBLE', 'DATE', 'TIMESTAMP', 'BOOLEAN'] as const;
+export const COLUMN_TYPES = [
+	'VARCHAR',
+	'BIGINT',
+	'DOUBLE',
+	'DATE',
+	'TIMESTAMP',
+	'BOOLEAN'
+] as const;
 export type ColumnType = (typeof COLUMN_TYPES)[number];
 
 export interface ColumnProfile extends ColumnInfo {

@@ -168,7 +168,10 @@ export class EngineClient {
 		const old = this.#worker;
 		this.#kill(
 			reason === 'Cancelled'
-				? new EngineError('cancelled', 'Cancelled. The engine restarted; your loaded files are back.')
+				? new EngineError(
+						'cancelled',
+						'Cancelled. The engine restarted; your loaded files are back.'
+					)
 				: new EngineError('crashed', `${reason}. The engine restarted; your notebook is intact.`)
 		);
 		this.#restarting = (async () => {

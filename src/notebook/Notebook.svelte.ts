@@ -76,7 +76,9 @@ export class NotebookState {
 				this.progress = p;
 			},
 			onRestart: (reason) => {
-				this.alert(`${reason}. The engine restarted; your notebook is intact and your files are reloaded.`);
+				this.alert(
+					`${reason}. The engine restarted; your notebook is intact and your files are reloaded.`
+				);
 				this.runs = Object.fromEntries(
 					Object.entries(this.runs).map(([id, run]) => [
 						id,
@@ -148,16 +150,19 @@ export class NotebookState {
 	}
 
 	async loadSample(options: SampleOptions): Promise<void> {
-		await this.#task(`Generating the sample (${options.customers.toLocaleString('en')} customers)…`, async () => {
-			try {
-				const reports = await this.#engine.loadSample(options);
-				for (const report of reports) this.#addLoaded(report);
-				const rows = reports.reduce((n, r) => n + r.rowsLoaded, 0);
-				this.status = `Sample loaded: ${rows.toLocaleString('en')} rows in ${((reports[0]?.ms ?? 0) / 1000).toFixed(1)} s.`;
-			} catch (e) {
-				this.alert(`Could not generate the sample: ${asEngineError(e).message}`);
+		await this.#task(
+			`Generating the sample (${options.customers.toLocaleString('en')} customers)…`,
+			async () => {
+				try {
+					const reports = await this.#engine.loadSample(options);
+					for (const report of reports) this.#addLoaded(report);
+					const rows = reports.reduce((n, r) => n + r.rowsLoaded, 0);
+					this.status = `Sample loaded: ${rows.toLocaleString('en')} rows in ${((reports[0]?.ms ?? 0) / 1000).toFixed(1)} s.`;
+				} catch (e) {
+					this.alert(`Could not generate the sample: ${asEngineError(e).message}`);
+				}
 			}
-		});
+		);
 		this.#ensureSqlCell();
 		await this.#refreshTables();
 	}
@@ -211,7 +216,9 @@ export class NotebookState {
 			kind === 'notes'
 				? newNotesCell('Write a note here.')
 				: newSqlCell(this.tables[0] ? starterSql(this.tables[0].name) : 'SELECT 42 AS answer');
-		const index = after ? this.doc.cells.findIndex((c) => c.id === after) + 1 : this.doc.cells.length;
+		const index = after
+			? this.doc.cells.findIndex((c) => c.id === after) + 1
+			: this.doc.cells.length;
 		this.doc = addCell(this.doc, cell, index);
 		return cell.id;
 	}
@@ -256,9 +263,15 @@ export class NotebookState {
 		this.#setRun(id, { status: 'running', error: null });
 		await this.#task('Running SQL…', async () => {
 			try {
-				const result = await this.#engine.query(cell.sql, { resultName: cell.resultName || undefined });
+				const result = await this.#engine.query(cell.sql, {
+					resultName: cell.resultName || undefined
+				});
 				const { ipc, ...rest } = result;
-				this.#setRun(id, { status: 'done', result: { ...rest, table: tableFromIPC(ipc) }, error: null });
+				this.#setRun(id, {
+					status: 'done',
+					result: { ...rest, table: tableFromIPC(ipc) },
+					error: null
+				});
 				this.status = `Query returned ${result.rowCount.toLocaleString('en')} rows in ${Math.round(result.ms)} ms.`;
 				if (result.resultName) {
 					this.#markDownstreamStale(id);

@@ -73,7 +73,11 @@ export function addCell(nb: Notebook, cell: Cell, index = nb.cells.length): Note
 	return { ...nb, cells };
 }
 
-export function updateCell<C extends Cell>(nb: Notebook, id: CellId, patch: Partial<Omit<C, 'id' | 'kind'>>): Notebook {
+export function updateCell<C extends Cell>(
+	nb: Notebook,
+	id: CellId,
+	patch: Partial<Omit<C, 'id' | 'kind'>>
+): Notebook {
 	return { ...nb, cells: nb.cells.map((c) => (c.id === id ? ({ ...c, ...patch } as Cell) : c)) };
 }
 

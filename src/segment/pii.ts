@@ -7,7 +7,10 @@ export type PiiKind = 'e-mail' | 'phone' | 'name' | 'address';
 
 const NAME_RULES: readonly [PiiKind, RegExp][] = [
 	['e-mail', /(^|_|\b)(e_?mail|mail|courriel|correo)(_|\b|$)/i],
-	['phone', /(^|_|\b)(phone|mobile|cell|tel|telephone|telefon|telefono|t[ée]l[ée]phone|msisdn)(_|\b|$)/i],
+	[
+		'phone',
+		/(^|_|\b)(phone|mobile|cell|tel|telephone|telefon|telefono|t[ée]l[ée]phone|msisdn)(_|\b|$)/i
+	],
 	[
 		'name',
 		/(^|_|\b)((first|last|full|given|family|sur|middle|customer|client|contact)_?name|name|surname|forename|vorname|nachname|nom|pr[ée]nom|nombre|apellidos?)(_|\b|$)/i
@@ -19,7 +22,8 @@ const NAME_RULES: readonly [PiiKind, RegExp][] = [
 ];
 
 // Column names that contain "name" but are not about a person.
-const NOT_PERSONAL = /(product|item|category|city|country|store|shop|brand|file|table|column|sku|campaign|channel|segment|company|region|state)_?name/i;
+const NOT_PERSONAL =
+	/(product|item|category|city|country|store|shop|brand|file|table|column|sku|campaign|channel|segment|company|region|state)_?name/i;
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE = /^\+?[\d\s().-]{7,20}$/;
@@ -36,10 +40,14 @@ export function detectPii(columnName: string, sample: readonly string[]): PiiKin
 	const name = normalise(columnName);
 	const values = sample.filter((v) => v.trim() !== '');
 	const share = (re: RegExp, extra: (v: string) => boolean = () => true): number =>
-		values.length === 0 ? 0 : values.filter((v) => re.test(v.trim()) && extra(v)).length / values.length;
+		values.length === 0
+			? 0
+			: values.filter((v) => re.test(v.trim()) && extra(v)).length / values.length;
 	if (share(EMAIL) >= 0.5) return 'e-mail';
 	// Phone-looking values need punctuation or a plus: bare digit runs are usually ids.
-	if (share(PHONE, (v) => /[+\s().-]/.test(v.trim()) && (v.match(/\d/g)?.length ?? 0) >= 7) >= 0.5) {
+	if (
+		share(PHONE, (v) => /[+\s().-]/.test(v.trim()) && (v.match(/\d/g)?.length ?? 0) >= 7) >= 0.5
+	) {
 		return 'phone';
 	}
 	if (NOT_PERSONAL.test(name)) return null;

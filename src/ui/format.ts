@@ -5,7 +5,8 @@ export type Formatter = (value: unknown) => string;
 
 export function formatterFor(type: DataType): Formatter {
 	if (DataType.isTimestamp(type)) {
-		return (v) => (typeof v === 'number' ? new Date(v).toISOString().slice(0, 19).replace('T', ' ') : text(v));
+		return (v) =>
+			typeof v === 'number' ? new Date(v).toISOString().slice(0, 19).replace('T', ' ') : text(v);
 	}
 	if (DataType.isDate(type)) {
 		return (v) => (typeof v === 'number' ? new Date(v).toISOString().slice(0, 10) : text(v));

@@ -14,8 +14,10 @@ import { serve } from '../helpers/serve.mjs';
 
 const fixtures = join(import.meta.dirname, '../fixtures');
 const browser = chromiumPath();
-if (!browser && process.env.CI) throw new Error('CI=true but no Chromium: install Debian chromium.');
-if (!browser) console.warn('No Chromium found: end-to-end tests are skipped. Install Debian chromium.');
+if (!browser && process.env.CI)
+	throw new Error('CI=true but no Chromium: install Debian chromium.');
+if (!browser)
+	console.warn('No Chromium found: end-to-end tests are skipped. Install Debian chromium.');
 if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run `npm run build` first.');
 
 let site: Awaited<ReturnType<typeof serve>>;
@@ -23,7 +25,7 @@ let session: Session;
 let page: Page;
 // A listener of ours on another port: nothing may ever reach it.
 let sink: Server;
-let sinkHits: string[] = [];
+const sinkHits: string[] = [];
 let sinkUrl = '';
 
 async function runSql(cellName: string, sqlText: string): Promise<void> {
@@ -110,17 +112,20 @@ describe.skipIf(!browser)('walking skeleton in Chromium', () => {
 		);
 		const cell = page.getByRole('region', { name: 'SQL cell 2' });
 		await cell.getByRole('alert').waitFor({ timeout: 30_000 });
-		expect(await cell.getByRole('alert').textContent()).toMatch(/Network and file access are disabled|disabled by configuration/);
+		expect(await cell.getByRole('alert').textContent()).toMatch(
+			/Network and file access are disabled|disabled by configuration/
+		);
 		await runSql('SQL cell 2', `SET enable_external_access = true`);
-		await expect.poll(() => cell.getByRole('alert').textContent(), { timeout: 30_000 }).toMatch(/locked/);
+		await expect
+			.poll(() => cell.getByRole('alert').textContent(), { timeout: 30_000 })
+			.toMatch(/locked/);
 		expect(sinkHits).toEqual([]);
 	});
 
 	it('reports ragged lines as rejected and explains an empty file, then keeps going', async () => {
-		await page.getByLabel('Load data file').setInputFiles([
-			join(fixtures, 'empty.csv'),
-			join(fixtures, 'ragged.csv')
-		]);
+		await page
+			.getByLabel('Load data file')
+			.setInputFiles([join(fixtures, 'empty.csv'), join(fixtures, 'ragged.csv')]);
 		const alert = page.getByRole('alert').filter({ hasText: 'empty.csv' });
 		await alert.waitFor({ timeout: 30_000 });
 		expect(await alert.textContent()).toMatch(/empty\.csv is empty/);

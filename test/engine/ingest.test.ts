@@ -52,7 +52,9 @@ describe('awkward files (RELIABILITY.md §2.1)', () => {
 	});
 
 	it('says a header-only file has no data rows and leaves no table behind', async () => {
-		await expect(engine.loadSource(textFile('header_only.csv', 'id,name,spend\n'))).rejects.toMatchObject({
+		await expect(
+			engine.loadSource(textFile('header_only.csv', 'id,name,spend\n'))
+		).rejects.toMatchObject({
 			code: 'no-data-rows',
 			message: expect.stringContaining('id, name, spend')
 		});
@@ -60,7 +62,9 @@ describe('awkward files (RELIABILITY.md §2.1)', () => {
 	});
 
 	it('reads a UTF-8 BOM with CRLF line ends', async () => {
-		const report = await engine.loadSource(textFile('bom.csv', '\uFEFFid,spend\r\n1,10\r\n2,20\r\n'));
+		const report = await engine.loadSource(
+			textFile('bom.csv', '\uFEFFid,spend\r\n1,10\r\n2,20\r\n')
+		);
 		expect(report.table.columns.map((c) => [c.name, c.type])).toEqual([
 			['id', 'BIGINT'],
 			['spend', 'BIGINT']
@@ -80,7 +84,12 @@ describe('awkward files (RELIABILITY.md §2.1)', () => {
 
 	it('retries Latin-1 and keeps accents right', async () => {
 		// "José" in Latin-1: J o s 0xE9
-		const bytes = [...new TextEncoder().encode('id,name\n1,Jos'), 0xe9, 0x0a, ...new TextEncoder().encode('2,Ann\n')];
+		const bytes = [
+			...new TextEncoder().encode('id,name\n1,Jos'),
+			0xe9,
+			0x0a,
+			...new TextEncoder().encode('2,Ann\n')
+		];
 		const report = await engine.loadSource(bytesFile('latin1.csv', bytes));
 		expect(report.notes.join(' ')).toMatch(/Latin-1/);
 		const r = await rows(`SELECT name FROM latin1 ORDER BY id`);
@@ -155,7 +164,10 @@ describe('awkward files (RELIABILITY.md §2.1)', () => {
 describe('JSON and Parquet (read without DuckDB extensions)', () => {
 	it('reads a JSON array of records', async () => {
 		const report = await engine.loadSource(
-			textFile('people.json', '[{"id":1,"name":"Ann","spend":10.5},{"id":2,"name":"Bob","spend":null}]')
+			textFile(
+				'people.json',
+				'[{"id":1,"name":"Ann","spend":10.5},{"id":2,"name":"Bob","spend":null}]'
+			)
 		);
 		expect(report.rowsLoaded).toBe(2);
 		expect(report.table.columns.map((c) => c.type)).toEqual(['INTEGER', 'VARCHAR', 'DOUBLE']);

@@ -63,20 +63,26 @@ describe('lockdown', () => {
 			{}
 		);
 		expect(r.columns.map((c) => c.name)).toEqual(['ext', 'locked']);
-		await expect(engine.query(`FROM 'http://127.0.0.1:8001/x.csv'`, {})).rejects.toMatchObject({ code: 'locked' });
+		await expect(engine.query(`FROM 'http://127.0.0.1:8001/x.csv'`, {})).rejects.toMatchObject({
+			code: 'locked'
+		});
 	});
 });
 
 describe('SQL cells', () => {
 	it('stores a named result for later cells', async () => {
-		const r = await engine.query('SELECT id, upper(email) AS e FROM customers', { resultName: 'shouty' });
+		const r = await engine.query('SELECT id, upper(email) AS e FROM customers', {
+			resultName: 'shouty'
+		});
 		expect(r.resultName).toBe('shouty');
 		const again = await engine.query('SELECT count(*) AS n FROM shouty', {});
 		expect(again.rowCount).toBe(1);
 	});
 
 	it('refuses to name the result of a statement that is not a query', async () => {
-		await expect(engine.query('CREATE TABLE x AS SELECT 1', { resultName: 'x2' })).rejects.toMatchObject({
+		await expect(
+			engine.query('CREATE TABLE x AS SELECT 1', { resultName: 'x2' })
+		).rejects.toMatchObject({
 			code: 'sql',
 			message: expect.stringMatching(/Only a single query/)
 		});

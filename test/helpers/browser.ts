@@ -35,15 +35,19 @@ export interface Session {
 
 export async function openSession(options: { offline?: boolean } = {}): Promise<Session> {
 	const executablePath = chromiumPath();
-	if (!executablePath) throw new Error('No Chromium found: install Debian chromium or set CHROMIUM_PATH.');
-	const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'segbook-e2e-')), {
-		executablePath,
-		headless: true,
-		args: CHROMIUM_FLAGS,
-		viewport: { width: 1280, height: 900 },
-		acceptDownloads: true,
-		offline: options.offline ?? false
-	});
+	if (!executablePath)
+		throw new Error('No Chromium found: install Debian chromium or set CHROMIUM_PATH.');
+	const context = await chromium.launchPersistentContext(
+		mkdtempSync(join(tmpdir(), 'segbook-e2e-')),
+		{
+			executablePath,
+			headless: true,
+			args: CHROMIUM_FLAGS,
+			viewport: { width: 1280, height: 900 },
+			acceptDownloads: true,
+			offline: options.offline ?? false
+		}
+	);
 	const requests: string[] = [];
 	const pageErrors: string[] = [];
 	context.on('request', (request) => requests.push(request.url()));

@@ -10,7 +10,7 @@ import {
 	VoidLogger,
 	type DuckDBBindings
 } from '@duckdb/duckdb-wasm/blocking';
-import { tableFromIPC, tableToIPC } from 'apache-arrow';
+import { tableToIPC } from 'apache-arrow';
 import type { Db, FileSource } from '../../workers/db';
 
 const require = createRequire(import.meta.url);
@@ -37,7 +37,8 @@ export async function createNodeDb(): Promise<Db> {
 	return {
 		version: bindings.getVersion(),
 		bundle: 'node-eh',
-		run: (sqlText) => Promise.resolve().then(() => conn.useUnsafe((b, id) => b.runQuery(id, sqlText))),
+		run: (sqlText) =>
+			Promise.resolve().then(() => conn.useUnsafe((b, id) => b.runQuery(id, sqlText))),
 		registerFile: async (path: string, source: FileSource) => {
 			bindings.registerFileBuffer(path, new Uint8Array(await source.slice(0, source.size)));
 		},

@@ -18,10 +18,12 @@ import sirv from 'sirv';
 export async function serve(options = {}) {
 	const dir = resolve(options.dir ?? 'dist');
 	const handler = sirv(dir, { dev: false, etag: true, gzip: false, brotli: false });
-	const server = createServer((req, res) => handler(req, res, () => {
-		res.statusCode = 404;
-		res.end('Not found');
-	}));
+	const server = createServer((req, res) =>
+		handler(req, res, () => {
+			res.statusCode = 404;
+			res.end('Not found');
+		})
+	);
 	await new Promise((ok) => server.listen(options.port ?? 0, '127.0.0.1', () => ok(undefined)));
 	const address = server.address();
 	const port = typeof address === 'object' && address ? address.port : 0;
@@ -37,7 +39,12 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
 		const i = args.indexOf(flag);
 		return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
 	};
-	const { url } = await serve({ dir: value('--dir', 'dist'), port: Number(value('--port', '4173')) });
+	const { url } = await serve({
+		dir: value('--dir', 'dist'),
+		port: Number(value('--port', '4173'))
+	});
 	const open = args.includes('--sample') ? `${url}?sample=retail` : url;
-	console.log(`\n  Segbook is running at ${open}\n  (static files from ${value('--dir', 'dist')}; Ctrl+C stops it)\n`);
+	console.log(
+		`\n  Segbook is running at ${open}\n  (static files from ${value('--dir', 'dist')}; Ctrl+C stops it)\n`
+	);
 }

@@ -1,6 +1,12 @@
 /** Guards the only two ways values reach generated SQL, and table naming from file names. */
 import { describe, expect, it } from 'vitest';
-import { ident, isQueryStatement, literal, stripComments, tableNameFor } from '../../../src/sql/sql';
+import {
+	ident,
+	isQueryStatement,
+	literal,
+	stripComments,
+	tableNameFor
+} from '../../../src/sql/sql';
 
 describe('quoting', () => {
 	it('doubles quotes in identifiers and literals', () => {
