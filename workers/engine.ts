@@ -6,6 +6,15 @@
 import type {
 	ColumnType,
 	EngineApi,
+	ExportFile,
+	FeatureRecipe,
+	FeatureReport,
+	RecipeSuggestion,
+	RfmReport,
+	RfmRule,
+	SegmentOptions,
+	SegmentReport,
+	SweepReport,
 	EngineInfo,
 	LoadReport,
 	ProgressCallback,
@@ -26,6 +35,7 @@ import { assertLockedDown, explainLockdownError, lockDown } from './lockdown';
 import { profileTable } from './profile';
 import { loadRetailSample } from './sample';
 import { describeTable, listTables } from './tables';
+import * as pipeline from './segment';
 
 const DEFAULT_ROW_LIMIT = 100_000;
 
@@ -34,6 +44,7 @@ export class Engine {
 	#seq = 0;
 	#locked = false;
 	#started = performance.now();
+	#pipeline: pipeline.PipelineState = { recipe: null, keyColumn: null, cancelled: false };
 
 	constructor(db: Db) {
 		this.#db = db;
@@ -155,7 +166,49 @@ export class Engine {
 		await this.#db.run(`DROP TABLE IF EXISTS ${ident(name)}`);
 	}
 
+	async suggestRecipe(table: string): Promise<RecipeSuggestion> {
+		await this.#guard();
+		return this.#sqlErrors(() => pipeline.suggestRecipe(this.#db, table));
+	}
+
+	async buildFeatures(recipe: FeatureRecipe): Promise<FeatureReport> {
+		await this.#guard();
+		return this.#sqlErrors(() => pipeline.buildFeatures(this.#db, this.#pipeline, recipe));
+	}
+
+	async sweep(seed: number, onProgress?: ProgressCallback): Promise<SweepReport> {
+		await this.#guard();
+		this.#pipeline.cancelled = false;
+		return this.#sqlErrors(() => pipeline.sweep(this.#db, this.#pipeline, seed, onProgress));
+	}
+
+	async segment(options: SegmentOptions, onProgress?: ProgressCallback): Promise<SegmentReport> {
+		await this.#guard();
+		this.#pipeline.cancelled = false;
+		return this.#sqlErrors(() => pipeline.segment(this.#db, this.#pipeline, options, onProgress));
+	}
+
+	async rfm(rules?: RfmRule[]): Promise<RfmReport> {
+		await this.#guard();
+		return this.#sqlErrors(() => pipeline.rfm(this.#db, this.#pipeline, rules));
+	}
+
+	async exportSegments(format: 'csv' | 'parquet', personas?: ReadonlyMap<number, string>): Promise<ExportFile> {
+		await this.#guard();
+		return this.#sqlErrors(() => pipeline.exportSegments(this.#db, this.#pipeline, format, personas));
+	}
+
+	/** DuckDB's own errors become `sql` errors with their text; ours pass through. */
+	async #sqlErrors<T>(fn: () => Promise<T>): Promise<T> {
+		try {
+			return await fn();
+		} catch (e) {
+			throw asEngineError(e, 'sql');
+		}
+	}
+
 	cancel(): Promise<boolean> {
+		this.#pipeline.cancelled = true;
 		return this.#db.cancel();
 	}
 
@@ -187,6 +240,12 @@ export function engineApi(engine: Engine, toSource: (file: File) => FileSource):
 		query: (sqlText, options) => engine.query(sqlText, options),
 		schema: () => engine.schema(),
 		dropTable: (name) => engine.dropTable(name),
+		suggestRecipe: (table) => engine.suggestRecipe(table),
+		buildFeatures: (recipe) => engine.buildFeatures(recipe),
+		sweep: (seed, onProgress) => engine.sweep(seed, onProgress),
+		segment: (options, onProgress) => engine.segment(options, onProgress),
+		rfm: (rules) => engine.rfm(rules),
+		exportSegments: (format, personas) => engine.exportSegments(format, personas),
 		cancel: () => engine.cancel()
 	};
 }

@@ -25,7 +25,17 @@ const exposed: EngineApi = {
 	},
 	schema: async () => (await start()).schema(),
 	dropTable: async (name) => (await start()).dropTable(name),
-	cancel: async () => (await start()).cancel()
+	suggestRecipe: async (table) => (await start()).suggestRecipe(table),
+	buildFeatures: async (recipe) => (await start()).buildFeatures(recipe),
+	sweep: async (seed, onProgress) => (await start()).sweep(seed, onProgress),
+	segment: async (options, onProgress) => (await start()).segment(options, onProgress),
+	rfm: async (rules) => (await start()).rfm(rules),
+	exportSegments: async (format, personas) => {
+		const file = await (await start()).exportSegments(format, personas);
+		return Comlink.transfer(file, [file.bytes.buffer as ArrayBuffer]);
+	},
+	// Not queued behind start(): a cancel must reach a busy engine at once.
+	cancel: async () => (api ? (await api).cancel() : false)
 };
 
 Comlink.expose(exposed);

@@ -7,6 +7,11 @@
  * the browser passes by reference.
  */
 
+import type { FeatureRecipe } from '../sql/features.sql';
+import type { RfmRule } from '../segment/rfm';
+
+export type { FeatureRecipe, RfmRule };
+
 export const API_VERSION = 1;
 
 /** A loaded table as the notebook knows it. */
@@ -141,6 +146,107 @@ export type EngineErrorCode =
 	| 'timeout'
 	| 'internal';
 
+/** A proposed or edited feature recipe, with what the Features cell needs to show it. */
+export interface RecipeSuggestion {
+	recipe: FeatureRecipe;
+	/** Every feature the recipe can offer (checkboxes), in display order. */
+	candidates: string[];
+	/** Plain sentences about the detection (what was found, what is missing). */
+	notes: string[];
+	/** Columns of the source table, for the role pickers. */
+	columns: ColumnInfo[];
+}
+
+export interface FeatureStat {
+	name: string;
+	mean: number | null;
+	min: number | null;
+	max: number | null;
+	missing: number;
+}
+
+export interface FeatureReport {
+	keyColumn: string;
+	customers: number;
+	/** Source rows left out because they had no customer key. */
+	rowsWithoutKey: number;
+	/** Order lines with a negative amount (returns, cancellations): subtracted from spend. */
+	returnLines: number;
+	/** Customers left out of the model matrix (missing values with the `drop` rule). */
+	dropped: number;
+	/** Customers whose key was found in the joined customers table, or null without a join. */
+	matchRate: number | null;
+	stats: FeatureStat[];
+	/** Selected features that are the same for every customer (they cannot separate anyone). */
+	constant: string[];
+	featureSql: string;
+	matrixSql: string;
+	ms: number;
+}
+
+export interface SweepRowInfo {
+	k: number;
+	inertia: number;
+	silhouette: number;
+	calinskiHarabasz: number;
+	daviesBouldin: number;
+}
+
+export interface SweepReport {
+	rows: SweepRowInfo[];
+	recommendedK: number;
+	reason: string;
+	elbowK: number | null;
+	/** Customers the sweep ran on (a seeded sample of large data). */
+	sampled: number;
+	customers: number;
+	ms: number;
+}
+
+export interface SegmentOptions {
+	k: number;
+	seed: number;
+	restarts?: number | undefined;
+}
+
+export interface SegmentSummary {
+	segment: number;
+	size: number;
+	share: number;
+	/** Mean of each selected feature in plain units (customer_features), by feature name. */
+	means: [string, number | null][];
+}
+
+export interface SegmentReport {
+	k: number;
+	seed: number;
+	inertia: number;
+	iterations: number;
+	customers: number;
+	segments: SegmentSummary[];
+	/** Base means in plain units, same order as the segment means. */
+	baseMeans: [string, number | null][];
+	ms: number;
+	/** k-means time per Lloyd iteration, and its multiply-adds (n·k·d), for the benchmark. */
+	msPerIteration: number;
+	multiplyAdds: number;
+}
+
+export interface RfmReport {
+	groups: { group: string; size: number; share: number; advice: string }[];
+	/** Quintile cut-offs in plain units: recency days, orders, spend (4 each). */
+	cutoffs: { recency: number[]; frequency: number[]; monetary: number[] };
+	sql: string;
+	ms: number;
+}
+
+export interface ExportFile {
+	name: string;
+	mime: string;
+	bytes: Uint8Array;
+	rows: number;
+}
+
 export interface EngineApi {
 	init(): Promise<EngineInfo>;
 	loadFile(file: File, onProgress?: ProgressCallback): Promise<LoadReport>;
@@ -151,6 +257,13 @@ export interface EngineApi {
 	/** Names of tables and their columns, for completion in the editor. */
 	schema(): Promise<TableInfo[]>;
 	dropTable(name: string): Promise<void>;
+	suggestRecipe(table: string): Promise<RecipeSuggestion>;
+	buildFeatures(recipe: FeatureRecipe): Promise<FeatureReport>;
+	sweep(seed: number, onProgress?: ProgressCallback): Promise<SweepReport>;
+	segment(options: SegmentOptions, onProgress?: ProgressCallback): Promise<SegmentReport>;
+	rfm(rules?: RfmRule[]): Promise<RfmReport>;
+	/** `personas` maps segment number → persona name for the export's persona column. */
+	exportSegments(format: 'csv' | 'parquet', personas?: Map<number, string>): Promise<ExportFile>;
 	/** Best-effort cancel of the running query (the client terminates the worker if it hangs). */
 	cancel(): Promise<boolean>;
 }

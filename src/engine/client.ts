@@ -14,6 +14,15 @@ import type {
 	ColumnType,
 	EngineApi,
 	EngineInfo,
+	ExportFile,
+	FeatureRecipe,
+	FeatureReport,
+	RecipeSuggestion,
+	RfmReport,
+	RfmRule,
+	SegmentOptions,
+	SegmentReport,
+	SweepReport,
 	LoadReport,
 	Progress,
 	QueryOptions,
@@ -148,6 +157,38 @@ export class EngineClient {
 
 	dropTable(name: string): Promise<void> {
 		return this.#call(() => this.#remote.dropTable(name));
+	}
+
+	suggestRecipe(table: string): Promise<RecipeSuggestion> {
+		return this.#call(() => this.#remote.suggestRecipe(table));
+	}
+
+	buildFeatures(recipe: FeatureRecipe): Promise<FeatureReport> {
+		return this.#call(() => this.#remote.buildFeatures(recipe));
+	}
+
+	async sweep(seed: number): Promise<SweepReport> {
+		try {
+			return await this.#call(() => this.#remote.sweep(seed, this.#progress()));
+		} finally {
+			this.#events.onProgress(null);
+		}
+	}
+
+	async segment(options: SegmentOptions): Promise<SegmentReport> {
+		try {
+			return await this.#call(() => this.#remote.segment(options, this.#progress()));
+		} finally {
+			this.#events.onProgress(null);
+		}
+	}
+
+	rfm(rules?: RfmRule[]): Promise<RfmReport> {
+		return this.#call(() => this.#remote.rfm(rules));
+	}
+
+	exportSegments(format: 'csv' | 'parquet', personas?: Map<number, string>): Promise<ExportFile> {
+		return this.#call(() => this.#remote.exportSegments(format, personas));
 	}
 
 	/** Stop what is running: politely, then by restarting the worker. */

@@ -5,6 +5,12 @@
 import { tableFromIPC, type Table } from 'apache-arrow';
 import type {
 	ColumnType,
+	FeatureRecipe,
+	FeatureReport,
+	RecipeSuggestion,
+	RfmReport,
+	SegmentReport,
+	SweepReport,
 	LoadReport,
 	Progress,
 	QueryResult,
@@ -19,7 +25,9 @@ import {
 	emptyNotebook,
 	moveCell,
 	newDataCell,
+	newFeaturesCell,
 	newNotesCell,
+	newSegmentsCell,
 	newSqlCell,
 	removeCell,
 	starterSql,
@@ -27,7 +35,9 @@ import {
 	type Cell,
 	type CellId,
 	type CellKind,
+	type FeaturesCell,
 	type Notebook,
+	type SegmentsCell,
 	type SqlCell
 } from './model';
 
@@ -42,6 +52,13 @@ export interface CellRun {
 	report: LoadReport | null;
 	profile: TableProfile | null;
 	notice: string | null;
+	/** Features cells. */
+	suggestion: RecipeSuggestion | null;
+	features: FeatureReport | null;
+	/** Segments cells. */
+	sweep: SweepReport | null;
+	segments: SegmentReport | null;
+	rfm: RfmReport | null;
 }
 
 const IDLE: CellRun = {
@@ -50,7 +67,12 @@ const IDLE: CellRun = {
 	result: null,
 	report: null,
 	profile: null,
-	notice: null
+	notice: null,
+	suggestion: null,
+	features: null,
+	sweep: null,
+	segments: null,
+	rfm: null
 };
 
 export interface Alert {
@@ -132,11 +154,13 @@ export class NotebookState {
 	}
 
 	async loadFiles(files: readonly File[]): Promise<void> {
+		const loaded: string[] = [];
 		for (const file of files) {
 			await this.#task(`Loading ${file.name}…`, async () => {
 				try {
 					const report = await this.#engine.loadFile(file);
 					this.#addLoaded(report);
+					loaded.push(report.table.name);
 					this.status = `Loaded ${file.name}: ${report.rowsLoaded.toLocaleString('en')} rows in ${(report.ms / 1000).toFixed(1)} s.`;
 				} catch (e) {
 					const error = asEngineError(e);
@@ -147,9 +171,11 @@ export class NotebookState {
 		}
 		this.#ensureSqlCell();
 		await this.#refreshTables();
+		await this.#proposePipeline(loaded);
 	}
 
 	async loadSample(options: SampleOptions): Promise<void> {
+		const loaded: string[] = [];
 		await this.#task(
 			`Generating the sample (${options.customers.toLocaleString('en')} customers)…`,
 			async () => {
@@ -212,10 +238,17 @@ export class NotebookState {
 	}
 
 	addCell(kind: CellKind, after?: CellId): CellId {
+		const firstTable = this.tables[0]?.name;
 		const cell: Cell =
 			kind === 'notes'
 				? newNotesCell('Write a note here.')
-				: newSqlCell(this.tables[0] ? starterSql(this.tables[0].name) : 'SELECT 42 AS answer');
+				: kind === 'features'
+					? newFeaturesCell(firstTable ?? '')
+					: kind === 'segments'
+						? newSegmentsCell()
+						: kind === 'data'
+							? newSqlCell('SELECT 42 AS answer')
+							: newSqlCell(firstTable ? starterSql(firstTable) : 'SELECT 42 AS answer');
 		const index = after
 			? this.doc.cells.findIndex((c) => c.id === after) + 1
 			: this.doc.cells.length;
@@ -245,7 +278,7 @@ export class NotebookState {
 	#markDownstreamStale(id: CellId): void {
 		const index = this.doc.cells.findIndex((c) => c.id === id);
 		for (const cell of this.doc.cells.slice(index + 1)) {
-			if (cell.kind === 'sql' && this.run(cell.id).status === 'done') {
+			if (cell.kind !== 'notes' && cell.kind !== 'data' && this.run(cell.id).status === 'done') {
 				this.#setRun(cell.id, { status: 'stale' });
 			}
 		}
@@ -259,6 +292,8 @@ export class NotebookState {
 			await this.#profile(id, cell.table);
 			return;
 		}
+		if (cell.kind === 'features') return this.#runFeatures(cell);
+		if (cell.kind === 'segments') return this.#runSegments(cell);
 		if (cell.kind !== 'sql') return;
 		this.#setRun(id, { status: 'running', error: null });
 		await this.#task('Running SQL…', async () => {
@@ -283,6 +318,82 @@ export class NotebookState {
 				this.status = error.code === 'cancelled' ? 'Cancelled.' : 'The query failed.';
 			}
 		});
+	}
+
+	async #runFeatures(cell: FeaturesCell): Promise<void> {
+		this.#setRun(cell.id, { status: 'running', error: null });
+		await this.#task('Building features…', async () => {
+			try {
+				let suggestion = this.run(cell.id).suggestion;
+				if (!suggestion || !cell.recipe) {
+					suggestion = await this.#engine.suggestRecipe(cell.table);
+					this.doc = updateCell<FeaturesCell>(this.doc, cell.id, { recipe: suggestion.recipe });
+					this.#setRun(cell.id, { suggestion });
+				}
+				const recipe = (this.doc.cells.find((c) => c.id === cell.id) as FeaturesCell).recipe!;
+				const report = await this.#engine.buildFeatures(recipe);
+				this.#setRun(cell.id, { status: 'done', features: report, error: null });
+				this.status = `Features ready: ${report.customers.toLocaleString('en')} customers × ${recipe.selected.length} features in ${Math.round(report.ms)} ms.`;
+				this.#markDownstreamStale(cell.id);
+				await this.#refreshTables();
+			} catch (e) {
+				this.#setRun(cell.id, { status: 'error', error: asEngineError(e).message });
+			}
+		});
+	}
+
+	async #runSegments(cell: SegmentsCell): Promise<void> {
+		this.#setRun(cell.id, { status: 'running', error: null });
+		await this.#task('Segmenting…', async () => {
+			try {
+				let k = cell.k;
+				let sweep = this.run(cell.id).sweep;
+				if (k === null) {
+					sweep = await this.#engine.sweep(cell.seed);
+					k = sweep.recommendedK;
+					this.#setRun(cell.id, { sweep });
+				}
+				const segments = await this.#engine.segment({ k, seed: cell.seed });
+				let rfm: RfmReport | null = null;
+				try {
+					rfm = await this.#engine.rfm();
+				} catch {
+					// Customer-level data has no recency or spend: no rule-based RFM then.
+				}
+				this.#setRun(cell.id, { status: 'done', segments, rfm, error: null });
+				this.status = `${segments.k} segments of ${segments.customers.toLocaleString('en')} customers in ${Math.round(segments.ms)} ms.`;
+				await this.#refreshTables();
+			} catch (e) {
+				this.#setRun(cell.id, { status: 'error', error: asEngineError(e).message });
+			}
+		});
+	}
+
+	updateRecipe(id: CellId, recipe: FeatureRecipe): void {
+		this.doc = updateCell<FeaturesCell>(this.doc, id, { recipe });
+		if (this.run(id).status === 'done') this.#setRun(id, { status: 'stale' });
+		this.#markDownstreamStale(id);
+	}
+
+	updateSegments(id: CellId, patch: Partial<Pick<SegmentsCell, 'k' | 'seed'>>): void {
+		this.doc = updateCell<SegmentsCell>(this.doc, id, patch);
+		if (this.run(id).status === 'done') this.#setRun(id, { status: 'stale' });
+	}
+
+	/** Download the segments as a file (CSV per the user contract, or Parquet). */
+	async exportSegments(format: 'csv' | 'parquet'): Promise<void> {
+		try {
+			const file = await this.#engine.exportSegments(format);
+			const url = URL.createObjectURL(new Blob([file.bytes as BlobPart], { type: file.mime }));
+			const a = document.createElement('a');
+			a.href = url;
+			a.download = file.name;
+			a.click();
+			setTimeout(() => URL.revokeObjectURL(url), 10_000);
+			this.status = `Exported ${file.rows.toLocaleString('en')} customers to ${file.name}.`;
+		} catch (e) {
+			this.alert(`Could not export: ${asEngineError(e).message}`);
+		}
 	}
 
 	async runAll(): Promise<void> {

@@ -2,6 +2,8 @@
  * The notebook document: an ordered list of cells, plain JSON, no data. Each kind is one arm
  * of a discriminated union; runtime state (results, errors) lives beside it, not in it.
  */
+import type { FeatureRecipe } from '../sql/features.sql';
+
 export type CellId = string & { readonly __brand: 'CellId' };
 
 export interface DataCell {
@@ -27,7 +29,24 @@ export interface NotesCell {
 	markdown: string;
 }
 
-export type Cell = DataCell | SqlCell | NotesCell;
+export interface FeaturesCell {
+	id: CellId;
+	kind: 'features';
+	/** The table the features come from. */
+	table: string;
+	/** Null until the engine proposes one; then the user's edits live here. */
+	recipe: FeatureRecipe | null;
+}
+
+export interface SegmentsCell {
+	id: CellId;
+	kind: 'segments';
+	/** Number of segments; null = chosen automatically by the k sweep. */
+	k: number | null;
+	seed: number;
+}
+
+export type Cell = DataCell | SqlCell | NotesCell | FeaturesCell | SegmentsCell;
 export type CellKind = Cell['kind'];
 
 export interface Notebook {
@@ -40,8 +59,12 @@ export interface Notebook {
 export const KIND_LABELS: Record<CellKind, string> = {
 	data: 'Data',
 	sql: 'SQL',
-	notes: 'Notes'
+	notes: 'Notes',
+	features: 'Features',
+	segments: 'Segments'
 };
+
+export const DEFAULT_SEED = 42;
 
 let counter = 0;
 export function newCellId(): CellId {
@@ -60,6 +83,14 @@ export function newSqlCell(sql: string, resultName = ''): SqlCell {
 
 export function newNotesCell(markdown = ''): NotesCell {
 	return { id: newCellId(), kind: 'notes', markdown };
+}
+
+export function newFeaturesCell(table: string, recipe: FeatureRecipe | null = null): FeaturesCell {
+	return { id: newCellId(), kind: 'features', table, recipe };
+}
+
+export function newSegmentsCell(seed = DEFAULT_SEED): SegmentsCell {
+	return { id: newCellId(), kind: 'segments', k: null, seed };
 }
 
 export function newDataCell(table: string, source: string): DataCell {

@@ -117,7 +117,7 @@ for (const customers of SIZES) {
 	results.push(r);
 	console.log(
 		[
-			`${customers.toLocaleString('en')} cust`.padEnd(12),
+			`${customers.toLocaleString('en')} cust`.padEnd(13),
 			`${mb.toFixed(0)} MB`.padEnd(10),
 			r.rows.toLocaleString('en').padEnd(12),
 			fmt(r.start).padEnd(14),

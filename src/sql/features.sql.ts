@@ -1,0 +1,331 @@
+/**
+ * Feature recipes compiled to readable DuckDB SQL: the user can open, read and copy every
+ * statement that turns their rows into the numbers the segmentation sees.
+ *
+ *   source table ─▶ customer_features  (one row per customer, in plain units: days, orders, money)
+ *                ─▶ model_matrix       (the selected features, transformed: log1p → winsorise →
+ *                                       missing values → scaling; what k-means clusters)
+ */
+import type { Roles } from '../segment/roles';
+import { ident, literal } from './sql';
+
+export type Scaling = 'zscore' | 'robust' | 'none';
+
+export interface Transforms {
+	/** Features to pass through ln(1 + x) (negative values count as 0). */
+	log1p: string[];
+	/** Clip every selected feature to these percentiles (0..1), or null for no clipping. */
+	winsorise: { lower: number; upper: number } | null;
+	scale: Scaling;
+}
+
+export interface CustomerAttributes {
+	/** A customer-level table joined on the key (demographics). */
+	table: string;
+	key: string;
+	numerics: string[];
+	categoricals: string[];
+}
+
+export interface FeatureRecipe {
+	source: string;
+	grain: 'transactions' | 'customers';
+	roles: Roles;
+	/** ISO date recency and tenure count to; null = the data's last order. */
+	asOf: string | null;
+	customers: CustomerAttributes | null;
+	/** The features that feed the segmentation (checked in the Features cell). */
+	selected: string[];
+	transforms: Transforms;
+	/** Missing feature values: filled with the column's median, or the customer left out. */
+	missing: 'median' | 'drop';
+}
+
+/** Distinct values of low-cardinality text columns, read before compiling. */
+export type CategoryValues = Record<string, string[]>;
+
+export const FEATURES_TABLE = 'customer_features';
+export const MATRIX_TABLE = 'model_matrix';
+/** Mix and one-hot features only for columns with at most this many values. */
+export const MAX_CATEGORY_VALUES = 12;
+
+/** What each transaction-level feature means, for the SQL comments and the UI. */
+export const FEATURE_DEFINITIONS: Record<string, string> = {
+	recency_days: 'days from the customer’s last order to the reference date',
+	frequency: 'number of distinct orders with a positive total',
+	monetary: 'net spend: all order lines, returns subtracted',
+	avg_order_value: 'net spend ÷ orders',
+	tenure_days: 'days from the first order to the reference date',
+	days_between_orders: 'mean gap between consecutive orders (missing for one-order customers)',
+	items_per_order: 'units bought ÷ orders',
+	return_share: 'share of order lines that are returns (negative amounts)'
+};
+
+export const DEFAULT_TRANSACTION_FEATURES = [
+	'recency_days',
+	'frequency',
+	'monetary',
+	'avg_order_value'
+] as const;
+export const DEFAULT_LOG1P = ['frequency', 'monetary', 'avg_order_value'];
+
+/** A column name made from a text value: share_channel_web, gender_f. */
+export function slug(value: string): string {
+	const s = value
+		.normalize('NFKD')
+		.replace(/[\u0300-\u036f]/g, '')
+		.toLowerCase()
+		.replace(/[^a-z0-9]+/g, '_')
+		.replace(/^_+|_+$/g, '');
+	return s === '' ? 'blank' : s.slice(0, 40);
+}
+
+function timestampExpr(column: string, type: string): string {
+	const c = ident(column);
+	if (/^(DATE|TIMESTAMP)/.test(type)) return `CAST(${c} AS TIMESTAMP)`;
+	return `COALESCE(TRY_CAST(${c} AS TIMESTAMP), TRY_STRPTIME(${c}::VARCHAR, ['%d/%m/%Y %H:%M', '%m/%d/%Y %H:%M', '%d/%m/%Y %H:%M:%S', '%d/%m/%Y', '%m/%d/%Y', '%d.%m.%Y %H:%M', '%d.%m.%Y', '%d-%m-%Y', '%Y/%m/%d']))`;
+}
+
+/** Net line amount: the amount column, or quantity × unit price less discount. */
+export function amountExpr(roles: Roles): string | null {
+	if (roles.amount) return `TRY_CAST(${ident(roles.amount)} AS DOUBLE)`;
+	if (roles.quantity && roles.unitPrice) {
+		const base = `TRY_CAST(${ident(roles.quantity)} AS DOUBLE) * TRY_CAST(${ident(roles.unitPrice)} AS DOUBLE)`;
+		if (!roles.discount) return base;
+		const d = `coalesce(TRY_CAST(${ident(roles.discount)} AS DOUBLE), 0)`;
+		// A discount above 1 is a percentage.
+		return `${base} * (1 - CASE WHEN ${d} > 1 THEN ${d} / 100 ELSE ${d} END)`;
+	}
+	return null;
+}
+
+/** The candidate features a recipe can offer, in display order. */
+export function candidateFeatures(recipe: FeatureRecipe, categories: CategoryValues): string[] {
+	const out: string[] = [];
+	const { roles } = recipe;
+	if (recipe.grain === 'transactions') {
+		const hasTime = roles.timestamp !== null;
+		const hasAmount = amountExpr(roles) !== null;
+		if (hasTime) out.push('recency_days');
+		out.push('frequency');
+		if (hasAmount) out.push('monetary', 'avg_order_value', 'return_share');
+		if (hasTime) out.push('tenure_days', 'days_between_orders');
+		if (roles.quantity) out.push('items_per_order');
+		for (const c of roles.categoricals) {
+			for (const v of categories[c] ?? []) out.push(`share_${slug(c)}_${slug(v)}`);
+		}
+	} else {
+		out.push(...roles.numerics);
+		for (const c of roles.categoricals) {
+			for (const v of categories[c] ?? []) out.push(`${slug(c)}_${slug(v)}`);
+		}
+	}
+	if (recipe.customers) {
+		out.push(...recipe.customers.numerics);
+		for (const c of recipe.customers.categoricals) {
+			for (const v of categories[`${recipe.customers.table}.${c}`] ?? []) {
+				out.push(`${slug(c)}_${slug(v)}`);
+			}
+		}
+	}
+	return [...new Set(out)];
+}
+
+function oneHot(table: string, column: string, values: readonly string[]): string[] {
+	return values.map(
+		(v) =>
+			`CASE WHEN ${table}.${ident(column)}::VARCHAR = ${literal(v)} THEN 1.0 ELSE 0.0 END AS ${ident(`${slug(column)}_${slug(v)}`)}`
+	);
+}
+
+/**
+ * `CREATE TABLE customer_features`: one row per customer, every candidate feature in plain
+ * units, the key column under its own name first.
+ */
+export function featureSql(
+	recipe: FeatureRecipe,
+	categories: CategoryValues,
+	columnTypes: Record<string, string>
+): string {
+	const { roles } = recipe;
+	if (!roles.key) throw new Error('A customer key column is needed.');
+	const key = ident(roles.key);
+	const src = ident(recipe.source);
+	const joinCustomers = (from: string): string =>
+		recipe.customers
+			? `\nLEFT JOIN ${ident(recipe.customers.table)} AS c ON c.${ident(recipe.customers.key)}::VARCHAR = ${from}`
+			: '';
+	const customerColumns = recipe.customers
+		? [
+				...recipe.customers.numerics.map((n) => `TRY_CAST(c.${ident(n)} AS DOUBLE) AS ${ident(n)}`),
+				...recipe.customers.categoricals.flatMap((c) =>
+					oneHot('c', c, categories[`${recipe.customers!.table}.${c}`] ?? [])
+				)
+			]
+		: [];
+
+	if (recipe.grain === 'customers') {
+		const columns = [
+			`${key}::VARCHAR AS ${key}`,
+			...roles.numerics.map((n) => `TRY_CAST(${ident(n)} AS DOUBLE) AS ${ident(n)}`),
+			...roles.categoricals.flatMap((c) => oneHot('t', c, categories[c] ?? [])),
+			...customerColumns
+		];
+		return `-- One row per ${roles.key} of ${recipe.source}: its numeric columns, and a 0/1 column per value
+-- of each low-cardinality text column (one-hot). Rows without a ${roles.key} are left out.
+CREATE OR REPLACE TABLE ${FEATURES_TABLE} AS
+SELECT ${columns.join(',\n       ')}
+FROM ${src} AS t${joinCustomers(`t.${key}::VARCHAR`)}
+WHERE t.${key} IS NOT NULL
+QUALIFY row_number() OVER (PARTITION BY t.${key} ORDER BY t.${key}) = 1`;
+	}
+
+	const amount = amountExpr(roles) ?? '1.0';
+	const ts = roles.timestamp ? timestampExpr(roles.timestamp, columnTypes[roles.timestamp] ?? 'VARCHAR') : 'NULL::TIMESTAMP';
+	const order = roles.orderId ? `${ident(roles.orderId)}::VARCHAR` : `${ident(roles.key)}::VARCHAR || '@' || ${ts}::VARCHAR`;
+	const asOf = recipe.asOf ? `${literal(recipe.asOf)}::TIMESTAMP` : '(SELECT max(ts) FROM lines)';
+	const asOfText = recipe.asOf ? recipe.asOf : 'the last order date in the data';
+	const categoricalSelect = roles.categoricals.map((c) => `, ${ident(c)}::VARCHAR AS ${ident(c)}`).join('');
+	const qty = roles.quantity ? `TRY_CAST(${ident(roles.quantity)} AS DOUBLE)` : 'NULL::DOUBLE';
+	const mix = roles.categoricals.flatMap((c) =>
+		(categories[c] ?? []).map(
+			(v) =>
+				`sum(abs(amount)) FILTER (WHERE ${ident(c)} = ${literal(v)}) / nullif(sum(abs(amount)), 0) AS ${ident(`share_${slug(c)}_${slug(v)}`)}`
+		)
+	);
+	const days = (a: string, b: string): string => `date_diff('second', ${a}, ${b}) / 86400.0`;
+	const perCustomer = [
+		'customer_key',
+		...(roles.timestamp ? [`${days('max(ts)', 'any_value(as_of)')} AS recency_days`] : []),
+		'count(*) FILTER (WHERE amount > 0) AS frequency',
+		...(roles.amount || (roles.quantity && roles.unitPrice)
+			? [
+					'sum(amount) AS monetary',
+					'sum(amount) / nullif(count(*) FILTER (WHERE amount > 0), 0) AS avg_order_value',
+					'sum(returned_lines) / sum(lines) AS return_share'
+				]
+			: []),
+		...(roles.timestamp
+			? [
+					`${days('min(ts)', 'any_value(as_of)')} AS tenure_days`,
+					`CASE WHEN count(*) > 1 THEN ${days('min(ts)', 'max(ts)')} / (count(*) - 1) END AS days_between_orders`
+				]
+			: []),
+		...(roles.quantity ? ['sum(items) / nullif(count(*) FILTER (WHERE amount > 0), 0) AS items_per_order'] : [])
+	];
+	const definitions = candidateFeatures(recipe, categories)
+		.filter((f) => FEATURE_DEFINITIONS[f])
+		.map((f) => `--   ${f}: ${FEATURE_DEFINITIONS[f]}`)
+		.join('\n');
+	return `-- One row per ${roles.key}, from the order lines of ${recipe.source}.
+-- Reference date: ${asOfText}. Line amount: ${roles.amount ? roles.amount : roles.quantity && roles.unitPrice ? `${roles.quantity} × ${roles.unitPrice}${roles.discount ? ` × (1 − ${roles.discount})` : ''}` : 'none (every line counts 1)'}.
+-- Lines without a ${roles.key} are left out; returns (negative amounts) reduce spend.
+${definitions}
+CREATE OR REPLACE TABLE ${FEATURES_TABLE} AS
+WITH lines AS (
+	SELECT ${key}::VARCHAR AS customer_key, ${order} AS order_id, ${ts} AS ts,
+	       ${amount} AS amount, ${qty} AS quantity${categoricalSelect}
+	FROM ${src}
+	WHERE ${key} IS NOT NULL
+),
+orders AS (
+	SELECT customer_key, order_id, min(ts) AS ts, sum(amount) AS amount, sum(quantity) AS items,
+	       count(*) AS lines, count(*) FILTER (WHERE amount < 0) AS returned_lines
+	FROM lines
+	GROUP BY customer_key, order_id
+),
+per_customer AS (
+	SELECT ${perCustomer.join(',\n	       ')}
+	FROM orders, (SELECT ${asOf} AS as_of)
+	GROUP BY customer_key
+)${
+		mix.length > 0
+			? `,
+mix AS (
+	SELECT customer_key,
+	       ${mix.join(',\n	       ')}
+	FROM lines
+	GROUP BY customer_key
+)`
+			: ''
+	}
+SELECT p.customer_key AS ${key}, p.* EXCLUDE (customer_key)${mix.length > 0 ? ', m.* EXCLUDE (customer_key)' : ''}${customerColumns.length > 0 ? `,\n       ${customerColumns.join(',\n       ')}` : ''}
+FROM per_customer AS p${mix.length > 0 ? '\nLEFT JOIN mix AS m USING (customer_key)' : ''}${joinCustomers('p.customer_key')}`;
+}
+
+/**
+ * `CREATE TABLE model_matrix`: the selected features, transformed in four visible steps.
+ * Non-finite values (NaN, ±Infinity) count as missing, so no statistic ever sees them.
+ */
+export function matrixSql(recipe: FeatureRecipe, keyColumn: string): string {
+	const features = recipe.selected;
+	if (features.length === 0) throw new Error('Choose at least one feature.');
+	const key = ident(keyColumn);
+	const q = (f: string, suffix: string): string => ident(`${f}__${suffix}`);
+	const { log1p, winsorise, scale } = recipe.transforms;
+	const step1 = features.map((f) => {
+		const x = `CASE WHEN isfinite(${ident(f)}::DOUBLE) THEN ${ident(f)}::DOUBLE END`;
+		return log1p.includes(f) ? `ln(1 + greatest(${x}, 0)) AS ${ident(f)}` : `${x} AS ${ident(f)}`;
+	});
+	const stats1 = features.flatMap((f) => [
+		`median(${ident(f)}) AS ${q(f, 'median')}`,
+		...(winsorise
+			? [
+					`quantile_cont(${ident(f)}, ${winsorise.lower}) AS ${q(f, 'lo')}`,
+					`quantile_cont(${ident(f)}, ${winsorise.upper}) AS ${q(f, 'hi')}`
+				]
+			: [])
+	]);
+	const step3 = features.map((f) => {
+		const filled = recipe.missing === 'median' ? `coalesce(${ident(f)}, ${q(f, 'median')})` : ident(f);
+		return winsorise
+			? `least(greatest(${filled}, ${q(f, 'lo')}), ${q(f, 'hi')}) AS ${ident(f)}`
+			: `${filled} AS ${ident(f)}`;
+	});
+	const stats2 = features.flatMap((f) =>
+		scale === 'zscore'
+			? [`avg(${ident(f)}) AS ${q(f, 'center')}`, `coalesce(nullif(stddev_pop(${ident(f)}), 0), 1) AS ${q(f, 'scale')}`]
+			: scale === 'robust'
+				? [
+						`median(${ident(f)}) AS ${q(f, 'center')}`,
+						`coalesce(nullif(quantile_cont(${ident(f)}, 0.75) - quantile_cont(${ident(f)}, 0.25), 0), 1) AS ${q(f, 'scale')}`
+					]
+				: [`0 AS ${q(f, 'center')}`, `1 AS ${q(f, 'scale')}`]
+	);
+	const step5 = features.map((f) => `(${ident(f)} - ${q(f, 'center')}) / ${q(f, 'scale')} AS ${ident(f)}`);
+	const dropRule =
+		recipe.missing === 'drop'
+			? `\n	WHERE ${features.map((f) => `${ident(f)} IS NOT NULL`).join(' AND ')}`
+			: '';
+	const scaleText =
+		scale === 'zscore'
+			? 'z-score: (x − mean) ÷ standard deviation'
+			: scale === 'robust'
+				? 'robust: (x − median) ÷ interquartile range'
+				: 'none';
+	return `-- What k-means sees: ${features.join(', ')}.
+-- 1. log1p: ${log1p.filter((f) => features.includes(f)).join(', ') || 'none'}
+-- 2. winsorise: ${winsorise ? `clip to the ${winsorise.lower * 100}th–${winsorise.upper * 100}th percentile` : 'none'}
+-- 3. missing values: ${recipe.missing === 'median' ? 'filled with the column median' : 'customers with any missing value are left out'}
+-- 4. scaling: ${scaleText} (a constant column is divided by 1)
+CREATE OR REPLACE TABLE ${MATRIX_TABLE} AS
+WITH logged AS (
+	SELECT ${key}, ${step1.join(', ')}
+	FROM ${FEATURES_TABLE}
+),
+bounds AS (
+	SELECT ${stats1.join(', ')}
+	FROM logged
+),
+clipped AS (
+	SELECT ${key}, ${step3.join(', ')}
+	FROM logged, bounds${dropRule}
+),
+spread AS (
+	SELECT ${stats2.join(', ')}
+	FROM clipped
+)
+SELECT ${key}, ${step5.join(', ')}
+FROM clipped, spread
+ORDER BY ${key}`;
+}

@@ -1,0 +1,139 @@
+/**
+ * The segmentation pipeline against real DuckDB-WASM: roles → feature SQL → k sweep → k-means
+ * → segments table → RFM → export, on the generated retail sample with planted personas.
+ * Guards the quality bar of issue 3: the default recipe recovers the planted personas (ARI).
+ */
+import { tableFromIPC } from 'apache-arrow';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { adjustedRandIndex } from '../../src/cluster/ari';
+import type { Engine } from '../../workers/engine';
+import { createEngine, textFile } from '../helpers/engine';
+
+async function column(engine: Engine, sqlText: string): Promise<unknown[]> {
+	const r = await engine.query(sqlText, { rowLimit: 10_000_000 });
+	const t = tableFromIPC(r.ipc);
+	return [...(t.getChildAt(0)?.toArray() ?? [])] as unknown[];
+}
+
+describe('on the generated retail sample (6,000 customers)', () => {
+	let engine: Engine;
+	beforeAll(async () => {
+		engine = await createEngine();
+		await engine.loadSample({ customers: 6000, seed: 11 });
+	});
+
+	it('detects the roles and proposes log-RFM + average order value', async () => {
+		const s = await engine.suggestRecipe('transactions');
+		expect(s.recipe.grain).toBe('transactions');
+		expect(s.recipe.roles).toMatchObject({
+			key: 'customer_id',
+			orderId: 'invoice_id',
+			timestamp: 'invoice_date',
+			quantity: 'quantity',
+			unitPrice: 'unit_price',
+			discount: 'discount'
+		});
+		expect(s.recipe.selected).toEqual(['recency_days', 'frequency', 'monetary', 'avg_order_value']);
+		expect(s.candidates).toContain('share_channel_web');
+		expect(s.recipe.customers?.table).toBe('customers');
+	});
+
+	it('recovers the planted personas with k = 6 (adjusted Rand index ≥ 0.9) for several seeds', async () => {
+		const { recipe } = await engine.suggestRecipe('transactions');
+		const report = await engine.buildFeatures(recipe);
+		expect(report.customers).toBe(6000);
+		expect(report.matchRate).toBe(1);
+		for (const seed of [1, 2, 3]) {
+			await engine.segment({ k: 6, seed });
+			const found = await column(
+				engine,
+				`SELECT s.segment FROM segments s JOIN _answer_key a USING (customer_id) ORDER BY customer_id`
+			);
+			const truth = await column(
+				engine,
+				`SELECT a.persona FROM segments s JOIN _answer_key a USING (customer_id) ORDER BY customer_id`
+			);
+			const codes = new Map<unknown, number>();
+			const truthCodes = truth.map((p) => codes.get(p) ?? (codes.set(p, codes.size), codes.size - 1));
+			expect(adjustedRandIndex(found.map(Number), truthCodes)).toBeGreaterThanOrEqual(0.9);
+		}
+	});
+
+	it('the k sweep recommends a k with a reason, and segments are deterministic per seed', async () => {
+		const sweep = await engine.sweep(42);
+		expect(sweep.rows.map((r) => r.k)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10]);
+		expect(sweep.reason).toMatch(new RegExp(`k = ${sweep.recommendedK}`));
+		const a = await engine.segment({ k: sweep.recommendedK, seed: 42 });
+		const b = await engine.segment({ k: sweep.recommendedK, seed: 42 });
+		expect(b.segments).toEqual(a.segments);
+		expect(a.segments.reduce((n, s) => n + s.size, 0)).toBe(6000);
+	});
+
+	it('assigns every customer an RFM group', async () => {
+		const r = await engine.rfm();
+		expect(r.groups.reduce((n, g) => n + g.size, 0)).toBe(6000);
+		expect(r.groups.map((g) => g.group)).toContain('Champions');
+		expect(r.cutoffs.recency).toHaveLength(4);
+	});
+
+	it('exports segments.csv: key under its own name, segment, persona; one row per customer', async () => {
+		await engine.segment({ k: 6, seed: 1 });
+		const file = await engine.exportSegments('csv', new Map([[1, 'Big spenders']]));
+		const lines = new TextDecoder().decode(file.bytes).trim().split('\n');
+		expect(lines[0]).toBe('customer_id,segment,persona');
+		expect(lines).toHaveLength(6001);
+		expect(lines.some((l) => l.endsWith(',1,Big spenders'))).toBe(true);
+		const parquet = await engine.exportSegments('parquet');
+		expect(new TextDecoder().decode(parquet.bytes.slice(0, 4))).toBe('PAR1');
+	});
+});
+
+describe('bad data in the numbers', () => {
+	let engine: Engine;
+	beforeAll(async () => {
+		engine = await createEngine();
+	});
+
+	it('a single customer: a clear message for k = 2', async () => {
+		await engine.loadSource(textFile('one.csv', 'customer_id,age,income\nC1,30,50000\n'));
+		const { recipe } = await engine.suggestRecipe('one');
+		await engine.buildFeatures(recipe);
+		await expect(engine.segment({ k: 2, seed: 1 })).rejects.toMatchObject({
+			message: expect.stringMatching(/only 1 customer/)
+		});
+	});
+
+	it('constant and all-equal features: flagged, and k > distinct points refused plainly', async () => {
+		const rows = Array.from({ length: 30 }, (_, i) => `C${i},40,${i % 3}`).join('\n');
+		await engine.loadSource(textFile('flat.csv', `customer_id,age,visits\n${rows}\n`));
+		const { recipe } = await engine.suggestRecipe('flat');
+		const report = await engine.buildFeatures({ ...recipe, selected: ['age', 'visits'] });
+		expect(report.constant).toEqual(['age']);
+		await expect(engine.segment({ k: 5, seed: 1 })).rejects.toMatchObject({
+			message: expect.stringMatching(/3 distinct/)
+		});
+		const ok = await engine.segment({ k: 3, seed: 1 });
+		expect(ok.segments.map((s) => s.size)).toEqual([10, 10, 10]);
+	});
+
+	it('NaN, infinity and empty values are treated as missing, never NaN centroids', async () => {
+		await engine.loadSource(
+			textFile('holes.csv', 'customer_id,spend,visits\nA,1,1\nB,NaN,2\nC,inf,3\nD,,4\nE,5,5\nF,6,6\n')
+		);
+		const { recipe } = await engine.suggestRecipe('holes');
+		const report = await engine.buildFeatures({ ...recipe, selected: ['spend', 'visits'] });
+		expect(report.stats.find((s) => s.name === 'spend')?.missing).toBe(3);
+		const seg = await engine.segment({ k: 2, seed: 1 });
+		for (const s of seg.segments) for (const [, v] of s.means) expect(Number.isNaN(v)).toBe(false);
+	});
+
+	it('extreme outliers give finite results', async () => {
+		await engine.loadSource(
+			textFile('wild.csv', 'customer_id,spend,visits\nA,1,1\nB,2,2\nC,1e300,3\nD,3,4\nE,2,5\n')
+		);
+		const { recipe } = await engine.suggestRecipe('wild');
+		await engine.buildFeatures({ ...recipe, selected: ['spend', 'visits'] });
+		const seg = await engine.segment({ k: 2, seed: 1 });
+		expect(Number.isFinite(seg.inertia)).toBe(true);
+	});
+});

@@ -1,0 +1,557 @@
+/**
+ * The segmentation pipeline in the worker:
+ *
+ *   suggestRecipe  column stats → roles → default recipe (src/segment/roles, src/sql/features)
+ *   buildFeatures  run the feature SQL and the model-matrix SQL; count what was left out
+ *   sweep          k = 2..10 on the matrix (a seeded sample of large data), scored
+ *   segment        final k-means on every customer → table `segments` (key, segment, distance)
+ *   rfm            quintile R, F, M scores and the classic named groups → table `rfm_segments`
+ *   export         segments.csv / segments.parquet
+ *
+ * Bulk data stays here: the UI gets summaries. Long loops yield between steps so a cancel
+ * message gets through, and check the cancel flag.
+ */
+import type { Table } from 'apache-arrow';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import type {
+	ExportFile,
+	FeatureReport,
+	ProgressCallback,
+	RecipeSuggestion,
+	RfmReport,
+	SegmentOptions,
+	SegmentReport,
+	SweepReport,
+	SweepRowInfo
+} from '../src/engine/api';
+import { EngineError } from '../src/engine/errors';
+import { kmeans } from '../src/cluster/kmeans';
+import { CancelledError, ClusterInputError, countDistinctRows, type Matrix } from '../src/cluster/matrix';
+import { calinskiHarabasz, daviesBouldin, silhouette } from '../src/cluster/metrics';
+import { createRng } from '../src/cluster/rng';
+import { recommendK } from '../src/cluster/sweep';
+import { RFM_GROUP_ADVICE, rfmGridSql, DEFAULT_RFM_RULES, type RfmGroup, type RfmRule } from '../src/segment/rfm';
+import { detectRoles } from '../src/segment/roles';
+import {
+	DEFAULT_LOG1P,
+	DEFAULT_TRANSACTION_FEATURES,
+	FEATURES_TABLE,
+	MATRIX_TABLE,
+	MAX_CATEGORY_VALUES,
+	candidateFeatures,
+	featureSql,
+	matrixSql,
+	type CategoryValues,
+	type FeatureRecipe
+} from '../src/sql/features.sql';
+import { ident, literal } from '../src/sql/sql';
+import { encodeColumns } from './arrow-build';
+import { queryRows, queryTable, queryValue, type Db } from './db';
+import { isNumericType } from './profile';
+import { describeTable, listTables } from './tables';
+
+export const SEGMENTS_TABLE = 'segments';
+export const RFM_TABLE = 'rfm_segments';
+/** The k sweep runs on at most this many customers (seeded sample); the final fit on all. */
+const SWEEP_SAMPLE = 20_000;
+const SILHOUETTE_SAMPLE = 5_000;
+
+export interface PipelineState {
+	recipe: FeatureRecipe | null;
+	keyColumn: string | null;
+	cancelled: boolean;
+}
+
+const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+function checkCancelled(state: PipelineState): void {
+	if (state.cancelled) {
+		state.cancelled = false;
+		throw new EngineError('cancelled', 'Cancelled.');
+	}
+}
+
+async function columnStats(db: Db, table: string) {
+	const columns = await describeTable(db, table);
+	const t = ident(table);
+	const rowCount = Number(await queryValue(db, `SELECT count(*) FROM ${t}`));
+	const aggregates = columns
+		.map((c) => `approx_count_distinct(${ident(c.name)}), count(${ident(c.name)})`)
+		.join(', ');
+	const row = (await queryRows(db, `SELECT ${aggregates} FROM ${t}`))[0] ?? [];
+	const sample = await queryRows(
+		db,
+		`SELECT ${columns.map((c) => `${ident(c.name)}::VARCHAR`).join(', ')} FROM ${t} LIMIT 50`
+	);
+	return {
+		rowCount,
+		columns,
+		stats: columns.map((c, i) => ({
+			name: c.name,
+			type: c.type,
+			distinct: Math.min(Number(row[i * 2]), rowCount),
+			nullShare: rowCount === 0 ? 0 : 1 - Number(row[i * 2 + 1]) / rowCount,
+			sample: sample.map((r) => r[i]).filter((v): v is string => typeof v === 'string')
+		}))
+	};
+}
+
+async function categoryValues(db: Db, table: string, column: string): Promise<string[]> {
+	const rows = await queryRows(
+		db,
+		`SELECT ${ident(column)}::VARCHAR AS v, count(*) AS n FROM ${ident(table)}
+		 WHERE ${ident(column)} IS NOT NULL GROUP BY v ORDER BY n DESC, v LIMIT ${MAX_CATEGORY_VALUES + 1}`
+	);
+	// Too many values to mix or one-hot: leave the column out rather than pick some.
+	return rows.length > MAX_CATEGORY_VALUES ? [] : rows.map(([v]) => String(v));
+}
+
+async function allCategories(db: Db, recipe: FeatureRecipe): Promise<CategoryValues> {
+	const out: CategoryValues = Object.create(null) as CategoryValues;
+	for (const c of recipe.roles.categoricals) out[c] = await categoryValues(db, recipe.source, c);
+	if (recipe.customers) {
+		for (const c of recipe.customers.categoricals) {
+			out[`${recipe.customers.table}.${c}`] = await categoryValues(db, recipe.customers.table, c);
+		}
+	}
+	return out;
+}
+
+/** Look at a table and propose the standard recipe, joining a customers table when one fits. */
+export async function suggestRecipe(db: Db, table: string): Promise<RecipeSuggestion> {
+	const { rowCount, columns, stats } = await columnStats(db, table);
+	const detection = detectRoles(stats, rowCount);
+	const { roles, grain } = detection;
+	const notes = [...detection.notes];
+	if (!roles.key) {
+		throw new EngineError(
+			'sql',
+			`No column of ${table} looks like a customer key. Pick one in the Features cell.`
+		);
+	}
+	let customers: FeatureRecipe['customers'] = null;
+	if (grain === 'transactions') {
+		// A second loaded table with the same key and one row per customer: its demographics.
+		for (const other of await listTables(db)) {
+			if (other.name === table || !other.columns.some((c) => c.name === roles.key)) continue;
+			const o = await columnStats(db, other.name);
+			const d = detectRoles(o.stats, o.rowCount);
+			if (d.grain === 'customers' && d.roles.key === roles.key) {
+				customers = {
+					table: other.name,
+					key: roles.key,
+					numerics: d.roles.numerics,
+					categoricals: d.roles.categoricals
+				};
+				notes.push(`Joined ${other.name} on ${roles.key} for demographics.`);
+				break;
+			}
+		}
+	}
+	const recipe: FeatureRecipe = {
+		source: table,
+		grain,
+		roles,
+		asOf: null,
+		customers,
+		selected: [],
+		transforms: { log1p: [], winsorise: null, scale: 'zscore' },
+		missing: 'median'
+	};
+	const candidates = candidateFeatures(recipe, await allCategories(db, recipe));
+	if (grain === 'transactions') {
+		recipe.selected = DEFAULT_TRANSACTION_FEATURES.filter((f) => candidates.includes(f));
+		recipe.transforms.log1p = DEFAULT_LOG1P.filter((f) => candidates.includes(f));
+	} else {
+		recipe.selected = roles.numerics.filter((f) => candidates.includes(f));
+		if (recipe.selected.length === 0) recipe.selected = candidates.slice(0, 8);
+	}
+	return { recipe, candidates, notes, columns };
+}
+
+export async function buildFeatures(
+	db: Db,
+	state: PipelineState,
+	recipe: FeatureRecipe
+): Promise<FeatureReport> {
+	const started = performance.now();
+	const key = recipe.roles.key;
+	if (!key) throw new EngineError('sql', 'Choose the customer key column first.');
+	const columns = await describeTable(db, recipe.source);
+	const types = Object.fromEntries(columns.map((c) => [c.name, c.type]));
+	for (const [role, column] of Object.entries(recipe.roles)) {
+		if (typeof column === 'string' && !(column in types)) {
+			throw new EngineError('sql', `${recipe.source} has no column “${column}” (chosen as ${role}).`);
+		}
+	}
+	const fSql = featureSql(recipe, await allCategories(db, recipe), types);
+	await db.run(fSql);
+	const available = new Set((await describeTable(db, FEATURES_TABLE)).map((c) => c.name));
+	const missingFeatures = recipe.selected.filter((f) => !available.has(f));
+	if (missingFeatures.length > 0) {
+		throw new EngineError('sql', `These features cannot be computed from this data: ${missingFeatures.join(', ')}.`);
+	}
+	const mSql = matrixSql(recipe, key);
+	await db.run(mSql);
+
+	const src = ident(recipe.source);
+	const rowsWithoutKey = Number(await queryValue(db, `SELECT count(*) FROM ${src} WHERE ${ident(key)} IS NULL`));
+	const customers = Number(await queryValue(db, `SELECT count(*) FROM ${FEATURES_TABLE}`));
+	const inMatrix = Number(await queryValue(db, `SELECT count(*) FROM ${MATRIX_TABLE}`));
+	let returnLines = 0;
+	if (recipe.grain === 'transactions') {
+		const amount = (await import('../src/sql/features.sql')).amountExpr(recipe.roles);
+		if (amount) returnLines = Number(await queryValue(db, `SELECT count(*) FROM ${src} WHERE ${amount} < 0`));
+	}
+	let matchRate: number | null = null;
+	if (recipe.customers) {
+		const c = recipe.customers;
+		matchRate =
+			customers === 0
+				? 0
+				: Number(
+						await queryValue(
+							db,
+							`SELECT count(*) FROM ${FEATURES_TABLE} f WHERE f.${ident(key)} IN (SELECT ${ident(c.key)}::VARCHAR FROM ${ident(c.table)})`
+						)
+					) / customers;
+	}
+	const statsRow =
+		(
+			await queryRows(
+				db,
+				`SELECT ${recipe.selected
+					.map((f) => {
+						const x = `CASE WHEN isfinite(${ident(f)}::DOUBLE) THEN ${ident(f)}::DOUBLE END`;
+						return `avg(${x}), min(${x}), max(${x}), count(*) - count(${x})`;
+					})
+					.join(', ')} FROM ${FEATURES_TABLE}`
+			)
+		)[0] ?? [];
+	const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+	const stats = recipe.selected.map((name, i) => ({
+		name,
+		mean: num(statsRow[i * 4]),
+		min: num(statsRow[i * 4 + 1]),
+		max: num(statsRow[i * 4 + 2]),
+		missing: Number(statsRow[i * 4 + 3])
+	}));
+	const constant = stats.filter((s) => s.min !== null && s.min === s.max).map((s) => s.name);
+	state.recipe = recipe;
+	state.keyColumn = key;
+	return {
+		keyColumn: key,
+		customers,
+		rowsWithoutKey,
+		returnLines,
+		dropped: customers - inMatrix,
+		matchRate,
+		stats,
+		constant,
+		featureSql: fSql,
+		matrixSql: mSql,
+		ms: performance.now() - started
+	};
+}
+
+interface LoadedMatrix {
+	matrix: Matrix;
+	keys: string[];
+	features: string[];
+}
+
+/** The model matrix as a row-major Float64Array, keys beside it, in the table's key order. */
+async function loadMatrix(db: Db, state: PipelineState): Promise<LoadedMatrix> {
+	if (!state.recipe || !state.keyColumn) {
+		throw new EngineError('sql', 'Build the features first (run the Features cell).');
+	}
+	const table: Table = await queryTable(db, `FROM ${MATRIX_TABLE}`);
+	const n = table.numRows;
+	const features = table.schema.fields.slice(1).map((f) => f.name);
+	const d = features.length;
+	if (n === 0) throw new EngineError('sql', 'No customers are left to segment: check the features and the missing-value rule.');
+	const data = new Float64Array(n * d);
+	for (let j = 0; j < d; j++) {
+		const column = table.getChildAt(j + 1);
+		if (!column) continue;
+		const values = column.toArray() as ArrayLike<number | null>;
+		for (let i = 0; i < n; i++) data[i * d + j] = Number(values[i] ?? Number.NaN);
+	}
+	const keyColumn = table.getChildAt(0);
+	const keys = new Array<string>(n);
+	for (let i = 0; i < n; i++) keys[i] = String(keyColumn?.get(i));
+	return { matrix: { data, n, d }, keys, features };
+}
+
+function sampleRows(m: Matrix, size: number, seed: number): Matrix {
+	if (m.n <= size) return m;
+	// Seeded partial Fisher-Yates, then sorted so the sample keeps the table's order.
+	const rng = createRng(seed);
+	const index = new Int32Array(m.n);
+	for (let i = 0; i < m.n; i++) index[i] = i;
+	for (let i = 0; i < size; i++) {
+		const j = i + Math.floor(rng.next() * (m.n - i));
+		const t = index[i]!;
+		index[i] = index[j]!;
+		index[j] = t;
+	}
+	const chosen = index.subarray(0, size).sort();
+	const data = new Float64Array(size * m.d);
+	for (let r = 0; r < size; r++) data.set(m.data.subarray(chosen[r]! * m.d, (chosen[r]! + 1) * m.d), r * m.d);
+	return { data, n: size, d: m.d };
+}
+
+function clusterError(e: unknown): never {
+	if (e instanceof ClusterInputError) throw new EngineError('sql', e.message);
+	if (e instanceof CancelledError) throw new EngineError('cancelled', 'Cancelled.');
+	throw e;
+}
+
+export async function sweep(
+	db: Db,
+	state: PipelineState,
+	seed: number,
+	onProgress?: ProgressCallback
+): Promise<SweepReport> {
+	const started = performance.now();
+	const { matrix } = await loadMatrix(db, state);
+	const m = sampleRows(matrix, SWEEP_SAMPLE, seed);
+	const distinct = countDistinctRows(m, 11);
+	const kMax = Math.min(10, m.n - 1, distinct);
+	if (kMax < 2) {
+		throw new EngineError(
+			'sql',
+			distinct < 2
+				? 'Every customer has the same feature values, so there is nothing to segment. Choose other features.'
+				: `Only ${m.n} customers: too few to compare numbers of segments.`
+		);
+	}
+	const rows: SweepRowInfo[] = [];
+	const shouldStop = (): boolean => state.cancelled;
+	for (let k = 2; k <= kMax; k++) {
+		onProgress?.({ phase: `Trying ${k} segments (${k - 1} of ${kMax - 1})`, fraction: (k - 2) / (kMax - 1) });
+		await tick();
+		checkCancelled(state);
+		try {
+			const fit = kmeans(m, { k, seed, restarts: 4, shouldStop });
+			rows.push({
+				k,
+				inertia: fit.inertia,
+				silhouette: silhouette(m, fit.labels, k, { sampleSize: SILHOUETTE_SAMPLE, seed }),
+				calinskiHarabasz: calinskiHarabasz(m, fit.labels, k),
+				daviesBouldin: daviesBouldin(m, fit.labels, k)
+			});
+		} catch (e) {
+			clusterError(e);
+		}
+	}
+	const { recommendedK, reason, elbowK } = recommendK(rows);
+	return {
+		rows,
+		recommendedK,
+		reason,
+		elbowK,
+		sampled: m.n,
+		customers: matrix.n,
+		ms: performance.now() - started
+	};
+}
+
+export async function segment(
+	db: Db,
+	state: PipelineState,
+	options: SegmentOptions,
+	onProgress?: ProgressCallback
+): Promise<SegmentReport> {
+	const started = performance.now();
+	const { matrix, keys, features } = await loadMatrix(db, state);
+	if (!Number.isInteger(options.k) || options.k < 1) {
+		throw new EngineError('sql', 'The number of segments must be a whole number of at least 1.');
+	}
+	if (options.k > matrix.n) {
+		throw new EngineError(
+			'sql',
+			`${options.k} segments but only ${matrix.n} customer${matrix.n === 1 ? '' : 's'}: choose at most ${matrix.n}.`
+		);
+	}
+	onProgress?.({ phase: `Finding ${options.k} segments among ${matrix.n.toLocaleString('en')} customers`, fraction: null });
+	await tick();
+	checkCancelled(state);
+	let fit;
+	const restarts = options.restarts ?? 10;
+	let iterationsTotal = 0;
+	const kmStarted = performance.now();
+	try {
+		fit = kmeans(matrix, {
+			k: options.k,
+			seed: options.seed,
+			restarts,
+			shouldStop: () => state.cancelled,
+			onIteration: () => {
+				iterationsTotal++;
+			}
+		});
+	} catch (e) {
+		clusterError(e);
+	}
+	const kmMs = performance.now() - kmStarted;
+	const segmentOf = new Int32Array(matrix.n);
+	for (let i = 0; i < matrix.n; i++) segmentOf[i] = fit.labels[i]! + 1;
+	const key = state.keyColumn!;
+	const { ipc } = encodeColumns(
+		new Map<string, ArrayLike<unknown>>([
+			[key, keys],
+			['segment', segmentOf],
+			['distance', fit.distances]
+		])
+	);
+	await db.run(`DROP TABLE IF EXISTS segbook_segments_in`);
+	await db.insertArrowIPC(ipc, 'segbook_segments_in');
+	await db.run(`CREATE OR REPLACE TABLE ${SEGMENTS_TABLE} AS FROM segbook_segments_in ORDER BY segment, ${ident(key)}`);
+	await db.run(`DROP TABLE segbook_segments_in`);
+
+	const means = await queryRows(
+		db,
+		`SELECT s.segment, count(*) AS n, ${features
+			.map((f) => `avg(CASE WHEN isfinite(f.${ident(f)}::DOUBLE) THEN f.${ident(f)}::DOUBLE END)`)
+			.join(', ')}
+		 FROM ${SEGMENTS_TABLE} s JOIN ${FEATURES_TABLE} f USING (${ident(key)})
+		 GROUP BY s.segment ORDER BY s.segment`
+	);
+	const base =
+		(
+			await queryRows(
+				db,
+				`SELECT ${features
+					.map((f) => `avg(CASE WHEN isfinite(${ident(f)}::DOUBLE) THEN ${ident(f)}::DOUBLE END)`)
+					.join(', ')} FROM ${FEATURES_TABLE} WHERE ${ident(key)} IN (SELECT ${ident(key)} FROM ${SEGMENTS_TABLE})`
+			)
+		)[0] ?? [];
+	const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+	return {
+		k: fit.k,
+		seed: options.seed,
+		inertia: fit.inertia,
+		iterations: fit.iterations,
+		customers: matrix.n,
+		segments: means.map((row) => ({
+			segment: Number(row[0]),
+			size: Number(row[1]),
+			share: Number(row[1]) / matrix.n,
+			means: features.map((f, j) => [f, num(row[j + 2])] as [string, number | null])
+		})),
+		baseMeans: features.map((f, j) => [f, num(base[j])] as [string, number | null]),
+		ms: performance.now() - started,
+		msPerIteration: iterationsTotal > 0 ? kmMs / iterationsTotal : 0,
+		multiplyAdds: matrix.n * options.k * matrix.d
+	};
+}
+
+/** Quintile scores (5 = best) and the classic named groups, from customer_features. */
+export function rfmSql(rules: readonly RfmRule[]): string {
+	return `-- Rule-based RFM: each customer scored 1-5 on Recency (5 = most recent), Frequency and
+-- Monetary (5 = most) by quintile; FM = rounded mean of F and M; the group comes from R × FM.
+CREATE OR REPLACE TABLE ${RFM_TABLE} AS
+WITH scored AS (
+	SELECT *,
+	       ntile(5) OVER (ORDER BY recency_days DESC) AS r,
+	       ntile(5) OVER (ORDER BY frequency, monetary) AS f,
+	       ntile(5) OVER (ORDER BY monetary) AS m
+	FROM ${FEATURES_TABLE}
+)
+SELECT * EXCLUDE (r, f, m), r, f, m, round((f + m) / 2.0)::INTEGER AS fm,
+       ${rfmGridSql(rules, 'r', 'round((f + m) / 2.0)::INTEGER')} AS rfm_group
+FROM scored`;
+}
+
+export async function rfm(db: Db, state: PipelineState, rules?: RfmRule[]): Promise<RfmReport> {
+	const started = performance.now();
+	if (!state.keyColumn) throw new EngineError('sql', 'Build the features first (run the Features cell).');
+	const available = new Set((await describeTable(db, FEATURES_TABLE)).map((c) => c.name));
+	for (const f of ['recency_days', 'frequency', 'monetary']) {
+		if (!available.has(f)) {
+			throw new EngineError('sql', `Rule-based RFM needs ${f}: it needs order dates and amounts in the data.`);
+		}
+	}
+	const sql = rfmSql(rules ?? DEFAULT_RFM_RULES);
+	await db.run(sql);
+	const total = Number(await queryValue(db, `SELECT count(*) FROM ${RFM_TABLE}`));
+	const groups = await queryRows(db, `SELECT rfm_group, count(*) FROM ${RFM_TABLE} GROUP BY ALL ORDER BY 2 DESC`);
+	const cut = async (column: string, score: string): Promise<number[]> =>
+		(
+			await queryRows(
+				db,
+				`SELECT max(${ident(column)}) FROM ${RFM_TABLE} GROUP BY ${score} ORDER BY ${score}`
+			)
+		)
+			.slice(0, 4)
+			.map(([v]) => Number(v));
+	return {
+		groups: groups.map(([g, n]) => ({
+			group: String(g),
+			size: Number(n),
+			share: Number(n) / Math.max(1, total),
+			advice: RFM_GROUP_ADVICE[String(g) as RfmGroup] ?? ''
+		})),
+		cutoffs: {
+			recency: await cut('recency_days', 'r DESC'),
+			frequency: await cut('frequency', 'f'),
+			monetary: await cut('monetary', 'm')
+		},
+		sql,
+		ms: performance.now() - started
+	};
+}
+
+function csvField(v: unknown): string {
+	const s = v === null || v === undefined ? '' : String(v);
+	return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+/** segments.csv: the key under its own name, segment 1..k, persona; one row per customer. */
+export async function exportSegments(
+	db: Db,
+	state: PipelineState,
+	format: 'csv' | 'parquet',
+	personas: ReadonlyMap<number, string> = new Map()
+): Promise<ExportFile> {
+	if (!state.keyColumn) throw new EngineError('sql', 'There are no segments yet: run the Segments cell.');
+	const exists = Number(
+		await queryValue(db, `SELECT count(*) FROM information_schema.tables WHERE table_name = ${literal(SEGMENTS_TABLE)}`)
+	);
+	if (exists === 0) throw new EngineError('sql', 'There are no segments yet: run the Segments cell.');
+	const table = await queryTable(db, `SELECT ${ident(state.keyColumn)}, segment FROM ${SEGMENTS_TABLE} ORDER BY ${ident(state.keyColumn)}`);
+	const keys = table.getChildAt(0);
+	const segments = table.getChildAt(1);
+	const n = table.numRows;
+	const keyValues = new Array<string>(n);
+	const segmentValues = new Int32Array(n);
+	const personaValues = new Array<string>(n);
+	for (let i = 0; i < n; i++) {
+		keyValues[i] = String(keys?.get(i));
+		segmentValues[i] = Number(segments?.get(i));
+		personaValues[i] = personas.get(segmentValues[i]!) ?? `Segment ${segmentValues[i]}`;
+	}
+	if (format === 'csv') {
+		const lines = [[state.keyColumn, 'segment', 'persona'].map(csvField).join(',')];
+		for (let i = 0; i < n; i++) {
+			lines.push(`${csvField(keyValues[i])},${segmentValues[i]},${csvField(personaValues[i])}`);
+		}
+		return {
+			name: 'segments.csv',
+			mime: 'text/csv',
+			bytes: new TextEncoder().encode(lines.join('\n') + '\n'),
+			rows: n
+		};
+	}
+	const buffer = parquetWriteBuffer({
+		columnData: [
+			{ name: state.keyColumn, data: keyValues, type: 'STRING' },
+			{ name: 'segment', data: segmentValues, type: 'INT32' },
+			{ name: 'persona', data: personaValues, type: 'STRING' }
+		]
+	});
+	return { name: 'segments.parquet', mime: 'application/vnd.apache.parquet', bytes: new Uint8Array(buffer), rows: n };
+}
+
+export { isNumericType };
