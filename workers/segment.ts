@@ -38,8 +38,10 @@ import {
 	FEATURES_TABLE,
 	MATRIX_TABLE,
 	MAX_CATEGORY_VALUES,
+	amountExpr,
 	candidateFeatures,
 	featureSql,
+	finiteExpr,
 	matrixSql,
 	type CategoryValues,
 	type FeatureRecipe
@@ -75,8 +77,10 @@ async function columnStats(db: Db, table: string) {
 	const columns = await describeTable(db, table);
 	const t = ident(table);
 	const rowCount = Number(await queryValue(db, `SELECT count(*) FROM ${t}`));
+	// Exact distinct counts where affordable: the key's uniqueness decides the grain.
+	const distinct = rowCount <= 2_000_000 ? 'count(DISTINCT ' : 'approx_count_distinct(';
 	const aggregates = columns
-		.map((c) => `approx_count_distinct(${ident(c.name)}), count(${ident(c.name)})`)
+		.map((c) => `${distinct}${ident(c.name)}), count(${ident(c.name)})`)
 		.join(', ');
 	const row = (await queryRows(db, `SELECT ${aggregates} FROM ${t}`))[0] ?? [];
 	const sample = await queryRows(
@@ -200,7 +204,7 @@ export async function buildFeatures(
 	const inMatrix = Number(await queryValue(db, `SELECT count(*) FROM ${MATRIX_TABLE}`));
 	let returnLines = 0;
 	if (recipe.grain === 'transactions') {
-		const amount = (await import('../src/sql/features.sql')).amountExpr(recipe.roles);
+		const amount = amountExpr(recipe.roles);
 		if (amount) returnLines = Number(await queryValue(db, `SELECT count(*) FROM ${src} WHERE ${amount} < 0`));
 	}
 	let matchRate: number | null = null;
@@ -222,7 +226,7 @@ export async function buildFeatures(
 				db,
 				`SELECT ${recipe.selected
 					.map((f) => {
-						const x = `CASE WHEN isfinite(${ident(f)}::DOUBLE) THEN ${ident(f)}::DOUBLE END`;
+						const x = finiteExpr(ident(f));
 						return `avg(${x}), min(${x}), max(${x}), count(*) - count(${x})`;
 					})
 					.join(', ')} FROM ${FEATURES_TABLE}`
@@ -413,7 +417,7 @@ export async function segment(
 	const means = await queryRows(
 		db,
 		`SELECT s.segment, count(*) AS n, ${features
-			.map((f) => `avg(CASE WHEN isfinite(f.${ident(f)}::DOUBLE) THEN f.${ident(f)}::DOUBLE END)`)
+			.map((f) => `avg(${finiteExpr(`f.${ident(f)}`)})`)
 			.join(', ')}
 		 FROM ${SEGMENTS_TABLE} s JOIN ${FEATURES_TABLE} f USING (${ident(key)})
 		 GROUP BY s.segment ORDER BY s.segment`
@@ -423,7 +427,7 @@ export async function segment(
 			await queryRows(
 				db,
 				`SELECT ${features
-					.map((f) => `avg(CASE WHEN isfinite(${ident(f)}::DOUBLE) THEN ${ident(f)}::DOUBLE END)`)
+					.map((f) => `avg(${finiteExpr(ident(f))})`)
 					.join(', ')} FROM ${FEATURES_TABLE} WHERE ${ident(key)} IN (SELECT ${ident(key)} FROM ${SEGMENTS_TABLE})`
 			)
 		)[0] ?? [];
@@ -477,11 +481,11 @@ export async function rfm(db: Db, state: PipelineState, rules?: RfmRule[]): Prom
 	await db.run(sql);
 	const total = Number(await queryValue(db, `SELECT count(*) FROM ${RFM_TABLE}`));
 	const groups = await queryRows(db, `SELECT rfm_group, count(*) FROM ${RFM_TABLE} GROUP BY ALL ORDER BY 2 DESC`);
-	const cut = async (column: string, score: string): Promise<number[]> =>
+	const cut = async (column: string, score: string, order: string): Promise<number[]> =>
 		(
 			await queryRows(
 				db,
-				`SELECT max(${ident(column)}) FROM ${RFM_TABLE} GROUP BY ${score} ORDER BY ${score}`
+				`SELECT ${order === 'DESC' ? 'min' : 'max'}(${ident(column)}) FROM ${RFM_TABLE} GROUP BY ${score} ORDER BY ${score} ${order}`
 			)
 		)
 			.slice(0, 4)
@@ -494,9 +498,9 @@ export async function rfm(db: Db, state: PipelineState, rules?: RfmRule[]): Prom
 			advice: RFM_GROUP_ADVICE[String(g) as RfmGroup] ?? ''
 		})),
 		cutoffs: {
-			recency: await cut('recency_days', 'r DESC'),
-			frequency: await cut('frequency', 'f'),
-			monetary: await cut('monetary', 'm')
+			recency: await cut('recency_days', 'r', 'ASC'),
+			frequency: await cut('frequency', 'f', 'ASC'),
+			monetary: await cut('monetary', 'm', 'ASC')
 		},
 		sql,
 		ms: performance.now() - started

@@ -182,6 +182,7 @@ export class NotebookState {
 				try {
 					const reports = await this.#engine.loadSample(options);
 					for (const report of reports) this.#addLoaded(report);
+					loaded.push(...reports.map((r) => r.table.name));
 					const rows = reports.reduce((n, r) => n + r.rowsLoaded, 0);
 					this.status = `Sample loaded: ${rows.toLocaleString('en')} rows in ${((reports[0]?.ms ?? 0) / 1000).toFixed(1)} s.`;
 				} catch (e) {
@@ -191,6 +192,33 @@ export class NotebookState {
 		);
 		this.#ensureSqlCell();
 		await this.#refreshTables();
+		await this.#proposePipeline(loaded);
+	}
+
+	/**
+	 * A transaction-like file (or a customer-level one) gets the standard pipeline at once:
+	 * Features → Segments, run with the detected settings, every step open to editing.
+	 */
+	async #proposePipeline(tables: readonly string[]): Promise<void> {
+		if (tables.length === 0 || this.doc.cells.some((c) => c.kind === 'features')) return;
+		let best: RecipeSuggestion | null = null;
+		for (const table of tables) {
+			try {
+				const suggestion = await this.#engine.suggestRecipe(table);
+				const better =
+					!best || (best.recipe.grain === 'customers' && suggestion.recipe.grain === 'transactions');
+				if (better) best = suggestion;
+			} catch {
+				// Not segmentable on its own (no key); the user can still add a Features cell.
+			}
+		}
+		if (!best) return;
+		const features = newFeaturesCell(best.recipe.source, best.recipe);
+		const segments = newSegmentsCell();
+		this.doc = addCell(addCell(this.doc, features), segments);
+		this.#setRun(features.id, { suggestion: best });
+		await this.runCell(features.id);
+		if (this.run(features.id).status === 'done') await this.runCell(segments.id);
 	}
 
 	#addLoaded(report: LoadReport): void {

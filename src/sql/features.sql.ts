@@ -254,6 +254,14 @@ FROM per_customer AS p${mix.length > 0 ? '\nLEFT JOIN mix AS m USING (customer_k
 }
 
 /**
+ * A feature value as DOUBLE, or NULL when it is not a usable number: NaN, ±Infinity, or beyond
+ * ±1e100 (no count, amount or age is that large; squaring it would overflow the statistics).
+ */
+export function finiteExpr(x: string): string {
+	return `CASE WHEN isfinite(${x}::DOUBLE) AND abs(${x}::DOUBLE) < 1e100 THEN ${x}::DOUBLE END`;
+}
+
+/**
  * `CREATE TABLE model_matrix`: the selected features, transformed in four visible steps.
  * Non-finite values (NaN, ±Infinity) count as missing, so no statistic ever sees them.
  */
@@ -264,7 +272,7 @@ export function matrixSql(recipe: FeatureRecipe, keyColumn: string): string {
 	const q = (f: string, suffix: string): string => ident(`${f}__${suffix}`);
 	const { log1p, winsorise, scale } = recipe.transforms;
 	const step1 = features.map((f) => {
-		const x = `CASE WHEN isfinite(${ident(f)}::DOUBLE) THEN ${ident(f)}::DOUBLE END`;
+		const x = finiteExpr(ident(f));
 		return log1p.includes(f) ? `ln(1 + greatest(${x}, 0)) AS ${ident(f)}` : `${x} AS ${ident(f)}`;
 	});
 	const stats1 = features.flatMap((f) => [
@@ -306,7 +314,7 @@ export function matrixSql(recipe: FeatureRecipe, keyColumn: string): string {
 	return `-- What k-means sees: ${features.join(', ')}.
 -- 1. log1p: ${log1p.filter((f) => features.includes(f)).join(', ') || 'none'}
 -- 2. winsorise: ${winsorise ? `clip to the ${winsorise.lower * 100}th–${winsorise.upper * 100}th percentile` : 'none'}
--- 3. missing values: ${recipe.missing === 'median' ? 'filled with the column median' : 'customers with any missing value are left out'}
+-- 3. missing values (empty, NaN, infinite or beyond ±1e100): ${recipe.missing === 'median' ? 'filled with the column median' : 'customers with any missing value are left out'}
 -- 4. scaling: ${scaleText} (a constant column is divided by 1)
 CREATE OR REPLACE TABLE ${MATRIX_TABLE} AS
 WITH logged AS (

@@ -18,6 +18,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const GEN = resolve(ROOT, '../shared/bench/gen_retail.py');
 const DATA = join(ROOT, 'bench-data');
 const SIZES = (process.env.BENCH_SIZES ?? '6000,60000,600000').split(',').map(Number);
+/** @type {Record<number, number>} */
 const RUNS = { 6000: 3, 60000: 3, 600000: 1 };
 const FLAGS = [
 	'--no-sandbox',
@@ -31,9 +32,15 @@ const FLAGS = [
 	'--enable-precise-memory-info'
 ];
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/**
+ * @param {number[]} xs
+ * @returns {number}
+ */
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+/** @param {number} ms */
 const fmt = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
 
+/** @param {number} customers */
 function ensureData(customers) {
 	const dir = join(DATA, `retail-${customers}`);
 	const file = join(dir, 'transactions.csv');
@@ -48,6 +55,10 @@ function ensureData(customers) {
 	return file;
 }
 
+/**
+ * @param {{ url: string }} site
+ * @param {string} file
+ */
 async function once(site, file) {
 	const context = await chromium.launchPersistentContext(join(DATA, `profile-${Date.now()}`), {
 		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -83,7 +94,7 @@ async function once(site, file) {
 		await sql.getByRole('button', { name: 'Run cell' }).click();
 		await sql.getByRole('grid').waitFor({ timeout: 900_000 });
 		const rfm = performance.now() - t2;
-		const heap = await page.evaluate(() => performance.memory?.usedJSHeapSize ?? 0);
+		const heap = await page.evaluate(() => /** @type {{ memory?: { usedJSHeapSize: number } }} */ (/** @type {unknown} */ (performance)).memory?.usedJSHeapSize ?? 0);
 		return { start, load, profiled, rfm, rows, heap };
 	} finally {
 		await context.close();
@@ -107,7 +118,7 @@ for (const customers of SIZES) {
 	const r = {
 		customers,
 		mb,
-		rows: runs[0].rows,
+		rows: runs[0]?.rows ?? 0,
 		start: median(runs.map((x) => x.start)),
 		load: median(runs.map((x) => x.load)),
 		profiled: median(runs.map((x) => x.profiled)),
@@ -131,7 +142,8 @@ for (const customers of SIZES) {
 }
 if (results.length > 1) {
 	const [a, ...rest] = results;
-	for (const b of rest) {
+	for (const b of a ? rest : []) {
+		if (!a) break;
 		console.log(
 			`ratio ${b.customers}/${a.customers} customers: rows ×${(b.rows / a.rows).toFixed(1)}, load time ×${(b.load / a.load).toFixed(1)}`
 		);
