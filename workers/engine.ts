@@ -193,9 +193,14 @@ export class Engine {
 		return this.#sqlErrors(() => pipeline.rfm(this.#db, this.#pipeline, rules));
 	}
 
-	async exportSegments(format: 'csv' | 'parquet', personas?: ReadonlyMap<number, string>): Promise<ExportFile> {
+	async exportSegments(
+		format: 'csv' | 'parquet',
+		personas?: ReadonlyMap<number, string>
+	): Promise<ExportFile> {
 		await this.#guard();
-		return this.#sqlErrors(() => pipeline.exportSegments(this.#db, this.#pipeline, format, personas));
+		return this.#sqlErrors(() =>
+			pipeline.exportSegments(this.#db, this.#pipeline, format, personas)
+		);
 	}
 
 	/** DuckDB's own errors become `sql` errors with their text; ours pass through. */

@@ -26,11 +26,22 @@ import type {
 } from '../src/engine/api';
 import { EngineError } from '../src/engine/errors';
 import { kmeans } from '../src/cluster/kmeans';
-import { CancelledError, ClusterInputError, countDistinctRows, type Matrix } from '../src/cluster/matrix';
+import {
+	CancelledError,
+	ClusterInputError,
+	countDistinctRows,
+	type Matrix
+} from '../src/cluster/matrix';
 import { calinskiHarabasz, daviesBouldin, silhouette } from '../src/cluster/metrics';
 import { createRng } from '../src/cluster/rng';
 import { recommendK } from '../src/cluster/sweep';
-import { RFM_GROUP_ADVICE, rfmGridSql, DEFAULT_RFM_RULES, type RfmGroup, type RfmRule } from '../src/segment/rfm';
+import {
+	RFM_GROUP_ADVICE,
+	rfmGridSql,
+	DEFAULT_RFM_RULES,
+	type RfmGroup,
+	type RfmRule
+} from '../src/segment/rfm';
 import { detectRoles } from '../src/segment/roles';
 import {
 	DEFAULT_LOG1P,
@@ -185,7 +196,10 @@ export async function buildFeatures(
 	const types = Object.fromEntries(columns.map((c) => [c.name, c.type]));
 	for (const [role, column] of Object.entries(recipe.roles)) {
 		if (typeof column === 'string' && !(column in types)) {
-			throw new EngineError('sql', `${recipe.source} has no column “${column}” (chosen as ${role}).`);
+			throw new EngineError(
+				'sql',
+				`${recipe.source} has no column “${column}” (chosen as ${role}).`
+			);
 		}
 	}
 	const fSql = featureSql(recipe, await allCategories(db, recipe), types);
@@ -193,19 +207,25 @@ export async function buildFeatures(
 	const available = new Set((await describeTable(db, FEATURES_TABLE)).map((c) => c.name));
 	const missingFeatures = recipe.selected.filter((f) => !available.has(f));
 	if (missingFeatures.length > 0) {
-		throw new EngineError('sql', `These features cannot be computed from this data: ${missingFeatures.join(', ')}.`);
+		throw new EngineError(
+			'sql',
+			`These features cannot be computed from this data: ${missingFeatures.join(', ')}.`
+		);
 	}
 	const mSql = matrixSql(recipe, key);
 	await db.run(mSql);
 
 	const src = ident(recipe.source);
-	const rowsWithoutKey = Number(await queryValue(db, `SELECT count(*) FROM ${src} WHERE ${ident(key)} IS NULL`));
+	const rowsWithoutKey = Number(
+		await queryValue(db, `SELECT count(*) FROM ${src} WHERE ${ident(key)} IS NULL`)
+	);
 	const customers = Number(await queryValue(db, `SELECT count(*) FROM ${FEATURES_TABLE}`));
 	const inMatrix = Number(await queryValue(db, `SELECT count(*) FROM ${MATRIX_TABLE}`));
 	let returnLines = 0;
 	if (recipe.grain === 'transactions') {
 		const amount = amountExpr(recipe.roles);
-		if (amount) returnLines = Number(await queryValue(db, `SELECT count(*) FROM ${src} WHERE ${amount} < 0`));
+		if (amount)
+			returnLines = Number(await queryValue(db, `SELECT count(*) FROM ${src} WHERE ${amount} < 0`));
 	}
 	let matchRate: number | null = null;
 	if (recipe.customers) {
@@ -232,7 +252,8 @@ export async function buildFeatures(
 					.join(', ')} FROM ${FEATURES_TABLE}`
 			)
 		)[0] ?? [];
-	const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+	const num = (v: unknown): number | null =>
+		typeof v === 'number' && Number.isFinite(v) ? v : null;
 	const stats = recipe.selected.map((name, i) => ({
 		name,
 		mean: num(statsRow[i * 4]),
@@ -273,7 +294,11 @@ async function loadMatrix(db: Db, state: PipelineState): Promise<LoadedMatrix> {
 	const n = table.numRows;
 	const features = table.schema.fields.slice(1).map((f) => f.name);
 	const d = features.length;
-	if (n === 0) throw new EngineError('sql', 'No customers are left to segment: check the features and the missing-value rule.');
+	if (n === 0)
+		throw new EngineError(
+			'sql',
+			'No customers are left to segment: check the features and the missing-value rule.'
+		);
 	const data = new Float64Array(n * d);
 	for (let j = 0; j < d; j++) {
 		const column = table.getChildAt(j + 1);
@@ -301,7 +326,8 @@ function sampleRows(m: Matrix, size: number, seed: number): Matrix {
 	}
 	const chosen = index.subarray(0, size).sort();
 	const data = new Float64Array(size * m.d);
-	for (let r = 0; r < size; r++) data.set(m.data.subarray(chosen[r]! * m.d, (chosen[r]! + 1) * m.d), r * m.d);
+	for (let r = 0; r < size; r++)
+		data.set(m.data.subarray(chosen[r]! * m.d, (chosen[r]! + 1) * m.d), r * m.d);
 	return { data, n: size, d: m.d };
 }
 
@@ -333,7 +359,10 @@ export async function sweep(
 	const rows: SweepRowInfo[] = [];
 	const shouldStop = (): boolean => state.cancelled;
 	for (let k = 2; k <= kMax; k++) {
-		onProgress?.({ phase: `Trying ${k} segments (${k - 1} of ${kMax - 1})`, fraction: (k - 2) / (kMax - 1) });
+		onProgress?.({
+			phase: `Trying ${k} segments (${k - 1} of ${kMax - 1})`,
+			fraction: (k - 2) / (kMax - 1)
+		});
 		await tick();
 		checkCancelled(state);
 		try {
@@ -378,7 +407,10 @@ export async function segment(
 			`${options.k} segments but only ${matrix.n} customer${matrix.n === 1 ? '' : 's'}: choose at most ${matrix.n}.`
 		);
 	}
-	onProgress?.({ phase: `Finding ${options.k} segments among ${matrix.n.toLocaleString('en')} customers`, fraction: null });
+	onProgress?.({
+		phase: `Finding ${options.k} segments among ${matrix.n.toLocaleString('en')} customers`,
+		fraction: null
+	});
 	await tick();
 	checkCancelled(state);
 	let fit;
@@ -411,7 +443,9 @@ export async function segment(
 	);
 	await db.run(`DROP TABLE IF EXISTS segbook_segments_in`);
 	await db.insertArrowIPC(ipc, 'segbook_segments_in');
-	await db.run(`CREATE OR REPLACE TABLE ${SEGMENTS_TABLE} AS FROM segbook_segments_in ORDER BY segment, ${ident(key)}`);
+	await db.run(
+		`CREATE OR REPLACE TABLE ${SEGMENTS_TABLE} AS FROM segbook_segments_in ORDER BY segment, ${ident(key)}`
+	);
 	await db.run(`DROP TABLE segbook_segments_in`);
 
 	const means = await queryRows(
@@ -428,10 +462,13 @@ export async function segment(
 				db,
 				`SELECT ${features
 					.map((f) => `avg(${finiteExpr(ident(f))})`)
-					.join(', ')} FROM ${FEATURES_TABLE} WHERE ${ident(key)} IN (SELECT ${ident(key)} FROM ${SEGMENTS_TABLE})`
+					.join(
+						', '
+					)} FROM ${FEATURES_TABLE} WHERE ${ident(key)} IN (SELECT ${ident(key)} FROM ${SEGMENTS_TABLE})`
 			)
 		)[0] ?? [];
-	const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+	const num = (v: unknown): number | null =>
+		typeof v === 'number' && Number.isFinite(v) ? v : null;
 	return {
 		k: fit.k,
 		seed: options.seed,
@@ -470,17 +507,24 @@ FROM scored`;
 
 export async function rfm(db: Db, state: PipelineState, rules?: RfmRule[]): Promise<RfmReport> {
 	const started = performance.now();
-	if (!state.keyColumn) throw new EngineError('sql', 'Build the features first (run the Features cell).');
+	if (!state.keyColumn)
+		throw new EngineError('sql', 'Build the features first (run the Features cell).');
 	const available = new Set((await describeTable(db, FEATURES_TABLE)).map((c) => c.name));
 	for (const f of ['recency_days', 'frequency', 'monetary']) {
 		if (!available.has(f)) {
-			throw new EngineError('sql', `Rule-based RFM needs ${f}: it needs order dates and amounts in the data.`);
+			throw new EngineError(
+				'sql',
+				`Rule-based RFM needs ${f}: it needs order dates and amounts in the data.`
+			);
 		}
 	}
 	const sql = rfmSql(rules ?? DEFAULT_RFM_RULES);
 	await db.run(sql);
 	const total = Number(await queryValue(db, `SELECT count(*) FROM ${RFM_TABLE}`));
-	const groups = await queryRows(db, `SELECT rfm_group, count(*) FROM ${RFM_TABLE} GROUP BY ALL ORDER BY 2 DESC`);
+	const groups = await queryRows(
+		db,
+		`SELECT rfm_group, count(*) FROM ${RFM_TABLE} GROUP BY ALL ORDER BY 2 DESC`
+	);
 	const cut = async (column: string, score: string, order: string): Promise<number[]> =>
 		(
 			await queryRows(
@@ -519,12 +563,20 @@ export async function exportSegments(
 	format: 'csv' | 'parquet',
 	personas: ReadonlyMap<number, string> = new Map()
 ): Promise<ExportFile> {
-	if (!state.keyColumn) throw new EngineError('sql', 'There are no segments yet: run the Segments cell.');
+	if (!state.keyColumn)
+		throw new EngineError('sql', 'There are no segments yet: run the Segments cell.');
 	const exists = Number(
-		await queryValue(db, `SELECT count(*) FROM information_schema.tables WHERE table_name = ${literal(SEGMENTS_TABLE)}`)
+		await queryValue(
+			db,
+			`SELECT count(*) FROM information_schema.tables WHERE table_name = ${literal(SEGMENTS_TABLE)}`
+		)
 	);
-	if (exists === 0) throw new EngineError('sql', 'There are no segments yet: run the Segments cell.');
-	const table = await queryTable(db, `SELECT ${ident(state.keyColumn)}, segment FROM ${SEGMENTS_TABLE} ORDER BY ${ident(state.keyColumn)}`);
+	if (exists === 0)
+		throw new EngineError('sql', 'There are no segments yet: run the Segments cell.');
+	const table = await queryTable(
+		db,
+		`SELECT ${ident(state.keyColumn)}, segment FROM ${SEGMENTS_TABLE} ORDER BY ${ident(state.keyColumn)}`
+	);
 	const keys = table.getChildAt(0);
 	const segments = table.getChildAt(1);
 	const n = table.numRows;
@@ -555,7 +607,12 @@ export async function exportSegments(
 			{ name: 'persona', data: personaValues, type: 'STRING' }
 		]
 	});
-	return { name: 'segments.parquet', mime: 'application/vnd.apache.parquet', bytes: new Uint8Array(buffer), rows: n };
+	return {
+		name: 'segments.parquet',
+		mime: 'application/vnd.apache.parquet',
+		bytes: new Uint8Array(buffer),
+		rows: n
+	};
 }
 
 export { isNumericType };

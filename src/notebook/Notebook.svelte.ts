@@ -206,7 +206,8 @@ export class NotebookState {
 			try {
 				const suggestion = await this.#engine.suggestRecipe(table);
 				const better =
-					!best || (best.recipe.grain === 'customers' && suggestion.recipe.grain === 'transactions');
+					!best ||
+					(best.recipe.grain === 'customers' && suggestion.recipe.grain === 'transactions');
 				if (better) best = suggestion;
 			} catch {
 				// Not segmentable on its own (no key); the user can still add a Features cell.

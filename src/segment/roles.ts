@@ -87,129 +87,36 @@ export function normaliseName(name: string): string {
 	return bare === '' ? out : bare;
 }
 
-const words = (...list: string[]): ReadonlySet<string> => new Set(list);
+/** A set of words from a space-separated list (compact to read and to extend). */
+const words = (list: string): ReadonlySet<string> =>
+	new Set(list.split(/\s+/).filter((w) => w !== ''));
 
 /** Words that turn a noun into an identifier: customer_id, code_client, Kunden-Nr. */
 const ID_WORDS = words(
-	'id',
-	'no',
-	'nr',
-	'nro',
-	'num',
-	'number',
-	'nummer',
-	'numero',
-	'n',
-	'code',
-	'cod',
-	'codigo',
-	'key',
-	'ref',
-	'reference',
-	'identifier'
+	'id no nr nro num number nummer numero n code cod codigo key ref reference identifier'
 );
 /** Little words in names like "numero_de_pedido" or "date_of_order". */
-const CONNECTORS = words('de', 'del', 'da', 'di', 'du', 'do', 'of', 'the', 'van', 'der');
+const CONNECTORS = words('de del da di du do of the van der');
 
-const KEY_WORDS = words(
-	'customer',
-	'customers',
-	'cust',
-	'client',
-	'clients',
-	'cliente',
-	'clientes',
-	'member',
-	'user',
-	'account',
-	'acct',
-	'buyer',
-	'shopper',
-	'consumer',
-	'contact',
-	'subscriber',
-	'patron',
-	'kunde',
-	'kunden',
-	'kd',
-	'klant',
-	'klanten'
-);
+const KEY_WORDS = words(`
+	customer customers cust client clients cliente clientes member user account acct buyer
+	shopper consumer contact subscriber patron kunde kunden kd klant klanten
+`);
 /** Key nouns that name the key on their own (a column called just "customer" or "Kunde"). */
-const BARE_KEYS = words(
-	'customer',
-	'client',
-	'cliente',
-	'member',
-	'user',
-	'buyer',
-	'shopper',
-	'consumer',
-	'kunde',
-	'klant'
-);
+const BARE_KEYS = words('customer client cliente member user buyer shopper consumer kunde klant');
 const KEY_COMPOUND =
 	/^(?:customer|cust|client|member|user|account|buyer|shopper|klant|kunden?|kd|cliente)(?:id|no|nr|nummer|number|num|code|key)$/;
 
-const ORDER_WORDS = words(
-	'invoice',
-	'invoices',
-	'order',
-	'orders',
-	'transaction',
-	'transactions',
-	'txn',
-	'trans',
-	'tx',
-	'receipt',
-	'basket',
-	'cart',
-	'ticket',
-	'bill',
-	'purchase',
-	'sale',
-	'rechnung',
-	'beleg',
-	'bon',
-	'kassenbon',
-	'bestellung',
-	'auftrag',
-	'pedido',
-	'factura',
-	'commande',
-	'facture',
-	'bestelling',
-	'factuur',
-	'ordine',
-	'fattura',
-	'fatura',
-	'encomenda',
-	'compra',
-	'boleta'
-);
+const ORDER_WORDS = words(`
+	invoice invoices order orders transaction transactions txn trans tx receipt basket cart
+	ticket bill purchase sale rechnung beleg bon kassenbon bestellung auftrag pedido factura
+	commande facture bestelling factuur ordine fattura fatura encomenda compra boleta
+`);
 /** Order nouns that name the order id on their own ("Invoice", "Auftrag", "pedido"). */
-const BARE_ORDERS = words(
-	'invoice',
-	'order',
-	'transaction',
-	'receipt',
-	'ticket',
-	'rechnung',
-	'beleg',
-	'bon',
-	'bestellung',
-	'auftrag',
-	'pedido',
-	'factura',
-	'commande',
-	'facture',
-	'bestelling',
-	'factuur',
-	'ordine',
-	'fattura',
-	'fatura',
-	'encomenda'
-);
+const BARE_ORDERS = words(`
+	invoice order transaction receipt ticket rechnung beleg bon bestellung auftrag pedido
+	factura commande facture bestelling factuur ordine fattura fatura encomenda
+`);
 const ORDER_COMPOUND =
 	/^(?:invoice|order|rechnungs?|bestell|auftrags?|beleg|bon|factuur|bestel|transaction|receipt|ticket|bill)(?:id|no|nr|nummer|number|num)$/;
 
@@ -244,136 +151,28 @@ function orderNameScore(norm: string, tokens: readonly string[]): number {
 	return identifierScore(tokens, ORDER_WORDS, BARE_ORDERS);
 }
 
-const DATE_WORDS = words(
-	'date',
-	'datetime',
-	'timestamp',
-	'time',
-	'ts',
-	'dt',
-	'at',
-	'on',
-	'day',
-	'datum',
-	'zeit',
-	'zeitpunkt',
-	'fecha',
-	'hora',
-	'data',
-	'dia',
-	'heure',
-	'jour',
-	'tijd',
-	'dag',
-	'giorno'
-);
+const DATE_WORDS = words(`
+	date datetime timestamp time ts dt at on day datum zeit zeitpunkt fecha hora data dia
+	heure jour tijd dag giorno
+`);
 /** Words that make a date an order date: "invoice_date", "fecha_pedido", "date_commande". */
-const ORDER_EVENTS = words(
-	'order',
-	'ordered',
-	'invoice',
-	'invoiced',
-	'purchase',
-	'purchased',
-	'transaction',
-	'txn',
-	'trans',
-	'sale',
-	'sales',
-	'sold',
-	'booking',
-	'payment',
-	'paid',
-	'buy',
-	'bought',
-	'receipt',
-	'ticket',
-	'checkout',
-	'bestellung',
-	'rechnung',
-	'kauf',
-	'auftrag',
-	'verkauf',
-	'commande',
-	'achat',
-	'facture',
-	'vente',
-	'pedido',
-	'compra',
-	'venta',
-	'factura',
-	'ordine',
-	'acquisto',
-	'vendita',
-	'fattura',
-	'bestelling',
-	'aankoop',
-	'factuur',
-	'verkoop',
-	'encomenda',
-	'fatura'
-);
+const ORDER_EVENTS = words(`
+	order ordered invoice invoiced purchase purchased transaction txn trans sale sales sold
+	booking payment paid buy bought receipt ticket checkout bestellung rechnung kauf auftrag
+	verkauf commande achat facture vente pedido compra venta factura ordine acquisto vendita
+	fattura bestelling aankoop factuur verkoop encomenda fatura
+`);
 /** Words for when a record was written: dates of something, but less surely the order. */
-const RECORD_EVENTS = words('created', 'creation', 'recorded', 'posted', 'booked', 'entry');
+const RECORD_EVENTS = words('created creation recorded posted booked entry');
 /** Dates that are not the purchase: shipping, birth, sign-up, expiry and the like. */
-const NOT_ORDER_DATES = words(
-	'ship',
-	'shipped',
-	'shipping',
-	'shipment',
-	'delivery',
-	'delivered',
-	'deliver',
-	'dispatch',
-	'dispatched',
-	'lieferung',
-	'versand',
-	'envio',
-	'entrega',
-	'livraison',
-	'expedition',
-	'spedizione',
-	'consegna',
-	'levering',
-	'verzending',
-	'birth',
-	'birthday',
-	'born',
-	'dob',
-	'geburt',
-	'geburtstag',
-	'nacimiento',
-	'naissance',
-	'nascita',
-	'due',
-	'expiry',
-	'expiration',
-	'expires',
-	'expire',
-	'signup',
-	'sign',
-	'registration',
-	'registered',
-	'register',
-	'join',
-	'joined',
-	'updated',
-	'modified',
-	'changed',
-	'cancel',
-	'cancelled',
-	'canceled',
-	'cancellation',
-	'return',
-	'returned',
-	'refund',
-	'refunded',
-	'valid',
-	'start',
-	'end',
-	'closed',
-	'close'
-);
+const NOT_ORDER_DATES = words(`
+	ship shipped shipping shipment delivery delivered deliver dispatch dispatched lieferung
+	versand envio entrega livraison expedition spedizione consegna levering verzending birth
+	birthday born dob geburt geburtstag nacimiento naissance nascita due expiry expiration
+	expires expire signup sign registration registered register join joined updated modified
+	changed cancel cancelled canceled cancellation return returned refund refunded valid start
+	end closed close
+`);
 const NOT_ORDER_DATE_COMPOUND =
 	/(?:liefer|versand|geburts|ablauf|anmelde|lever|verzend|geboorte)datum|^(?:dob|birthdate|shipdate)$/;
 
@@ -408,117 +207,25 @@ function timestampNameScore(norm: string, tokens: readonly string[]): number {
 	return 0;
 }
 
-const AMOUNT_WORDS = words(
-	'amount',
-	'amt',
-	'sales',
-	'revenue',
-	'revenues',
-	'turnover',
-	'spend',
-	'spent',
-	'spending',
-	'subtotal',
-	'linetotal',
-	'umsatz',
-	'betrag',
-	'importe',
-	'monto',
-	'montant',
-	'bedrag',
-	'omzet',
-	'importo',
-	'fatturato',
-	'ventas',
-	'venta',
-	'gesamtpreis'
-);
+const AMOUNT_WORDS = words(`
+	amount amt sales revenue revenues turnover spend spent spending subtotal linetotal umsatz
+	betrag importe monto montant bedrag omzet importo fatturato ventas venta gesamtpreis
+`);
 /** Weaker money words: "total", "value" and their translations. */
 const AMOUNT_WEAK = words(
-	'total',
-	'value',
-	'sum',
-	'paid',
-	'gesamt',
-	'wert',
-	'valeur',
-	'valor',
-	'waarde',
-	'totaal',
-	'totale',
-	'gasto'
+	'total value sum paid gesamt wert valeur valor waarde totaal totale gasto'
 );
 /** Words that make an amount the specific one we want: a line's or an order's, net. */
-const AMOUNT_SPECIFIC = words('net', 'netto', 'neto', 'line', 'order', 'invoice', 'zeile');
-const AMOUNT_GROSS = words('gross', 'brutto', 'bruto');
+const AMOUNT_SPECIFIC = words('net netto neto line order invoice zeile');
+const AMOUNT_GROSS = words('gross brutto bruto');
 /** Money that is not what the customer spent, or numbers that are not money at all. */
-const NOT_AMOUNT = words(
-	'profit',
-	'margin',
-	'cost',
-	'costs',
-	'shipping',
-	'freight',
-	'postage',
-	'tax',
-	'taxes',
-	'vat',
-	'mwst',
-	'discount',
-	'rabatt',
-	'descuento',
-	'remise',
-	'korting',
-	'sconto',
-	'score',
-	'rate',
-	'ratio',
-	'pct',
-	'percent',
-	'percentage',
-	'share',
-	'count',
-	'number',
-	'id',
-	'no',
-	'nr',
-	'code',
-	'limit',
-	'income',
-	'salary',
-	'balance',
-	'quantity',
-	'qty',
-	'unit',
-	'units',
-	'price',
-	'per',
-	'avg',
-	'average',
-	'mean',
-	'target',
-	'budget',
-	'forecast',
-	'commission',
-	'fee',
-	'fees',
-	'tip',
-	'refund',
-	'points',
-	'date',
-	'rank',
-	'orders',
-	'transactions',
-	'visits',
-	'items',
-	'products',
-	'purchases',
-	'days',
-	'months',
-	'years',
-	'age',
-	'tenure'
-);
+const NOT_AMOUNT = words(`
+	profit margin cost costs shipping freight postage tax taxes vat mwst discount rabatt
+	descuento remise korting sconto score rate ratio pct percent percentage share count number
+	id no nr code limit income salary balance quantity qty unit units price per avg average
+	mean target budget forecast commission fee fees tip refund points date rank orders
+	transactions visits items products purchases days months years age tenure
+`);
 
 function amountNameScore(norm: string, tokens: readonly string[]): number {
 	const has = (set: ReadonlySet<string>): boolean => tokens.some((t) => set.has(t));
@@ -534,46 +241,12 @@ function amountNameScore(norm: string, tokens: readonly string[]): number {
 	return score;
 }
 
-const QUANTITY_WORDS = words(
-	'quantity',
-	'quantities',
-	'qty',
-	'qnty',
-	'quant',
-	'units',
-	'pieces',
-	'pcs',
-	'menge',
-	'anzahl',
-	'stueck',
-	'stuck',
-	'stk',
-	'cantidad',
-	'cant',
-	'quantite',
-	'qte',
-	'aantal',
-	'quantita',
-	'quantidade',
-	'qtd'
-);
+const QUANTITY_WORDS = words(`
+	quantity quantities qty qnty quant units pieces pcs menge anzahl stueck stuck stk cantidad
+	cant quantite qte aantal quantita quantidade qtd
+`);
 const NOT_QUANTITY = words(
-	'price',
-	'amount',
-	'value',
-	'id',
-	'no',
-	'code',
-	'date',
-	'avg',
-	'average',
-	'mean',
-	'min',
-	'max',
-	'per',
-	'preis',
-	'precio',
-	'prix'
+	'price amount value id no code date avg average mean min max per preis precio prix'
 );
 
 function quantityNameScore(norm: string, tokens: readonly string[]): number {
@@ -587,61 +260,17 @@ function quantityNameScore(norm: string, tokens: readonly string[]): number {
 	return 0;
 }
 
-const PRICE_WORDS = words(
-	'price',
-	'prices',
-	'preis',
-	'einzelpreis',
-	'stueckpreis',
-	'stuckpreis',
-	'verkaufspreis',
-	'precio',
-	'prix',
-	'prijs',
-	'stukprijs',
-	'verkoopprijs',
-	'prezzo',
-	'preco',
-	'unitprice'
-);
+const PRICE_WORDS = words(`
+	price prices preis einzelpreis stueckpreis stuckpreis verkaufspreis precio prix prijs
+	stukprijs verkoopprijs prezzo preco unitprice
+`);
 const UNIT_WORDS = words(
-	'unit',
-	'each',
-	'per',
-	'piece',
-	'item',
-	'einzel',
-	'stueck',
-	'unitario',
-	'unitaria',
-	'unitaire',
-	'eenheid',
-	'stuk'
+	'unit each per piece item einzel stueck unitario unitaria unitaire eenheid stuk'
 );
-const NOT_PRICE = words(
-	'total',
-	'amount',
-	'sum',
-	'gesamt',
-	'line',
-	'totale',
-	'totaal',
-	'id',
-	'code',
-	'date',
-	'change',
-	'tier',
-	'range',
-	'band',
-	'group',
-	'category',
-	'level',
-	'segment',
-	'type',
-	'class',
-	'sensitivity',
-	'cost'
-);
+const NOT_PRICE = words(`
+	total amount sum gesamt line totale totaal id code date change tier range band group
+	category level segment type class sensitivity cost
+`);
 
 function unitPriceNameScore(norm: string, tokens: readonly string[]): number {
 	if (tokens.some((t) => NOT_PRICE.has(t))) return 0;
@@ -651,33 +280,12 @@ function unitPriceNameScore(norm: string, tokens: readonly string[]): number {
 	return tokens.some((t) => UNIT_WORDS.has(t)) ? 3 : 2;
 }
 
-const DISCOUNT_WORDS = words(
-	'discount',
-	'discounts',
-	'disc',
-	'rabatt',
-	'nachlass',
-	'descuento',
-	'remise',
-	'reduction',
-	'korting',
-	'sconto',
-	'desconto'
-);
-const NOT_DISCOUNT = words(
-	'id',
-	'code',
-	'date',
-	'type',
-	'name',
-	'flag',
-	'reason',
-	'campaign',
-	'coupon',
-	'description'
-);
+const DISCOUNT_WORDS = words(`
+	discount discounts disc rabatt nachlass descuento remise reduction korting sconto desconto
+`);
+const NOT_DISCOUNT = words('id code date type name flag reason campaign coupon description');
 /** A discount named as money rather than a rate: "discount_amount", "Rabattbetrag". */
-const DISCOUNT_MONEY = words('amount', 'amt', 'value', 'total', 'sum', 'betrag', 'importe');
+const DISCOUNT_MONEY = words('amount amt value total sum betrag importe');
 
 function discountNameScore(norm: string, tokens: readonly string[]): number {
 	if (tokens.some((t) => NOT_DISCOUNT.has(t))) return 0;
@@ -756,9 +364,8 @@ function readDate(v: string): DateOrder | null {
 /** The order of text dates in a sample, 'ambiguous' if it can't be told, null if not dates. */
 function textDates(sample: readonly string[]): 'ymd' | 'dmy' | 'mdy' | 'ambiguous' | null {
 	const values = nonEmpty(sample);
-	const read = values.map(readDate);
 	if (values.length === 0) return null;
-	const parsed = read.filter((r): r is DateOrder => r !== null);
+	const parsed = values.map(readDate).filter((r): r is DateOrder => r !== null);
 	if (parsed.length / values.length < PARSE_SHARE) return null;
 	if (parsed.every((r) => r === 'ymd')) return 'ymd';
 	const dmy = parsed.includes('dmy');

@@ -181,11 +181,17 @@ QUALIFY row_number() OVER (PARTITION BY t.${key} ORDER BY t.${key}) = 1`;
 	}
 
 	const amount = amountExpr(roles) ?? '1.0';
-	const ts = roles.timestamp ? timestampExpr(roles.timestamp, columnTypes[roles.timestamp] ?? 'VARCHAR') : 'NULL::TIMESTAMP';
-	const order = roles.orderId ? `${ident(roles.orderId)}::VARCHAR` : `${ident(roles.key)}::VARCHAR || '@' || ${ts}::VARCHAR`;
+	const ts = roles.timestamp
+		? timestampExpr(roles.timestamp, columnTypes[roles.timestamp] ?? 'VARCHAR')
+		: 'NULL::TIMESTAMP';
+	const order = roles.orderId
+		? `${ident(roles.orderId)}::VARCHAR`
+		: `${ident(roles.key)}::VARCHAR || '@' || ${ts}::VARCHAR`;
 	const asOf = recipe.asOf ? `${literal(recipe.asOf)}::TIMESTAMP` : '(SELECT max(ts) FROM lines)';
 	const asOfText = recipe.asOf ? recipe.asOf : 'the last order date in the data';
-	const categoricalSelect = roles.categoricals.map((c) => `, ${ident(c)}::VARCHAR AS ${ident(c)}`).join('');
+	const categoricalSelect = roles.categoricals
+		.map((c) => `, ${ident(c)}::VARCHAR AS ${ident(c)}`)
+		.join('');
 	const qty = roles.quantity ? `TRY_CAST(${ident(roles.quantity)} AS DOUBLE)` : 'NULL::DOUBLE';
 	const mix = roles.categoricals.flatMap((c) =>
 		(categories[c] ?? []).map(
@@ -211,7 +217,9 @@ QUALIFY row_number() OVER (PARTITION BY t.${key} ORDER BY t.${key}) = 1`;
 					`CASE WHEN count(*) > 1 THEN ${days('min(ts)', 'max(ts)')} / (count(*) - 1) END AS days_between_orders`
 				]
 			: []),
-		...(roles.quantity ? ['sum(items) / nullif(count(*) FILTER (WHERE amount > 0), 0) AS items_per_order'] : [])
+		...(roles.quantity
+			? ['sum(items) / nullif(count(*) FILTER (WHERE amount > 0), 0) AS items_per_order']
+			: [])
 	];
 	const definitions = candidateFeatures(recipe, categories)
 		.filter((f) => FEATURE_DEFINITIONS[f])
@@ -285,14 +293,18 @@ export function matrixSql(recipe: FeatureRecipe, keyColumn: string): string {
 			: [])
 	]);
 	const step3 = features.map((f) => {
-		const filled = recipe.missing === 'median' ? `coalesce(${ident(f)}, ${q(f, 'median')})` : ident(f);
+		const filled =
+			recipe.missing === 'median' ? `coalesce(${ident(f)}, ${q(f, 'median')})` : ident(f);
 		return winsorise
 			? `least(greatest(${filled}, ${q(f, 'lo')}), ${q(f, 'hi')}) AS ${ident(f)}`
 			: `${filled} AS ${ident(f)}`;
 	});
 	const stats2 = features.flatMap((f) =>
 		scale === 'zscore'
-			? [`avg(${ident(f)}) AS ${q(f, 'center')}`, `coalesce(nullif(stddev_pop(${ident(f)}), 0), 1) AS ${q(f, 'scale')}`]
+			? [
+					`avg(${ident(f)}) AS ${q(f, 'center')}`,
+					`coalesce(nullif(stddev_pop(${ident(f)}), 0), 1) AS ${q(f, 'scale')}`
+				]
 			: scale === 'robust'
 				? [
 						`median(${ident(f)}) AS ${q(f, 'center')}`,
@@ -300,7 +312,9 @@ export function matrixSql(recipe: FeatureRecipe, keyColumn: string): string {
 					]
 				: [`0 AS ${q(f, 'center')}`, `1 AS ${q(f, 'scale')}`]
 	);
-	const step5 = features.map((f) => `(${ident(f)} - ${q(f, 'center')}) / ${q(f, 'scale')} AS ${ident(f)}`);
+	const step5 = features.map(
+		(f) => `(${ident(f)} - ${q(f, 'center')}) / ${q(f, 'scale')} AS ${ident(f)}`
+	);
 	const dropRule =
 		recipe.missing === 'drop'
 			? `\n	WHERE ${features.map((f) => `${ident(f)} IS NOT NULL`).join(' AND ')}`

@@ -94,7 +94,12 @@ async function once(site, file) {
 		await sql.getByRole('button', { name: 'Run cell' }).click();
 		await sql.getByRole('grid').waitFor({ timeout: 900_000 });
 		const rfm = performance.now() - t2;
-		const heap = await page.evaluate(() => /** @type {{ memory?: { usedJSHeapSize: number } }} */ (/** @type {unknown} */ (performance)).memory?.usedJSHeapSize ?? 0);
+		const heap = await page.evaluate(
+			() =>
+				/** @type {{ memory?: { usedJSHeapSize: number } }} */ (
+					/** @type {unknown} */ (performance)
+				).memory?.usedJSHeapSize ?? 0
+		);
 		return { start, load, profiled, rfm, rows, heap };
 	} finally {
 		await context.close();

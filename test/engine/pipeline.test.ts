@@ -54,7 +54,9 @@ describe('on the generated retail sample (6,000 customers)', () => {
 				`SELECT a.persona FROM segments s JOIN _answer_key a USING (customer_id) ORDER BY customer_id`
 			);
 			const codes = new Map<unknown, number>();
-			const truthCodes = truth.map((p) => codes.get(p) ?? (codes.set(p, codes.size), codes.size - 1));
+			const truthCodes = truth.map(
+				(p) => codes.get(p) ?? (codes.set(p, codes.size), codes.size - 1)
+			);
 			expect(adjustedRandIndex(found.map(Number), truthCodes)).toBeGreaterThanOrEqual(0.9);
 		}
 	});
@@ -118,7 +120,10 @@ describe('bad data in the numbers', () => {
 
 	it('NaN, infinity and empty values are treated as missing, never NaN centroids', async () => {
 		await engine.loadSource(
-			textFile('holes.csv', 'customer_id,spend,visits\nA,1,1\nB,NaN,2\nC,inf,3\nD,,4\nE,5,5\nF,6,6\n')
+			textFile(
+				'holes.csv',
+				'customer_id,spend,visits\nA,1,1\nB,NaN,2\nC,inf,3\nD,,4\nE,5,5\nF,6,6\n'
+			)
 		);
 		const { recipe } = await engine.suggestRecipe('holes');
 		const report = await engine.buildFeatures({ ...recipe, selected: ['spend', 'visits'] });
