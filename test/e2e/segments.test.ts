@@ -1,0 +1,96 @@
+/**
+ * The segmentation journey in headless Chromium: a transactions export with unfamiliar (German)
+ * headers gets Features and Segments without touching a setting; the sample's Features cell
+ * offers a checkbox per feature column; Number of segments and Random seed change the result;
+ * Export segments downloads segments.csv with the key under its own name, segment and persona.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateRetail, retailToCsv } from '../../src/sample/retail';
+import { chromiumPath, foreignRequests } from '../helpers/browser';
+import { openApp, textOf, type App } from '../helpers/ui';
+
+const browser = chromiumPath();
+if (!browser && process.env.CI) throw new Error('CI=true but no Chromium: install Debian chromium.');
+
+/** A transactions export as a German shop system might write it: semicolons, decimal commas. */
+function germanExport(): string {
+	const csv = retailToCsv(generateRetail({ customers: 400, seed: 5 })).transactions;
+	const [, ...lines] = csv.trim().split('\n');
+	const header = 'Rechnungsnummer;Kunden-Nr.;Datum;Kategorie;Menge;Einzelpreis (EUR);Rabatt;Kanal';
+	return [header, ...lines.map((l) => l.split(',').map((v) => v.replace(/^(\d+)\.(\d+)$/, '$1,$2')).join(';'))].join('\n');
+}
+
+describe.skipIf(!browser)('segmentation in Chromium', () => {
+	let app: App;
+	beforeAll(async () => {
+		app = await openApp();
+	});
+	afterAll(async () => {
+		await app?.close();
+	});
+
+	it('segments a German export with unfamiliar headers without touching a setting', async () => {
+		const file = join(tmpdir(), 'umsaetze.csv');
+		writeFileSync(file, germanExport());
+		await app.page.getByLabel('Load data file').setInputFiles(file);
+		const features = app.page.getByRole('region', { name: 'Features: umsaetze' });
+		await features.waitFor({ timeout: 60_000 });
+		const segments = app.page.getByRole('region', { name: 'Segments' });
+		await expect.poll(() => textOf(segments), { timeout: 120_000 }).toMatch(/segments of 400 customers/);
+		expect(await features.getByRole('combobox', { name: 'Customer key' }).inputValue()).toBe('Kunden-Nr.');
+		expect(await features.getByRole('combobox', { name: 'Order date' }).inputValue()).toBe('Datum');
+		expect(await features.getByRole('checkbox', { name: 'monetary', exact: true }).isChecked()).toBe(true);
+		expect(await textOf(segments)).toMatch(/k = \d+ has the highest silhouette/);
+	});
+
+	it('offers a checkbox per feature column and re-segments with a chosen k and seed', async () => {
+		const page = app.page;
+		await page.reload();
+		await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
+		await page.getByRole('button', { name: 'Load sample data' }).click();
+		const dialog = page.getByRole('dialog', { name: 'Load sample data' });
+		await dialog.getByRole('combobox', { name: 'Size' }).selectOption('1000');
+		await dialog.getByRole('button', { name: 'Generate sample' }).click();
+		const segments = page.getByRole('region', { name: 'Segments' });
+		await expect.poll(() => textOf(segments), { timeout: 120_000 }).toMatch(/segments of 1,000 customers/);
+
+		const features = page.getByRole('region', { name: 'Features: transactions' });
+		for (const name of ['recency_days', 'frequency', 'monetary', 'avg_order_value']) {
+			expect(await features.getByRole('checkbox', { name, exact: true }).isChecked()).toBe(true);
+		}
+		expect(await features.getByRole('checkbox', { name: 'tenure_days', exact: true }).isChecked()).toBe(false);
+
+		const k = segments.getByRole('spinbutton', { name: 'Number of segments' });
+		await k.fill('4');
+		await k.press('Tab');
+		await segments.getByRole('spinbutton', { name: 'Random seed' }).fill('7');
+		await segments.getByRole('spinbutton', { name: 'Random seed' }).press('Tab');
+		await segments.getByRole('button', { name: 'Run cell' }).click();
+		await expect.poll(() => textOf(segments), { timeout: 60_000 }).toMatch(/4 segments of 1,000 customers · seed 7/);
+	});
+
+	it('exports segments.csv: the key under its own name, segment 1..k, persona', async () => {
+		const page = app.page;
+		const segments = page.getByRole('region', { name: 'Segments' });
+		const [download] = await Promise.all([
+			page.waitForEvent('download'),
+			segments.getByRole('button', { name: 'Export segments' }).click()
+		]);
+		expect(download.suggestedFilename()).toBe('segments.csv');
+		const path = join(tmpdir(), `segments-${Date.now()}.csv`);
+		await download.saveAs(path);
+		const lines = readFileSync(path, 'utf8').trim().split('\n');
+		expect(lines[0]).toBe('customer_id,segment,persona');
+		expect(lines).toHaveLength(1001);
+		const segmentsSeen = new Set(lines.slice(1).map((l) => l.split(',')[1]));
+		expect([...segmentsSeen].sort()).toEqual(['1', '2', '3', '4']);
+	});
+
+	it('sent no request to any origin but its own', () => {
+		expect(app.session.pageErrors).toEqual([]);
+		expect(foreignRequests(app.session.requests, app.site.url)).toEqual([]);
+	});
+});

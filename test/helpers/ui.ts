@@ -1,0 +1,40 @@
+/** Small drivers for the app's user contract: find things by role and name, as a person would. */
+import type { Locator, Page } from 'playwright-core';
+import { serve } from './serve.mjs';
+import { openSession, type Session } from './browser';
+
+/** Visible text with whitespace collapsed, as a person reads it. */
+export async function textOf(locator: Locator): Promise<string> {
+	return ((await locator.textContent()) ?? '').replace(/\s+/g, ' ');
+}
+
+export async function runSql(page: Page, cellName: string, sqlText: string): Promise<void> {
+	const cell = page.getByRole('region', { name: cellName });
+	await cell.getByRole('textbox', { name: 'SQL' }).fill(sqlText);
+	await cell.getByRole('button', { name: 'Run cell' }).click();
+}
+
+export interface App {
+	site: Awaited<ReturnType<typeof serve>>;
+	session: Session;
+	page: Page;
+	close(): Promise<void>;
+}
+
+/** The built site on a plain static server, opened in a fresh headless Chromium. */
+export async function openApp(): Promise<App> {
+	const site = await serve({ dir: 'dist' });
+	const session = await openSession();
+	const page = session.page;
+	await page.goto(site.url);
+	await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
+	return {
+		site,
+		session,
+		page,
+		close: async () => {
+			await session.close();
+			await site.close();
+		}
+	};
+}
