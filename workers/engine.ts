@@ -44,7 +44,13 @@ export class Engine {
 	#seq = 0;
 	#locked = false;
 	#started = performance.now();
-	#pipeline: pipeline.PipelineState = { recipe: null, keyColumn: null, cancelled: false };
+	#pipeline: pipeline.PipelineState = {
+		categories: new Map(),
+		recipe: null,
+		keyColumn: null,
+		cancelled: false,
+		sweepFits: null
+	};
 
 	constructor(db: Db) {
 		this.#db = db;
@@ -100,6 +106,7 @@ export class Engine {
 	async setColumnType(table: string, column: string, type: ColumnType): Promise<TypeChange> {
 		await this.#guard();
 		if (!COLUMN_TYPES.includes(type)) throw new EngineError('sql', `Unknown column type ${type}.`);
+		this.#pipeline.categories.clear();
 		const t = ident(table);
 		const c = ident(column);
 		const before = Number(await queryValue(this.#db, `SELECT count(${c}) FROM ${t}`));
@@ -120,6 +127,8 @@ export class Engine {
 		await this.#guard();
 		const started = performance.now();
 		const limit = options.rowLimit ?? DEFAULT_ROW_LIMIT;
+		// User SQL can replace any table: forget cached category values.
+		this.#pipeline.categories.clear();
 		// DuckDB-WASM accepts INSTALL as a no-op; refuse it (and LOAD) plainly instead.
 		if (/(^|;)\s*(FORCE\s+)?(INSTALL|LOAD|UPDATE\s+EXTENSIONS)\b/i.test(stripComments(sqlText))) {
 			throw new EngineError('locked', 'Extensions cannot be installed or loaded in Segbook.');
@@ -168,7 +177,7 @@ export class Engine {
 
 	async suggestRecipe(table: string): Promise<RecipeSuggestion> {
 		await this.#guard();
-		return this.#sqlErrors(() => pipeline.suggestRecipe(this.#db, table));
+		return this.#sqlErrors(() => pipeline.suggestRecipe(this.#db, this.#pipeline, table));
 	}
 
 	async buildFeatures(recipe: FeatureRecipe): Promise<FeatureReport> {

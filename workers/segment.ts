@@ -70,9 +70,13 @@ const SWEEP_SAMPLE = 20_000;
 const SILHOUETTE_SAMPLE = 5_000;
 
 export interface PipelineState {
+	/** Distinct values of text columns, by `table.column`: read once per session. */
+	categories: Map<string, string[]>;
 	recipe: FeatureRecipe | null;
 	keyColumn: string | null;
 	cancelled: boolean;
+	/** The sweep's best centroids per k, for the recipe and seed it ran with. */
+	sweepFits: { recipe: string; seed: number; centroids: Map<number, Float64Array> } | null;
 }
 
 const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
@@ -111,29 +115,49 @@ async function columnStats(db: Db, table: string) {
 	};
 }
 
-async function categoryValues(db: Db, table: string, column: string): Promise<string[]> {
+async function categoryValues(
+	db: Db,
+	state: PipelineState,
+	table: string,
+	column: string
+): Promise<string[]> {
+	const cached = state.categories.get(`${table}.${column}`);
+	if (cached) return cached;
 	const rows = await queryRows(
 		db,
 		`SELECT ${ident(column)}::VARCHAR AS v, count(*) AS n FROM ${ident(table)}
 		 WHERE ${ident(column)} IS NOT NULL GROUP BY v ORDER BY n DESC, v LIMIT ${MAX_CATEGORY_VALUES + 1}`
 	);
 	// Too many values to mix or one-hot: leave the column out rather than pick some.
-	return rows.length > MAX_CATEGORY_VALUES ? [] : rows.map(([v]) => String(v));
+	const values = rows.length > MAX_CATEGORY_VALUES ? [] : rows.map(([v]) => String(v));
+	state.categories.set(`${table}.${column}`, values);
+	return values;
 }
 
-async function allCategories(db: Db, recipe: FeatureRecipe): Promise<CategoryValues> {
+async function allCategories(
+	db: Db,
+	state: PipelineState,
+	recipe: FeatureRecipe
+): Promise<CategoryValues> {
 	const out: CategoryValues = Object.create(null) as CategoryValues;
-	for (const c of recipe.roles.categoricals) out[c] = await categoryValues(db, recipe.source, c);
+	for (const c of recipe.roles.categoricals) {
+		out[c] = await categoryValues(db, state, recipe.source, c);
+	}
 	if (recipe.customers) {
+		const t = recipe.customers.table;
 		for (const c of recipe.customers.categoricals) {
-			out[`${recipe.customers.table}.${c}`] = await categoryValues(db, recipe.customers.table, c);
+			out[`${t}.${c}`] = await categoryValues(db, state, t, c);
 		}
 	}
 	return out;
 }
 
 /** Look at a table and propose the standard recipe, joining a customers table when one fits. */
-export async function suggestRecipe(db: Db, table: string): Promise<RecipeSuggestion> {
+export async function suggestRecipe(
+	db: Db,
+	state: PipelineState,
+	table: string
+): Promise<RecipeSuggestion> {
 	const { rowCount, columns, stats } = await columnStats(db, table);
 	const detection = detectRoles(stats, rowCount);
 	const { roles, grain } = detection;
@@ -173,7 +197,7 @@ export async function suggestRecipe(db: Db, table: string): Promise<RecipeSugges
 		transforms: { log1p: [], winsorise: null, scale: 'zscore' },
 		missing: 'median'
 	};
-	const candidates = candidateFeatures(recipe, await allCategories(db, recipe));
+	const candidates = candidateFeatures(recipe, await allCategories(db, state, recipe));
 	if (grain === 'transactions') {
 		recipe.selected = DEFAULT_TRANSACTION_FEATURES.filter((f) => candidates.includes(f));
 		recipe.transforms.log1p = DEFAULT_LOG1P.filter((f) => candidates.includes(f));
@@ -202,7 +226,7 @@ export async function buildFeatures(
 			);
 		}
 	}
-	const fSql = featureSql(recipe, await allCategories(db, recipe), types);
+	const fSql = featureSql(recipe, await allCategories(db, state, recipe), types);
 	await db.run(fSql);
 	const available = new Set((await describeTable(db, FEATURES_TABLE)).map((c) => c.name));
 	const missingFeatures = recipe.selected.filter((f) => !available.has(f));
@@ -216,17 +240,19 @@ export async function buildFeatures(
 	await db.run(mSql);
 
 	const src = ident(recipe.source);
-	const rowsWithoutKey = Number(
-		await queryValue(db, `SELECT count(*) FROM ${src} WHERE ${ident(key)} IS NULL`)
-	);
+	// One scan of the source for what was left out: rows without a key, return lines.
+	const amount = recipe.grain === 'transactions' ? amountExpr(recipe.roles) : null;
+	const [withoutKey, returns] =
+		(
+			await queryRows(
+				db,
+				`SELECT count(*) FILTER (WHERE ${ident(key)} IS NULL), ${amount ? `count(*) FILTER (WHERE ${amount} < 0)` : '0'} FROM ${src}`
+			)
+		)[0] ?? [];
+	const rowsWithoutKey = Number(withoutKey);
+	const returnLines = Number(returns);
 	const customers = Number(await queryValue(db, `SELECT count(*) FROM ${FEATURES_TABLE}`));
 	const inMatrix = Number(await queryValue(db, `SELECT count(*) FROM ${MATRIX_TABLE}`));
-	let returnLines = 0;
-	if (recipe.grain === 'transactions') {
-		const amount = amountExpr(recipe.roles);
-		if (amount)
-			returnLines = Number(await queryValue(db, `SELECT count(*) FROM ${src} WHERE ${amount} < 0`));
-	}
 	let matchRate: number | null = null;
 	if (recipe.customers) {
 		const c = recipe.customers;
@@ -264,6 +290,7 @@ export async function buildFeatures(
 	const constant = stats.filter((s) => s.min !== null && s.min === s.max).map((s) => s.name);
 	state.recipe = recipe;
 	state.keyColumn = key;
+	state.sweepFits = null;
 	return {
 		keyColumn: key,
 		customers,
@@ -357,6 +384,7 @@ export async function sweep(
 		);
 	}
 	const rows: SweepRowInfo[] = [];
+	const centroids = new Map<number, Float64Array>();
 	const shouldStop = (): boolean => state.cancelled;
 	for (let k = 2; k <= kMax; k++) {
 		onProgress?.({
@@ -367,6 +395,7 @@ export async function sweep(
 		checkCancelled(state);
 		try {
 			const fit = kmeans(m, { k, seed, restarts: 4, shouldStop });
+			centroids.set(k, fit.centroids);
 			rows.push({
 				k,
 				inertia: fit.inertia,
@@ -379,6 +408,7 @@ export async function sweep(
 		}
 	}
 	const { recommendedK, reason, elbowK } = recommendK(rows);
+	state.sweepFits = { recipe: JSON.stringify(state.recipe), seed, centroids };
 	return {
 		rows,
 		recommendedK,
@@ -414,14 +444,21 @@ export async function segment(
 	await tick();
 	checkCancelled(state);
 	let fit;
-	const restarts = options.restarts ?? 10;
+	// The sweep already found the best of 4 k-means++ starts for this k (on a seeded sample of
+	// large data): refine those centroids on every customer instead of starting over.
+	const fits = state.sweepFits;
+	const init =
+		fits && fits.seed === options.seed && fits.recipe === JSON.stringify(state.recipe)
+			? fits.centroids.get(options.k)
+			: undefined;
 	let iterationsTotal = 0;
 	const kmStarted = performance.now();
 	try {
 		fit = kmeans(matrix, {
 			k: options.k,
 			seed: options.seed,
-			restarts,
+			restarts: options.restarts ?? 4,
+			...(init && options.restarts === undefined ? { init } : {}),
 			shouldStop: () => state.cancelled,
 			onIteration: () => {
 				iterationsTotal++;

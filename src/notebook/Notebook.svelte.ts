@@ -91,6 +91,7 @@ export class NotebookState {
 	busy = $state(0);
 	#engine: EngineClient;
 	#alertSeq = 0;
+	#pendingProfiles: CellId[] = [];
 
 	constructor() {
 		this.#engine = new EngineClient({
@@ -200,7 +201,10 @@ export class NotebookState {
 	 * Features → Segments, run with the detected settings, every step open to editing.
 	 */
 	async #proposePipeline(tables: readonly string[]): Promise<void> {
-		if (tables.length === 0 || this.doc.cells.some((c) => c.kind === 'features')) return;
+		if (tables.length === 0 || this.doc.cells.some((c) => c.kind === 'features')) {
+			this.#startProfiles();
+			return;
+		}
 		let best: RecipeSuggestion | null = null;
 		for (const table of tables) {
 			try {
@@ -213,12 +217,17 @@ export class NotebookState {
 				// Not segmentable on its own (no key); the user can still add a Features cell.
 			}
 		}
-		if (!best) return;
+		if (!best) {
+			this.#startProfiles();
+			return;
+		}
 		const features = newFeaturesCell(best.recipe.source, best.recipe);
 		const segments = newSegmentsCell();
 		this.doc = addCell(addCell(this.doc, features), segments);
 		this.#setRun(features.id, { suggestion: best });
 		await this.runCell(features.id);
+		// Profiling runs in DuckDB while k-means runs in JavaScript: two cores, both busy.
+		this.#startProfiles();
 		if (this.run(features.id).status === 'done') await this.runCell(segments.id);
 	}
 
@@ -226,7 +235,15 @@ export class NotebookState {
 		const cell = newDataCell(report.table.name, report.table.source);
 		this.doc = addCell(this.doc, cell);
 		this.#setRun(cell.id, { status: 'running', report });
-		void this.#profile(cell.id, report.table.name);
+		this.#pendingProfiles.push(cell.id);
+	}
+
+	/** Profile the new Data cells (after the pipeline's SQL, so both share DuckDB well). */
+	#startProfiles(): void {
+		for (const id of this.#pendingProfiles.splice(0)) {
+			const cell = this.doc.cells.find((c) => c.id === id);
+			if (cell?.kind === 'data') void this.#profile(id, cell.table);
+		}
 	}
 
 	/** A first SQL cell to start from, once there is data. */

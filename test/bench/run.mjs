@@ -1,25 +1,30 @@
 #!/usr/bin/env node
 /**
- * `npm run bench`: load time and rows per second for the 0.1M, 1M and 10M-row retail files
- * (../shared/bench/gen_retail.py; 6k, 60k and 600k customers), each loaded through the file
- * input of the built app in headless Chromium, then an RFM GROUP BY in a SQL cell.
- * Prints medians of several runs; these machines are shared and noisy, so read ratios.
+ * `npm run bench`: the whole journey in headless Chromium on gen_retail files of 6k, 60k and
+ * 600k customers (about 0.1M, 1M and 10M order lines), against the built app on a plain static
+ * server: load the transactions file through the file input, features, k sweep, final k-means,
+ * export segments.csv. Prints median step times (3 runs; 1 for the largest), rows per second,
+ * peak renderer memory, k-means time per iteration against its n·k·d multiply-adds, and, where
+ * Debian's python3-pandas and python3-sklearn are installed, the same journey in pandas +
+ * scikit-learn (../shared/bench/native_reference.py) with the ratio Segbook / native per step.
  *
- *   npm run bench                 all three sizes
- *   BENCH_SIZES=6000,60000 npm run bench
+ *   npm run bench                         all three sizes
+ *   BENCH_SIZES=6000,60000 npm run bench  fewer
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { serve } from '../helpers/serve.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const GEN = resolve(ROOT, '../shared/bench/gen_retail.py');
+const SHARED = resolve(ROOT, '../shared/bench');
 const DATA = join(ROOT, 'bench-data');
 const SIZES = (process.env.BENCH_SIZES ?? '6000,60000,600000').split(',').map(Number);
 /** @type {Record<number, number>} */
 const RUNS = { 6000: 3, 60000: 3, 600000: 1 };
+const NATIVE_PYTHON = '/usr/bin/python3';
 const FLAGS = [
 	'--no-sandbox',
 	'--disable-gpu',
@@ -28,9 +33,9 @@ const FLAGS = [
 	'--disable-background-networking',
 	'--disable-component-update',
 	'--disable-sync',
-	'--disable-dev-shm-usage',
-	'--enable-precise-memory-info'
+	'--disable-dev-shm-usage'
 ];
+const STEPS = /** @type {const} */ (['load', 'features', 'k_sweep', 'final_kmeans', 'export']);
 
 /**
  * @param {number[]} xs
@@ -43,118 +48,187 @@ const fmt = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(
 /** @param {number} customers */
 function ensureData(customers) {
 	const dir = join(DATA, `retail-${customers}`);
-	const file = join(dir, 'transactions.csv');
-	if (!existsSync(file)) {
-		if (!existsSync(GEN)) throw new Error(`${GEN} not found: the benchmark needs ../shared/bench.`);
+	if (!existsSync(join(dir, 'transactions.csv'))) {
 		mkdirSync(dir, { recursive: true });
 		process.stdout.write(`generating ${customers} customers with gen_retail.py… `);
 		const t = performance.now();
-		execFileSync('python3', [GEN, '--customers', String(customers), '--seed', '7', '--out', dir]);
+		execFileSync('python3', [
+			join(SHARED, 'gen_retail.py'),
+			'--customers',
+			String(customers),
+			'--seed',
+			'7',
+			'--out',
+			dir
+		]);
 		console.log(fmt(performance.now() - t));
 	}
-	return file;
+	return dir;
+}
+
+/** Peak resident memory of Chromium's renderer processes (the page and its workers), sampled. */
+function memoryWatcher() {
+	let peak = 0;
+	const timer = setInterval(() => {
+		try {
+			const out = execFileSync('ps', ['-eo', 'rss=,args='], { encoding: 'utf8' });
+			let sum = 0;
+			for (const line of out.split('\n')) {
+				if (line.includes('--type=renderer')) sum += Number(line.trim().split(/\s+/)[0]) * 1024;
+			}
+			peak = Math.max(peak, sum);
+		} catch {
+			// ps can fail while processes come and go.
+		}
+	}, 250);
+	return { stop: () => (clearInterval(timer), peak) };
+}
+
+/** Milliseconds from a "… 1.23 s" or "… 456 ms" phrase after `label`. */
+function msAfter(/** @type {string} */ text, /** @type {RegExp} */ label) {
+	const m = new RegExp(label.source + String.raw`\s*([\d.,]+)\s*(ms|s)\b`).exec(text);
+	if (!m || !m[1]) return NaN;
+	const v = Number(m[1].replaceAll(',', ''));
+	return m[2] === 's' ? v * 1000 : v;
 }
 
 /**
  * @param {{ url: string }} site
- * @param {string} file
+ * @param {string} dir
  */
-async function once(site, file) {
-	const context = await chromium.launchPersistentContext(join(DATA, `profile-${Date.now()}`), {
-		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-		headless: true,
-		args: FLAGS
-	});
+async function journey(site, dir) {
+	const context = await chromium.launchPersistentContext(
+		mkdtempSync(join(tmpdir(), 'segbook-bench-')),
+		{
+			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+			headless: true,
+			args: FLAGS,
+			acceptDownloads: true
+		}
+	);
+	const memory = memoryWatcher();
 	try {
 		const page = context.pages()[0] ?? (await context.newPage());
-		const t0 = performance.now();
 		await page.goto(site.url);
 		await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 120_000 });
-		const start = performance.now() - t0;
-
+		const t0 = performance.now();
+		await page.getByLabel('Load data file').setInputFiles(join(dir, 'transactions.csv'));
+		const segments = page.getByRole('region', { name: 'Segments' });
+		await segments.getByText(/segments of [\d,]+ customers/).waitFor({ timeout: 1_800_000 });
+		const wall = performance.now() - t0;
+		const text = (/** @type {string} */ s) => s.replace(/\s+/g, ' ');
+		const data = text(
+			(await page.getByRole('region', { name: 'Data: transactions' }).textContent()) ?? ''
+		);
+		const features = text(
+			(await page.getByRole('region', { name: /^Features/ }).textContent()) ?? ''
+		);
+		const seg = text((await segments.textContent()) ?? '');
+		const rows = Number(/([\d,]+) rows/.exec(data)?.[1]?.replaceAll(',', '') ?? NaN);
 		const t1 = performance.now();
-		await page.getByLabel('Load data file').setInputFiles(file);
-		const data = page.getByRole('region', { name: 'Data: transactions' });
-		await data.waitFor({ timeout: 900_000 });
-		const load = performance.now() - t1;
-		const status = (await page.getByRole('status').first().textContent()) ?? '';
-		const rows = Number(/([\d,]+) rows/.exec(status)?.[1]?.replaceAll(',', '') ?? NaN);
-		await page
-			.getByRole('table', { name: 'Columns of transactions' })
-			.waitFor({ timeout: 900_000 });
-		const profiled = performance.now() - t1;
-
-		const sql = page.getByRole('region', { name: 'SQL cell 2' });
-		await sql.getByRole('textbox', { name: 'SQL' }).fill(
-			`SELECT customer_id, date_diff('day', max(invoice_date), TIMESTAMP '2026-01-01') AS recency,
-			 count(DISTINCT invoice_id) AS frequency, sum(quantity * unit_price * (1 - discount)) AS monetary
-			 FROM transactions GROUP BY customer_id`
+		const [download] = await Promise.all([
+			page.waitForEvent('download'),
+			segments.getByRole('button', { name: 'Export segments' }).click()
+		]);
+		await download.path();
+		const exportMs = performance.now() - t1;
+		const kmeans = /k-means: ([\d.]+) ms per iteration for n·k·d = ([\d,]+) multiply-adds/.exec(
+			seg
 		);
-		const t2 = performance.now();
-		await sql.getByRole('button', { name: 'Run cell' }).click();
-		await sql.getByRole('grid').waitFor({ timeout: 900_000 });
-		const rfm = performance.now() - t2;
-		const heap = await page.evaluate(
-			() =>
-				/** @type {{ memory?: { usedJSHeapSize: number } }} */ (
-					/** @type {unknown} */ (performance)
-				).memory?.usedJSHeapSize ?? 0
-		);
-		return { start, load, profiled, rfm, rows, heap };
+		return {
+			rows,
+			wall,
+			load: msAfter(data, /loaded in/),
+			features: msAfter(features, /built in/),
+			k_sweep: msAfter(seg, /sweep took/),
+			final_kmeans: msAfter(seg, /iterations ·/),
+			export: exportMs,
+			msPerIteration: Number(kmeans?.[1] ?? NaN),
+			multiplyAdds: Number(kmeans?.[2]?.replaceAll(',', '') ?? NaN),
+			peak: memory.stop()
+		};
 	} finally {
+		memory.stop();
 		await context.close();
 	}
 }
 
-await import('node:fs').then(({ mkdirSync: mk }) => mk(DATA, { recursive: true }));
+/** @param {string} dir */
+function native(dir) {
+	if (!existsSync(NATIVE_PYTHON)) return null;
+	try {
+		execFileSync(NATIVE_PYTHON, ['-c', 'import pandas, sklearn'], { stdio: 'ignore' });
+	} catch {
+		return null;
+	}
+	const out = mkdtempSync(join(tmpdir(), 'segbook-native-'));
+	const text = execFileSync(NATIVE_PYTHON, [join(SHARED, 'native_reference.py'), dir, out], {
+		encoding: 'utf8'
+	});
+	/** @type {Record<string, number>} */
+	const t = {};
+	for (const line of text.split('\n')) {
+		const [name, value] = line.trim().split(/\s+/);
+		if (name && value && !Number.isNaN(Number(value))) t[name] = Number(value) * 1000;
+	}
+	return {
+		load: (t.read_csv ?? 0) + (t.import ?? 0),
+		features: (t.features ?? 0) + (t.scale ?? 0),
+		k_sweep: t.k_sweep ?? NaN,
+		final_kmeans: t.final_kmeans ?? NaN,
+		export: t.export ?? NaN,
+		total: t.total ?? NaN,
+		bestK: /best_k (\d+)/.exec(text)?.[1] ?? '?'
+	};
+}
+
 const site = await serve({ dir: join(ROOT, 'dist') });
 console.log(
-	`Segbook benchmark: built site on ${site.url}, Chromium headless, ${new Date().toISOString()}`
+	`Segbook benchmark · ${new Date().toISOString()} · headless Chromium · built site on a plain static server`
 );
 console.log(
-	'size        file      rows        engine start  load (median)  rows/s      load+profile  RFM SQL   main heap'
+	'Medians of 3 runs (1 for 600k customers). Steps as the app reports them; "native" = pandas + scikit-learn.\n'
 );
-const results = [];
 for (const customers of SIZES) {
-	const file = ensureData(customers);
-	const mb = statSync(file).size / 1e6;
+	const dir = ensureData(customers);
+	const mb = statSync(join(dir, 'transactions.csv')).size / 1e6;
+	/** @type {Awaited<ReturnType<typeof journey>>[]} */
 	const runs = [];
-	for (let i = 0; i < (RUNS[customers] ?? 1); i++) runs.push(await once(site, file));
-	const r = {
-		customers,
-		mb,
-		rows: runs[0]?.rows ?? 0,
-		start: median(runs.map((x) => x.start)),
-		load: median(runs.map((x) => x.load)),
-		profiled: median(runs.map((x) => x.profiled)),
-		rfm: median(runs.map((x) => x.rfm)),
-		heap: Math.max(...runs.map((x) => x.heap))
-	};
-	results.push(r);
+	for (let i = 0; i < (RUNS[customers] ?? 1); i++) runs.push(await journey(site, dir));
+	/** @param {string} k */
+	const med = (k) =>
+		median(
+			runs.map((r) => /** @type {Record<string, number>} */ (/** @type {unknown} */ (r))[k] ?? NaN)
+		);
+	const nat = native(dir);
+	const rows = runs[0]?.rows ?? NaN;
 	console.log(
-		[
-			`${customers.toLocaleString('en')} cust`.padEnd(13),
-			`${mb.toFixed(0)} MB`.padEnd(10),
-			r.rows.toLocaleString('en').padEnd(12),
-			fmt(r.start).padEnd(14),
-			fmt(r.load).padEnd(15),
-			`${Math.round(r.rows / (r.load / 1000)).toLocaleString('en')}`.padEnd(12),
-			fmt(r.profiled).padEnd(14),
-			fmt(r.rfm).padEnd(10),
-			`${(r.heap / 1e6).toFixed(0)} MB`
-		].join('')
+		`${customers.toLocaleString('en')} customers · ${rows.toLocaleString('en')} rows · ${mb.toFixed(0)} MB`
 	);
-}
-if (results.length > 1) {
-	const [a, ...rest] = results;
-	for (const b of a ? rest : []) {
-		if (!a) break;
+	console.log('  step           Segbook     native      Segbook/native');
+	let total = 0;
+	for (const step of STEPS) {
+		const ours = med(step);
+		total += ours;
+		const theirs = nat ? nat[step] : NaN;
 		console.log(
-			`ratio ${b.customers}/${a.customers} customers: rows ×${(b.rows / a.rows).toFixed(1)}, load time ×${(b.load / a.load).toFixed(1)}`
+			`  ${step.padEnd(14)} ${fmt(ours).padEnd(11)} ${nat ? fmt(theirs).padEnd(11) : '—'.padEnd(11)} ${nat ? (ours / theirs).toFixed(2) : ''}`
 		);
 	}
+	console.log(
+		`  ${'total'.padEnd(14)} ${fmt(total).padEnd(11)} ${nat ? fmt(nat.total).padEnd(11) : '—'.padEnd(11)} ${nat ? (total / nat.total).toFixed(2) : ''}`
+	);
+	console.log(
+		`  wall clock, file chosen → segments shown (profiling runs alongside): ${fmt(med('wall'))}`
+	);
+	console.log(`  load: ${Math.round(rows / (med('load') / 1000)).toLocaleString('en')} rows/s`);
+	console.log(
+		`  k-means: ${med('msPerIteration').toFixed(2)} ms per Lloyd iteration, n·k·d = ${med('multiplyAdds').toLocaleString('en')} multiply-adds (${(med('multiplyAdds') / med('msPerIteration') / 1e6).toFixed(2)} per ns)`
+	);
+	console.log(
+		`  peak renderer memory (page + workers): ${(Math.max(...runs.map((r) => r.peak)) / 1e6).toFixed(0)} MB`
+	);
+	if (nat) console.log(`  native best k: ${nat.bestK}`);
+	console.log('');
 }
-console.log(
-	'(runs per size: 3, 3, 1; "load" = file chosen → Data cell shown, including the line check)'
-);
 await site.close();

@@ -13,14 +13,23 @@ import { chromiumPath, foreignRequests } from '../helpers/browser';
 import { openApp, textOf, type App } from '../helpers/ui';
 
 const browser = chromiumPath();
-if (!browser && process.env.CI) throw new Error('CI=true but no Chromium: install Debian chromium.');
+if (!browser && process.env.CI)
+	throw new Error('CI=true but no Chromium: install Debian chromium.');
 
 /** A transactions export as a German shop system might write it: semicolons, decimal commas. */
 function germanExport(): string {
 	const csv = retailToCsv(generateRetail({ customers: 400, seed: 5 })).transactions;
 	const [, ...lines] = csv.trim().split('\n');
 	const header = 'Rechnungsnummer;Kunden-Nr.;Datum;Kategorie;Menge;Einzelpreis (EUR);Rabatt;Kanal';
-	return [header, ...lines.map((l) => l.split(',').map((v) => v.replace(/^(\d+)\.(\d+)$/, '$1,$2')).join(';'))].join('\n');
+	return [
+		header,
+		...lines.map((l) =>
+			l
+				.split(',')
+				.map((v) => v.replace(/^(\d+)\.(\d+)$/, '$1,$2'))
+				.join(';')
+		)
+	].join('\n');
 }
 
 describe.skipIf(!browser)('segmentation in Chromium', () => {
@@ -39,10 +48,16 @@ describe.skipIf(!browser)('segmentation in Chromium', () => {
 		const features = app.page.getByRole('region', { name: 'Features: umsaetze' });
 		await features.waitFor({ timeout: 60_000 });
 		const segments = app.page.getByRole('region', { name: 'Segments' });
-		await expect.poll(() => textOf(segments), { timeout: 120_000 }).toMatch(/segments of 400 customers/);
-		expect(await features.getByRole('combobox', { name: 'Customer key' }).inputValue()).toBe('Kunden-Nr.');
+		await expect
+			.poll(() => textOf(segments), { timeout: 120_000 })
+			.toMatch(/segments of 400 customers/);
+		expect(await features.getByRole('combobox', { name: 'Customer key' }).inputValue()).toBe(
+			'Kunden-Nr.'
+		);
 		expect(await features.getByRole('combobox', { name: 'Order date' }).inputValue()).toBe('Datum');
-		expect(await features.getByRole('checkbox', { name: 'monetary', exact: true }).isChecked()).toBe(true);
+		expect(
+			await features.getByRole('checkbox', { name: 'monetary', exact: true }).isChecked()
+		).toBe(true);
 		expect(await textOf(segments)).toMatch(/k = \d+ has the highest silhouette/);
 	});
 
@@ -55,13 +70,17 @@ describe.skipIf(!browser)('segmentation in Chromium', () => {
 		await dialog.getByRole('combobox', { name: 'Size' }).selectOption('1000');
 		await dialog.getByRole('button', { name: 'Generate sample' }).click();
 		const segments = page.getByRole('region', { name: 'Segments' });
-		await expect.poll(() => textOf(segments), { timeout: 120_000 }).toMatch(/segments of 1,000 customers/);
+		await expect
+			.poll(() => textOf(segments), { timeout: 120_000 })
+			.toMatch(/segments of 1,000 customers/);
 
 		const features = page.getByRole('region', { name: 'Features: transactions' });
 		for (const name of ['recency_days', 'frequency', 'monetary', 'avg_order_value']) {
 			expect(await features.getByRole('checkbox', { name, exact: true }).isChecked()).toBe(true);
 		}
-		expect(await features.getByRole('checkbox', { name: 'tenure_days', exact: true }).isChecked()).toBe(false);
+		expect(
+			await features.getByRole('checkbox', { name: 'tenure_days', exact: true }).isChecked()
+		).toBe(false);
 
 		const k = segments.getByRole('spinbutton', { name: 'Number of segments' });
 		await k.fill('4');
@@ -69,7 +88,9 @@ describe.skipIf(!browser)('segmentation in Chromium', () => {
 		await segments.getByRole('spinbutton', { name: 'Random seed' }).fill('7');
 		await segments.getByRole('spinbutton', { name: 'Random seed' }).press('Tab');
 		await segments.getByRole('button', { name: 'Run cell' }).click();
-		await expect.poll(() => textOf(segments), { timeout: 60_000 }).toMatch(/4 segments of 1,000 customers · seed 7/);
+		await expect
+			.poll(() => textOf(segments), { timeout: 60_000 })
+			.toMatch(/4 segments of 1,000 customers · seed 7/);
 	});
 
 	it('exports segments.csv: the key under its own name, segment 1..k, persona', async () => {
