@@ -455,7 +455,7 @@ async function ingestParquet(
 	} catch (e) {
 		throw new EngineError(
 			'file-format',
-			`${source.name} could not be read: ${e instanceof Error ? e.message : String(e)}. Segbook reads uncompressed and Snappy-compressed Parquet.`
+			`${source.name} could not be read: ${e instanceof Error ? e.message : String(e)}. Check the file is complete; re-export it from its source if it is.`
 		);
 	}
 	await insertColumns(ctx.db, table, columns, ctx.seq);

@@ -62,6 +62,7 @@ import { encodeColumns } from './arrow-build';
 import { queryRows, queryTable, queryValue, type Db } from './db';
 import { isNumericType } from './profile';
 import { describeTable, listTables } from './tables';
+import { ROW_KEY } from '../src/sql/features.sql';
 
 export const SEGMENTS_TABLE = 'segments';
 export const RFM_TABLE = 'rfm_segments';
@@ -162,14 +163,19 @@ export async function suggestRecipe(
 	const detection = detectRoles(stats, rowCount);
 	const { roles, grain } = detection;
 	const notes = [...detection.notes];
-	if (!roles.key) {
+	if (!roles.key && grain === 'transactions') {
 		throw new EngineError(
 			'sql',
 			`No column of ${table} looks like a customer key. Pick one in the Features cell.`
 		);
 	}
+	if (!roles.key) {
+		notes.push(
+			`No customer id column: each row is one customer, numbered by its line in the file (${ROW_KEY}).`
+		);
+	}
 	let customers: FeatureRecipe['customers'] = null;
-	if (grain === 'transactions') {
+	if (grain === 'transactions' && roles.key) {
 		// A second loaded table with the same key and one row per customer: its demographics.
 		for (const other of await listTables(db)) {
 			if (other.name === table || !other.columns.some((c) => c.name === roles.key)) continue;
@@ -214,7 +220,7 @@ export async function buildFeatures(
 	recipe: FeatureRecipe
 ): Promise<FeatureReport> {
 	const started = performance.now();
-	const key = recipe.roles.key;
+	const key = recipe.roles.key ?? (recipe.grain === 'customers' ? ROW_KEY : null);
 	if (!key) throw new EngineError('sql', 'Choose the customer key column first.');
 	const columns = await describeTable(db, recipe.source);
 	const types = Object.fromEntries(columns.map((c) => [c.name, c.type]));
@@ -242,11 +248,12 @@ export async function buildFeatures(
 	const src = ident(recipe.source);
 	// One scan of the source for what was left out: rows without a key, return lines.
 	const amount = recipe.grain === 'transactions' ? amountExpr(recipe.roles) : null;
+	const keyInSource = recipe.roles.key ? ident(recipe.roles.key) : 'rowid';
 	const [withoutKey, returns] =
 		(
 			await queryRows(
 				db,
-				`SELECT count(*) FILTER (WHERE ${ident(key)} IS NULL), ${amount ? `count(*) FILTER (WHERE ${amount} < 0)` : '0'} FROM ${src}`
+				`SELECT count(*) FILTER (WHERE ${keyInSource} IS NULL), ${amount ? `count(*) FILTER (WHERE ${amount} < 0)` : '0'} FROM ${src}`
 			)
 		)[0] ?? [];
 	const rowsWithoutKey = Number(withoutKey);

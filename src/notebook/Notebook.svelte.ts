@@ -182,7 +182,7 @@ export class NotebookState {
 			async () => {
 				try {
 					const reports = await this.#engine.loadSample(options);
-					for (const report of reports) this.#addLoaded(report);
+					for (const report of reports) this.#addLoaded(report, options);
 					loaded.push(...reports.map((r) => r.table.name));
 					const rows = reports.reduce((n, r) => n + r.rowsLoaded, 0);
 					this.status = `Sample loaded: ${rows.toLocaleString('en')} rows in ${((reports[0]?.ms ?? 0) / 1000).toFixed(1)} s.`;
@@ -231,8 +231,13 @@ export class NotebookState {
 		if (this.run(features.id).status === 'done') await this.runCell(segments.id);
 	}
 
-	#addLoaded(report: LoadReport): void {
-		const cell = newDataCell(report.table.name, report.table.source);
+	#addLoaded(report: LoadReport, sample: SampleOptions | null = null): void {
+		const cell = newDataCell(
+			report.table.name,
+			report.table.source,
+			report.table.columns.map((c) => c.name),
+			sample
+		);
 		this.doc = addCell(this.doc, cell);
 		this.#setRun(cell.id, { status: 'running', report });
 		this.#pendingProfiles.push(cell.id);

@@ -3,6 +3,8 @@
  * of a discriminated union; runtime state (results, errors) lives beside it, not in it.
  */
 import type { FeatureRecipe } from '../sql/features.sql';
+import type { RfmRule } from '../segment/rfm';
+import type { SampleOptions } from '../engine/api';
 
 export type CellId = string & { readonly __brand: 'CellId' };
 
@@ -13,6 +15,10 @@ export interface DataCell {
 	table: string;
 	/** The file name, or the sample description. */
 	source: string;
+	/** Column names as loaded, so a re-attached file can be checked before anything runs. */
+	columns: string[];
+	/** Generated sample data comes back from its options; null for a user's file. */
+	sample: SampleOptions | null;
 }
 
 export interface SqlCell {
@@ -44,9 +50,26 @@ export interface SegmentsCell {
 	/** Number of segments; null = chosen automatically by the k sweep. */
 	k: number | null;
 	seed: number;
+	/** The rule-based RFM map (R × FM → group); null = the classic default. */
+	rfmRules: RfmRule[] | null;
 }
 
-export type Cell = DataCell | SqlCell | NotesCell | FeaturesCell | SegmentsCell;
+/** A user's own name and description for a segment, kept over the generated ones. */
+export interface PersonaEdit {
+	segment: number;
+	name: string;
+	description: string;
+}
+
+export interface PersonasCell {
+	id: CellId;
+	kind: 'personas';
+	edits: PersonaEdit[];
+	/** Segments under this share of customers are flagged as too small to act on (0..1). */
+	minShare: number;
+}
+
+export type Cell = DataCell | SqlCell | NotesCell | FeaturesCell | SegmentsCell | PersonasCell;
 export type CellKind = Cell['kind'];
 
 export interface Notebook {
@@ -61,7 +84,8 @@ export const KIND_LABELS: Record<CellKind, string> = {
 	sql: 'SQL',
 	notes: 'Notes',
 	features: 'Features',
-	segments: 'Segments'
+	segments: 'Segments',
+	personas: 'Personas'
 };
 
 export const DEFAULT_SEED = 42;
@@ -90,11 +114,20 @@ export function newFeaturesCell(table: string, recipe: FeatureRecipe | null = nu
 }
 
 export function newSegmentsCell(seed = DEFAULT_SEED): SegmentsCell {
-	return { id: newCellId(), kind: 'segments', k: null, seed };
+	return { id: newCellId(), kind: 'segments', k: null, seed, rfmRules: null };
 }
 
-export function newDataCell(table: string, source: string): DataCell {
-	return { id: newCellId(), kind: 'data', table, source };
+export function newPersonasCell(): PersonasCell {
+	return { id: newCellId(), kind: 'personas', edits: [], minShare: 0.05 };
+}
+
+export function newDataCell(
+	table: string,
+	source: string,
+	columns: string[],
+	sample: SampleOptions | null
+): DataCell {
+	return { id: newCellId(), kind: 'data', table, source, columns, sample };
 }
 
 /** Pure transitions: Notebook → Notebook. */

@@ -51,6 +51,10 @@ export function detectPii(columnName: string, sample: readonly string[]): PiiKin
 		return 'phone';
 	}
 	if (NOT_PERSONAL.test(name)) return null;
+	// Yes/No flags such as PhoneService name a service, not a person's number.
+	if (values.length > 0 && values.every((v) => /^(yes|no|true|false|y|n|0|1)$/i.test(v.trim()))) {
+		return null;
+	}
 	for (const [kind, re] of NAME_RULES) if (re.test(name)) return kind;
 	return null;
 }

@@ -45,6 +45,8 @@ export interface FeatureRecipe {
 export type CategoryValues = Record<string, string[]>;
 
 export const FEATURES_TABLE = 'customer_features';
+/** The key of a customer-level file without an id column: its line number. */
+export const ROW_KEY = 'row_number';
 export const MATRIX_TABLE = 'model_matrix';
 /** Mix and one-hot features only for columns with at most this many values. */
 export const MAX_CATEGORY_VALUES = 12;
@@ -148,8 +150,9 @@ export function featureSql(
 	columnTypes: Record<string, string>
 ): string {
 	const { roles } = recipe;
-	if (!roles.key) throw new Error('A customer key column is needed.');
-	const key = ident(roles.key);
+	if (!roles.key && recipe.grain === 'transactions')
+		throw new Error('A customer key column is needed.');
+	const key = ident(roles.key ?? ROW_KEY);
 	const src = ident(recipe.source);
 	const joinCustomers = (from: string): string =>
 		recipe.customers
@@ -165,19 +168,22 @@ export function featureSql(
 		: [];
 
 	if (recipe.grain === 'customers') {
+		// Without an id column, rowid + 1 numbers the customers by their line in the file.
+		const keyExpr = roles.key ? `t.${key}` : '(t.rowid + 1)';
 		const columns = [
-			`${key}::VARCHAR AS ${key}`,
+			`${keyExpr}::VARCHAR AS ${key}`,
 			...roles.numerics.map((n) => `TRY_CAST(${ident(n)} AS DOUBLE) AS ${ident(n)}`),
 			...roles.categoricals.flatMap((c) => oneHot('t', c, categories[c] ?? [])),
 			...customerColumns
 		];
-		return `-- One row per ${roles.key} of ${recipe.source}: its numeric columns, and a 0/1 column per value
--- of each low-cardinality text column (one-hot). Rows without a ${roles.key} are left out.
+		return `-- One row per ${roles.key ?? 'line'} of ${recipe.source}: its numeric columns, and a 0/1 column per
+-- value of each low-cardinality text column (one-hot). Rows without a key are left out; a key
+-- that repeats keeps its first row.
 CREATE OR REPLACE TABLE ${FEATURES_TABLE} AS
 SELECT ${columns.join(',\n       ')}
-FROM ${src} AS t${joinCustomers(`t.${key}::VARCHAR`)}
-WHERE t.${key} IS NOT NULL
-QUALIFY row_number() OVER (PARTITION BY t.${key} ORDER BY t.${key}) = 1`;
+FROM ${src} AS t${joinCustomers(`${keyExpr}::VARCHAR`)}
+WHERE ${keyExpr} IS NOT NULL
+QUALIFY row_number() OVER (PARTITION BY ${keyExpr} ORDER BY t.rowid) = 1`;
 	}
 
 	const amount = amountExpr(roles) ?? '1.0';
@@ -186,7 +192,7 @@ QUALIFY row_number() OVER (PARTITION BY t.${key} ORDER BY t.${key}) = 1`;
 		: 'NULL::TIMESTAMP';
 	const order = roles.orderId
 		? `${ident(roles.orderId)}::VARCHAR`
-		: `${ident(roles.key)}::VARCHAR || '@' || ${ts}::VARCHAR`;
+		: `${key}::VARCHAR || '@' || ${ts}::VARCHAR`;
 	const asOf = recipe.asOf ? `${literal(recipe.asOf)}::TIMESTAMP` : '(SELECT max(ts) FROM lines)';
 	const asOfText = recipe.asOf ? recipe.asOf : 'the last order date in the data';
 	const categoricalSelect = roles.categoricals
@@ -344,8 +350,7 @@ clipped AS (
 	FROM logged, bounds${dropRule}
 ),
 spread AS (
-	SELECT ${stats2.join(', ')}
-	FROM clipped
+	SELECT ${stats2.join(', ')}${scale === 'none' ? '' : '\n	FROM clipped'}
 )
 SELECT ${key}, ${step5.join(', ')}
 FROM clipped, spread

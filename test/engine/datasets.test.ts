@@ -185,35 +185,12 @@ describe.skipIf(!existsSync(dir))(
 				expectInertia(best.inertia, refBest.inertia);
 			}
 
-			// BUG (src/sql/features.sql.ts, matrixSql): with scale 'none' the `spread` CTE selects the
-			// constants 0 and 1 FROM clipped without aggregating, so it has one row per customer and
-			// `FROM clipped, spread` cross-joins: model_matrix gets n² rows (40,000 here), every
-			// customer n times. Remove `.fails` once fixed.
-			it.fails(
-				'raw income and score via scale none, k = 5: same inertia and partition',
-				async () => {
-					const r = ref();
-					const features = await engine.buildFeatures(
-						recipeFor(base, r.features, { scale: 'none' })
-					);
-					expect(features.customers).toBe(200);
-					expect(await engine.count('model_matrix')).toBe(200);
-					expect(features.dropped).toBe(0);
-					await expectRawReference(r);
-				}
-			);
-
-			// Until the bug above is fixed: the same raw matrix (the two columns as they are), written
-			// in SQL over Segbook's model_matrix, so Segbook's k-means and sweep are still checked.
-			it('raw income and score (matrix rebuilt in SQL), k = 5: same inertia and partition; the sweep picks k = 5', async () => {
+			it('raw income and score via scale none, k = 5: same inertia and partition', async () => {
 				const r = ref();
-				await engine.buildFeatures(recipeFor(base, r.features, { scale: 'zscore' }));
-				const columns = ['CustomerID', ...r.features].map(ident).join(', ');
-				await engine.query(
-					`CREATE OR REPLACE TABLE model_matrix AS SELECT ${columns} FROM customer_features ORDER BY CustomerID`,
-					{}
-				);
+				const features = await engine.buildFeatures(recipeFor(base, r.features, { scale: 'none' }));
+				expect(features.customers).toBe(200);
 				expect(await engine.count('model_matrix')).toBe(200);
+				expect(features.dropped).toBe(0);
 				await expectRawReference(r);
 			});
 
@@ -350,17 +327,17 @@ describe.skipIf(!existsSync(dir))(
 			// Reference: z-score (population std) of age and balance (negative balances kept, no log),
 			// k = 4. The file has no customer id: the reference's ids are the row numbers 1..11,162, so
 			// the test adds them in SQL (rowid follows the file's order) and Segbook detects that column
-			// as the key. Stable: ten other seeds with n_init=10 all give ARI ≥ 0.9958.
+			// as the key (the same numbering Segbook's own row_number fallback gives). Stable: ten other seeds with n_init=10 all give ARI ≥ 0.9958.
 			it('age + balance z-scored, k = 4: same inertia and partition', async () => {
 				const r = readJson<{ features: string[]; rows: number; solutions: { k4: Solution } }>(
 					'bank_marketing',
 					'reference.json'
 				);
 				const table = await load(engine, 'bank_marketing', 'bank_kaggle_variant.csv');
-				// Without a key column Segbook refuses plainly instead of guessing one.
-				await expect(engine.suggestRecipe(table)).rejects.toMatchObject({
-					message: expect.stringMatching(/looks like a customer key/)
-				});
+				// Without a key column Segbook numbers the customers by their line in the file.
+				const plain = await engine.suggestRecipe(table);
+				expect(plain.recipe.roles.key).toBeNull();
+				expect(plain.notes.join(' ')).toMatch(/row_number/);
 				await engine.query(`SELECT rowid + 1 AS customer_id, * FROM ${ident(table)}`, {
 					resultName: 'bank'
 				});

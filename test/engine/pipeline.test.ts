@@ -142,3 +142,30 @@ describe('bad data in the numbers', () => {
 		expect(Number.isFinite(seg.inertia)).toBe(true);
 	});
 });
+
+describe('customer-level files', () => {
+	it('without an id column: customers are numbered by their line, and every scaling keeps n rows', async () => {
+		const engine = await createEngine();
+		const rows = Array.from(
+			{ length: 40 },
+			(_, i) => `${20 + (i % 7) * 5},${(i % 5) * 1000 + 100}`
+		);
+		await engine.loadSource(textFile('people.csv', `age,balance\n${rows.join('\n')}\n`));
+		const s = await engine.suggestRecipe('people');
+		expect(s.notes.join(' ')).toMatch(/row_number/);
+		for (const scale of ['zscore', 'robust', 'none'] as const) {
+			const report = await engine.buildFeatures({
+				...s.recipe,
+				selected: ['age', 'balance'],
+				transforms: { ...s.recipe.transforms, scale }
+			});
+			expect(report.keyColumn).toBe('row_number');
+			expect(await engine.count('model_matrix')).toBe(40);
+		}
+		const file = await engine.exportSegments('csv').catch(() => null);
+		expect(file).toBeNull();
+		await engine.segment({ k: 3, seed: 1 });
+		const csv = new TextDecoder().decode((await engine.exportSegments('csv')).bytes);
+		expect(csv.split('\n')[0]).toBe('row_number,segment,persona');
+	});
+});
