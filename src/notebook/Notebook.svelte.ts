@@ -9,6 +9,7 @@ import type {
 	FeatureReport,
 	RecipeSuggestion,
 	RfmReport,
+	RfmRule,
 	SegmentReport,
 	SweepReport,
 	LoadReport,
@@ -407,7 +408,7 @@ export class NotebookState {
 				const segments = await this.#engine.segment({ k, seed: cell.seed });
 				let rfm: RfmReport | null = null;
 				try {
-					rfm = await this.#engine.rfm();
+					rfm = await this.#engine.rfm(cell.rfmRules ?? undefined);
 				} catch {
 					// Customer-level data has no recency or spend: no rule-based RFM then.
 				}
@@ -424,6 +425,17 @@ export class NotebookState {
 		this.doc = updateCell<FeaturesCell>(this.doc, id, { recipe });
 		if (this.run(id).status === 'done') this.#setRun(id, { status: 'stale' });
 		this.#markDownstreamStale(id);
+	}
+
+	/** Change the R × FM map and regroup at once (no need to re-run k-means). */
+	async setRfmRules(id: CellId, rules: RfmRule[] | null): Promise<void> {
+		this.doc = updateCell<SegmentsCell>(this.doc, id, { rfmRules: rules });
+		try {
+			const rfm = await this.#engine.rfm(rules ?? undefined);
+			this.#setRun(id, { rfm });
+		} catch (e) {
+			this.alert(`Could not regroup: ${asEngineError(e).message}`);
+		}
 	}
 
 	updateSegments(id: CellId, patch: Partial<Pick<SegmentsCell, 'k' | 'seed'>>): void {
