@@ -5,7 +5,9 @@
  */
 import type {
 	ColumnType,
+	CustomerProfile,
 	EngineApi,
+	PersonasReport,
 	ExportFile,
 	FeatureRecipe,
 	FeatureReport,
@@ -35,6 +37,7 @@ import { assertLockedDown, explainLockdownError, lockDown } from './lockdown';
 import { profileTable } from './profile';
 import { loadRetailSample } from './sample';
 import { describeTable, listTables } from './tables';
+import * as personaPipeline from './personas';
 import * as pipeline from './segment';
 
 const DEFAULT_ROW_LIMIT = 100_000;
@@ -212,6 +215,21 @@ export class Engine {
 		);
 	}
 
+	async personas(): Promise<PersonasReport> {
+		await this.#guard();
+		return this.#sqlErrors(() => personaPipeline.personas(this.#db, this.#pipeline));
+	}
+
+	async customer(key: string): Promise<CustomerProfile> {
+		await this.#guard();
+		return this.#sqlErrors(() => personaPipeline.customer(this.#db, this.#pipeline, key));
+	}
+
+	async customerKeys(prefix: string): Promise<string[]> {
+		await this.#guard();
+		return this.#sqlErrors(() => personaPipeline.customerKeys(this.#db, this.#pipeline, prefix));
+	}
+
 	/** DuckDB's own errors become `sql` errors with their text; ours pass through. */
 	async #sqlErrors<T>(fn: () => Promise<T>): Promise<T> {
 		try {
@@ -260,6 +278,9 @@ export function engineApi(engine: Engine, toSource: (file: File) => FileSource):
 		segment: (options, onProgress) => engine.segment(options, onProgress),
 		rfm: (rules) => engine.rfm(rules),
 		exportSegments: (format, personas) => engine.exportSegments(format, personas),
+		personas: () => engine.personas(),
+		customer: (key) => engine.customer(key),
+		customerKeys: (prefix) => engine.customerKeys(prefix),
 		cancel: () => engine.cancel()
 	};
 }

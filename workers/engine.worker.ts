@@ -34,6 +34,9 @@ const exposed: EngineApi = {
 		const file = await (await start()).exportSegments(format, personas);
 		return Comlink.transfer(file, [file.bytes.buffer as ArrayBuffer]);
 	},
+	personas: async () => (await start()).personas(),
+	customer: async (key) => (await start()).customer(key),
+	customerKeys: async (prefix) => (await start()).customerKeys(prefix),
 	// Not queued behind start(): a cancel must reach a busy engine at once.
 	cancel: async () => (api ? (await api).cancel() : false)
 };

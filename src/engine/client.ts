@@ -12,7 +12,9 @@ import * as Comlink from 'comlink';
 import workerUrl from '../../workers/engine.worker.ts?worker&url';
 import type {
 	ColumnType,
+	CustomerProfile,
 	EngineApi,
+	PersonasReport,
 	EngineInfo,
 	ExportFile,
 	FeatureRecipe,
@@ -185,6 +187,18 @@ export class EngineClient {
 
 	rfm(rules?: RfmRule[]): Promise<RfmReport> {
 		return this.#call(() => this.#remote.rfm(rules));
+	}
+
+	personas(): Promise<PersonasReport> {
+		return this.#call(() => this.#remote.personas());
+	}
+
+	customer(key: string): Promise<CustomerProfile> {
+		return this.#call(() => this.#remote.customer(key));
+	}
+
+	customerKeys(prefix: string): Promise<string[]> {
+		return this.#call(() => this.#remote.customerKeys(prefix));
 	}
 
 	exportSegments(format: 'csv' | 'parquet', personas?: Map<number, string>): Promise<ExportFile> {

@@ -1,0 +1,288 @@
+/**
+ * Personas in the worker: per segment its size, revenue share, KPIs, every feature against the
+ * whole base (index and standardised difference), over-represented categories and its mix of
+ * RFM groups; then a generated name. Also the 2-D map (PCA of the model matrix), the overlap
+ * with the RFM groups, and one customer's profile.
+ */
+import type { CustomerProfile, PersonaProfile, PersonasReport } from '../src/engine/api';
+import { EngineError } from '../src/engine/errors';
+import { pca2 } from '../src/cluster/pca';
+import { namePersona, type Kpis, type TopValue, type Trait } from '../src/segment/personas';
+import { FEATURES_TABLE, MATRIX_TABLE, amountExpr, finiteExpr, slug } from '../src/sql/features.sql';
+import { ident, literal } from '../src/sql/sql';
+import { queryRows, queryTable, queryValue, type Db } from './db';
+import { isNumericType } from './profile';
+import { RFM_TABLE, SEGMENTS_TABLE, type PipelineState } from './segment';
+import { describeTable } from './tables';
+
+const MAP_POINTS = 3000;
+const BOX_POINTS = 2000;
+
+async function exists(db: Db, table: string): Promise<boolean> {
+	return (
+		Number(
+			await queryValue(db, `SELECT count(*) FROM information_schema.tables WHERE table_name = ${literal(table)}`)
+		) > 0
+	);
+}
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+export async function personas(db: Db, state: PipelineState): Promise<PersonasReport> {
+	const started = performance.now();
+	const key = state.keyColumn;
+	if (!key || !(await exists(db, SEGMENTS_TABLE))) {
+		throw new EngineError('sql', 'There are no segments yet: run the Segments cell first.');
+	}
+	const k = ident(key);
+	const columns = (await describeTable(db, FEATURES_TABLE)).filter(
+		(c) => c.name !== key && isNumericType(c.type)
+	);
+	const features = columns.map((c) => c.name);
+	const has = (f: string): boolean => features.includes(f);
+	const x = (f: string): string => finiteExpr(`f.${ident(f)}`);
+	const kpiSql = [
+		has('monetary') && has('frequency') ? `sum(${x('monetary')}) / nullif(sum(${x('frequency')}), 0)` : 'NULL',
+		has('frequency') ? `avg(${x('frequency')})` : 'NULL',
+		has('recency_days') ? `avg(${x('recency_days')})` : 'NULL',
+		has('recency_days') ? `avg(CASE WHEN f.recency_days <= 90 THEN 1.0 ELSE 0.0 END)` : 'NULL',
+		has('tenure_days') ? `avg(${x('tenure_days')})` : 'NULL',
+		has('monetary') ? `sum(greatest(${x('monetary')}, 0))` : 'NULL'
+	];
+	const from = `FROM ${SEGMENTS_TABLE} s JOIN ${FEATURES_TABLE} f USING (${k})`;
+	const perSegment = await queryRows(
+		db,
+		`SELECT s.segment, count(*), ${kpiSql.join(', ')}${features.map((f) => `, avg(${x(f)})`).join('')}
+		 ${from} GROUP BY s.segment ORDER BY s.segment`
+	);
+	const baseRow =
+		(
+			await queryRows(
+				db,
+				`SELECT count(*), ${kpiSql.join(', ')}${features.map((f) => `, avg(${x(f)}), stddev_pop(${x(f)})`).join('')} ${from}`
+			)
+		)[0] ?? [];
+	const total = Number(baseRow[0]);
+	const baseRevenue = num(baseRow[6]);
+	const kpisOf = (row: unknown[], at: number): Kpis => ({
+		avgOrderValue: num(row[at]),
+		ordersPerCustomer: num(row[at + 1]),
+		daysSinceLastOrder: num(row[at + 2]),
+		activeShare90: num(row[at + 3]),
+		tenureDays: num(row[at + 4])
+	});
+	const base = kpisOf(baseRow, 1);
+	const baseMeans = features.map((_, j) => num(baseRow[7 + j * 2]));
+	const baseSds = features.map((_, j) => num(baseRow[8 + j * 2]));
+
+	// Categorical attributes: their mix (share_) or one-hot columns, grouped by attribute.
+	const recipe = state.recipe;
+	const attributes = [
+		...(recipe?.roles.categoricals ?? []),
+		...(recipe?.customers?.categoricals ?? [])
+	].map((c) => ({ name: c, prefixes: [`share_${slug(c)}_`, `${slug(c)}_`] }));
+
+	let rfm: unknown[][] = [];
+	if (await exists(db, RFM_TABLE)) {
+		rfm = await queryRows(
+			db,
+			`SELECT s.segment, r.rfm_group, count(*) FROM ${SEGMENTS_TABLE} s JOIN ${RFM_TABLE} r USING (${k}) GROUP BY ALL ORDER BY 1, 3 DESC`
+		);
+	}
+
+	const profiles: PersonaProfile[] = perSegment.map((row) => {
+		const segment = Number(row[0]);
+		const size = Number(row[1]);
+		const kpis = kpisOf(row, 2);
+		const revenue = num(row[7]);
+		const means = features.map((_, j) => num(row[8 + j]));
+		const traits: Trait[] = features
+			.map((feature, j) => {
+				const mean = means[j] ?? null;
+				const baseMean = baseMeans[j] ?? null;
+				const sd = baseSds[j] ?? null;
+				return {
+					feature,
+					segmentMean: mean,
+					baseMean,
+					index: mean !== null && baseMean !== null && baseMean !== 0 ? (mean / baseMean) * 100 : null,
+					difference: mean !== null && baseMean !== null && sd ? (mean - baseMean) / sd : 0
+				};
+			})
+			.sort((a, b) => Math.abs(b.difference) - Math.abs(a.difference));
+		const tops: TopValue[] = [];
+		for (const attribute of attributes) {
+			const values = traits.filter((t) => attribute.prefixes.some((p) => t.feature.startsWith(p)));
+			const best = values
+				.filter((t) => t.segmentMean !== null)
+				.sort((a, b) => (b.segmentMean ?? 0) - (a.segmentMean ?? 0))[0];
+			if (!best) continue;
+			const prefix = attribute.prefixes.find((p) => best.feature.startsWith(p)) ?? '';
+			tops.push({
+				attribute: attribute.name,
+				value: best.feature.slice(prefix.length),
+				share: best.segmentMean ?? 0,
+				baseShare: best.baseMean ?? 0
+			});
+		}
+		const share = size / Math.max(1, total);
+		const revenueShare = revenue !== null && baseRevenue ? revenue / baseRevenue : null;
+		const mix = rfm.filter((r) => Number(r[0]) === segment);
+		const mixTotal = mix.reduce((n, r) => n + Number(r[2]), 0);
+		const { name, description } = namePersona({ traits, tops, kpis, share, revenueShare });
+		return {
+			segment,
+			size,
+			share,
+			revenueShare,
+			kpis,
+			traits,
+			tops,
+			rfmMix: mix.map((r) => ({ group: String(r[1]), share: Number(r[2]) / Math.max(1, mixTotal) })),
+			name,
+			description
+		};
+	});
+
+	return {
+		personas: profiles,
+		base,
+		customers: total,
+		map: await segmentMap(db, key),
+		overlap: rfm.map((r) => ({ segment: Number(r[0]), group: String(r[1]), customers: Number(r[2]) })),
+		distributions: await distributions(db, key, features.filter((f) => !/^share_/.test(f)).slice(0, 6)),
+		ms: performance.now() - started
+	};
+}
+
+/** A seeded sample of customers on the first two principal components of the model matrix. */
+async function segmentMap(db: Db, key: string): Promise<PersonasReport['map']> {
+	const k = ident(key);
+	const table = await queryTable(
+		db,
+		`SELECT m.*, s.segment FROM ${MATRIX_TABLE} m JOIN ${SEGMENTS_TABLE} s USING (${k}) ORDER BY m.${k}`
+	);
+	const n = table.numRows;
+	const d = table.numCols - 2;
+	if (n === 0 || d < 1) return { points: [], explained: [0, 0] };
+	const data = new Float64Array(n * d);
+	for (let j = 0; j < d; j++) {
+		const values = table.getChildAt(j + 1)?.toArray() as ArrayLike<number> | undefined;
+		for (let i = 0; i < n; i++) data[i * d + j] = Number(values?.[i] ?? 0);
+	}
+	const { coords, explained } = d >= 2 ? pca2({ data, n, d }) : { coords: data, explained: [1, 0] as [number, number] };
+	const keys = table.getChildAt(0);
+	const segments = table.getChildAt(d + 1);
+	// An even spread over the key order (keys carry no meaning, so this is a fair sample).
+	const count = Math.min(n, MAP_POINTS);
+	const points: PersonasReport['map']['points'] = [];
+	for (let p = 0; p < count; p++) {
+		const i = Math.floor((p * n) / count);
+		points.push({
+			x: coords[i * 2] ?? 0,
+			y: d >= 2 ? (coords[i * 2 + 1] ?? 0) : 0,
+			segment: Number(segments?.get(i)),
+			key: String(keys?.get(i))
+		});
+	}
+	return { points, explained };
+}
+
+async function distributions(
+	db: Db,
+	key: string,
+	features: string[]
+): Promise<PersonasReport['distributions']> {
+	if (features.length === 0) return [];
+	const rows = await queryRows(
+		db,
+		`SELECT s.segment, ${features.map((f) => finiteExpr(`f.${ident(f)}`)).join(', ')}
+		 FROM ${SEGMENTS_TABLE} s JOIN ${FEATURES_TABLE} f USING (${ident(key)})
+		 USING SAMPLE ${BOX_POINTS} ROWS (reservoir, 7)`
+	);
+	const out: PersonasReport['distributions'] = [];
+	for (const row of rows) {
+		features.forEach((feature, j) => {
+			const value = num(row[j + 1]);
+			if (value !== null) out.push({ segment: Number(row[0]), feature, value });
+		});
+	}
+	return out;
+}
+
+export async function customerKeys(db: Db, state: PipelineState, prefix: string): Promise<string[]> {
+	if (!state.keyColumn || !(await exists(db, FEATURES_TABLE))) return [];
+	const k = ident(state.keyColumn);
+	const rows = await queryRows(
+		db,
+		`SELECT ${k} FROM ${FEATURES_TABLE} WHERE starts_with(${k}::VARCHAR, ${literal(prefix)}) ORDER BY ${k} LIMIT 20`
+	);
+	return rows.map(([v]) => String(v));
+}
+
+export async function customer(db: Db, state: PipelineState, keyValue: string): Promise<CustomerProfile> {
+	const key = state.keyColumn;
+	if (!key || !(await exists(db, FEATURES_TABLE))) {
+		throw new EngineError('sql', 'Build the features first: the Features cell makes one row per customer.');
+	}
+	const k = ident(key);
+	const columns = (await describeTable(db, FEATURES_TABLE)).filter(
+		(c) => c.name !== key && isNumericType(c.type) && !c.name.startsWith('share_')
+	);
+	const features = columns.map((c) => c.name);
+	const row = (
+		await queryRows(
+			db,
+			`WITH ranked AS (
+				SELECT ${k}, ${features
+					.map((f) => `${finiteExpr(ident(f))} AS ${ident(f)}, percent_rank() OVER (ORDER BY ${finiteExpr(ident(f))}) AS ${ident(`${f}__pr`)}`)
+					.join(', ')}
+				FROM ${FEATURES_TABLE}
+			)
+			SELECT * FROM ranked WHERE ${k}::VARCHAR = ${literal(keyValue)}`
+		)
+	)[0];
+	if (!row) throw new EngineError('sql', `No customer “${keyValue}” in ${FEATURES_TABLE}. Check the key and try again.`);
+	let segment: number | null = null;
+	let typicality: number | null = null;
+	if (await exists(db, SEGMENTS_TABLE)) {
+		const s = (
+			await queryRows(
+				db,
+				`WITH r AS (SELECT ${k}, segment, percent_rank() OVER (PARTITION BY segment ORDER BY distance) AS p FROM ${SEGMENTS_TABLE})
+				 SELECT segment, p FROM r WHERE ${k}::VARCHAR = ${literal(keyValue)}`
+			)
+		)[0];
+		segment = s ? Number(s[0]) : null;
+		typicality = s ? num(s[1]) : null;
+	}
+	let rfmGroup: string | null = null;
+	if (await exists(db, RFM_TABLE)) {
+		const g = await queryValue(db, `SELECT rfm_group FROM ${RFM_TABLE} WHERE ${k}::VARCHAR = ${literal(keyValue)}`);
+		rfmGroup = typeof g === 'string' ? g : null;
+	}
+	let timeline: CustomerProfile['timeline'] = [];
+	const recipe = state.recipe;
+	if (recipe?.grain === 'transactions' && recipe.roles.key && recipe.roles.timestamp) {
+		const amount = amountExpr(recipe.roles) ?? '1';
+		const rows = await queryRows(
+			db,
+			`SELECT strftime(CAST(${ident(recipe.roles.timestamp)} AS TIMESTAMP), '%Y-%m-%d') AS day, sum(${amount})
+			 FROM ${ident(recipe.source)} WHERE ${ident(recipe.roles.key)}::VARCHAR = ${literal(keyValue)}
+			 GROUP BY day ORDER BY day LIMIT 1000`
+		);
+		timeline = rows.map(([date, value]) => ({ date: String(date), amount: num(value) ?? 0 }));
+	}
+	return {
+		key: keyValue,
+		segment,
+		typicality,
+		rfmGroup,
+		features: features.map((feature, j) => ({
+			feature,
+			value: num(row[1 + j * 2]),
+			percentile: num(row[2 + j * 2])
+		})),
+		timeline
+	};
+}
