@@ -8,7 +8,13 @@ import type { CustomerProfile, PersonaProfile, PersonasReport } from '../src/eng
 import { EngineError } from '../src/engine/errors';
 import { pca2 } from '../src/cluster/pca';
 import { namePersona, type Kpis, type TopValue, type Trait } from '../src/segment/personas';
-import { FEATURES_TABLE, MATRIX_TABLE, amountExpr, finiteExpr, slug } from '../src/sql/features.sql';
+import {
+	FEATURES_TABLE,
+	MATRIX_TABLE,
+	amountExpr,
+	finiteExpr,
+	slug
+} from '../src/sql/features.sql';
 import { ident, literal } from '../src/sql/sql';
 import { queryRows, queryTable, queryValue, type Db } from './db';
 import { isNumericType } from './profile';
@@ -21,7 +27,10 @@ const BOX_POINTS = 2000;
 async function exists(db: Db, table: string): Promise<boolean> {
 	return (
 		Number(
-			await queryValue(db, `SELECT count(*) FROM information_schema.tables WHERE table_name = ${literal(table)}`)
+			await queryValue(
+				db,
+				`SELECT count(*) FROM information_schema.tables WHERE table_name = ${literal(table)}`
+			)
 		) > 0
 	);
 }
@@ -42,7 +51,9 @@ export async function personas(db: Db, state: PipelineState): Promise<PersonasRe
 	const has = (f: string): boolean => features.includes(f);
 	const x = (f: string): string => finiteExpr(`f.${ident(f)}`);
 	const kpiSql = [
-		has('monetary') && has('frequency') ? `sum(${x('monetary')}) / nullif(sum(${x('frequency')}), 0)` : 'NULL',
+		has('monetary') && has('frequency')
+			? `sum(${x('monetary')}) / nullif(sum(${x('frequency')}), 0)`
+			: 'NULL',
 		has('frequency') ? `avg(${x('frequency')})` : 'NULL',
 		has('recency_days') ? `avg(${x('recency_days')})` : 'NULL',
 		has('recency_days') ? `avg(CASE WHEN f.recency_days <= 90 THEN 1.0 ELSE 0.0 END)` : 'NULL',
@@ -105,7 +116,8 @@ export async function personas(db: Db, state: PipelineState): Promise<PersonasRe
 					feature,
 					segmentMean: mean,
 					baseMean,
-					index: mean !== null && baseMean !== null && baseMean !== 0 ? (mean / baseMean) * 100 : null,
+					index:
+						mean !== null && baseMean !== null && baseMean !== 0 ? (mean / baseMean) * 100 : null,
 					difference: mean !== null && baseMean !== null && sd ? (mean - baseMean) / sd : 0
 				};
 			})
@@ -138,7 +150,10 @@ export async function personas(db: Db, state: PipelineState): Promise<PersonasRe
 			kpis,
 			traits,
 			tops,
-			rfmMix: mix.map((r) => ({ group: String(r[1]), share: Number(r[2]) / Math.max(1, mixTotal) })),
+			rfmMix: mix.map((r) => ({
+				group: String(r[1]),
+				share: Number(r[2]) / Math.max(1, mixTotal)
+			})),
 			name,
 			description
 		};
@@ -149,8 +164,16 @@ export async function personas(db: Db, state: PipelineState): Promise<PersonasRe
 		base,
 		customers: total,
 		map: await segmentMap(db, key),
-		overlap: rfm.map((r) => ({ segment: Number(r[0]), group: String(r[1]), customers: Number(r[2]) })),
-		distributions: await distributions(db, key, features.filter((f) => !/^share_/.test(f)).slice(0, 6)),
+		overlap: rfm.map((r) => ({
+			segment: Number(r[0]),
+			group: String(r[1]),
+			customers: Number(r[2])
+		})),
+		distributions: await distributions(
+			db,
+			key,
+			features.filter((f) => !/^share_/.test(f)).slice(0, 6)
+		),
 		ms: performance.now() - started
 	};
 }
@@ -170,7 +193,8 @@ async function segmentMap(db: Db, key: string): Promise<PersonasReport['map']> {
 		const values = table.getChildAt(j + 1)?.toArray() as ArrayLike<number> | undefined;
 		for (let i = 0; i < n; i++) data[i * d + j] = Number(values?.[i] ?? 0);
 	}
-	const { coords, explained } = d >= 2 ? pca2({ data, n, d }) : { coords: data, explained: [1, 0] as [number, number] };
+	const { coords, explained } =
+		d >= 2 ? pca2({ data, n, d }) : { coords: data, explained: [1, 0] as [number, number] };
 	const keys = table.getChildAt(0);
 	const segments = table.getChildAt(d + 1);
 	// An even spread over the key order (keys carry no meaning, so this is a fair sample).
@@ -210,7 +234,11 @@ async function distributions(
 	return out;
 }
 
-export async function customerKeys(db: Db, state: PipelineState, prefix: string): Promise<string[]> {
+export async function customerKeys(
+	db: Db,
+	state: PipelineState,
+	prefix: string
+): Promise<string[]> {
 	if (!state.keyColumn || !(await exists(db, FEATURES_TABLE))) return [];
 	const k = ident(state.keyColumn);
 	const rows = await queryRows(
@@ -220,10 +248,17 @@ export async function customerKeys(db: Db, state: PipelineState, prefix: string)
 	return rows.map(([v]) => String(v));
 }
 
-export async function customer(db: Db, state: PipelineState, keyValue: string): Promise<CustomerProfile> {
+export async function customer(
+	db: Db,
+	state: PipelineState,
+	keyValue: string
+): Promise<CustomerProfile> {
 	const key = state.keyColumn;
 	if (!key || !(await exists(db, FEATURES_TABLE))) {
-		throw new EngineError('sql', 'Build the features first: the Features cell makes one row per customer.');
+		throw new EngineError(
+			'sql',
+			'Build the features first: the Features cell makes one row per customer.'
+		);
 	}
 	const k = ident(key);
 	const columns = (await describeTable(db, FEATURES_TABLE)).filter(
@@ -235,14 +270,21 @@ export async function customer(db: Db, state: PipelineState, keyValue: string): 
 			db,
 			`WITH ranked AS (
 				SELECT ${k}, ${features
-					.map((f) => `${finiteExpr(ident(f))} AS ${ident(f)}, percent_rank() OVER (ORDER BY ${finiteExpr(ident(f))}) AS ${ident(`${f}__pr`)}`)
+					.map(
+						(f) =>
+							`${finiteExpr(ident(f))} AS ${ident(f)}, percent_rank() OVER (ORDER BY ${finiteExpr(ident(f))}) AS ${ident(`${f}__pr`)}`
+					)
 					.join(', ')}
 				FROM ${FEATURES_TABLE}
 			)
 			SELECT * FROM ranked WHERE ${k}::VARCHAR = ${literal(keyValue)}`
 		)
 	)[0];
-	if (!row) throw new EngineError('sql', `No customer “${keyValue}” in ${FEATURES_TABLE}. Check the key and try again.`);
+	if (!row)
+		throw new EngineError(
+			'sql',
+			`No customer “${keyValue}” in ${FEATURES_TABLE}. Check the key and try again.`
+		);
 	let segment: number | null = null;
 	let typicality: number | null = null;
 	if (await exists(db, SEGMENTS_TABLE)) {
@@ -258,7 +300,10 @@ export async function customer(db: Db, state: PipelineState, keyValue: string): 
 	}
 	let rfmGroup: string | null = null;
 	if (await exists(db, RFM_TABLE)) {
-		const g = await queryValue(db, `SELECT rfm_group FROM ${RFM_TABLE} WHERE ${k}::VARCHAR = ${literal(keyValue)}`);
+		const g = await queryValue(
+			db,
+			`SELECT rfm_group FROM ${RFM_TABLE} WHERE ${k}::VARCHAR = ${literal(keyValue)}`
+		);
 		rfmGroup = typeof g === 'string' ? g : null;
 	}
 	let timeline: CustomerProfile['timeline'] = [];

@@ -262,7 +262,10 @@ export interface PersonasReport {
 	base: Kpis;
 	customers: number;
 	/** A seeded sample of customers on the first two principal components of the model matrix. */
-	map: { points: { x: number; y: number; segment: number; key: string }[]; explained: [number, number] };
+	map: {
+		points: { x: number; y: number; segment: number; key: string }[];
+		explained: [number, number];
+	};
 	/** k-means segment × RFM group counts. */
 	overlap: { segment: number; group: string; customers: number }[];
 	/** Per-feature values by segment for boxplots (a seeded sample). */

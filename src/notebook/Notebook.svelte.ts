@@ -5,6 +5,8 @@
 import { tableFromIPC, type Table } from 'apache-arrow';
 import type {
 	ColumnType,
+	CustomerProfile,
+	PersonasReport,
 	FeatureRecipe,
 	FeatureReport,
 	RecipeSuggestion,
@@ -27,7 +29,9 @@ import {
 	moveCell,
 	newDataCell,
 	newFeaturesCell,
+	newCustomerCell,
 	newNotesCell,
+	newPersonasCell,
 	newSegmentsCell,
 	newSqlCell,
 	removeCell,
@@ -36,8 +40,11 @@ import {
 	type Cell,
 	type CellId,
 	type CellKind,
+	type CustomerCell,
 	type FeaturesCell,
 	type Notebook,
+	type PersonaEdit,
+	type PersonasCell,
 	type SegmentsCell,
 	type SqlCell
 } from './model';
@@ -60,6 +67,10 @@ export interface CellRun {
 	sweep: SweepReport | null;
 	segments: SegmentReport | null;
 	rfm: RfmReport | null;
+	/** Personas cells. */
+	personas: PersonasReport | null;
+	/** Customer cells. */
+	customer: CustomerProfile | null;
 }
 
 const IDLE: CellRun = {
@@ -73,7 +84,9 @@ const IDLE: CellRun = {
 	features: null,
 	sweep: null,
 	segments: null,
-	rfm: null
+	rfm: null,
+	personas: null,
+	customer: null
 };
 
 export interface Alert {
@@ -224,12 +237,14 @@ export class NotebookState {
 		}
 		const features = newFeaturesCell(best.recipe.source, best.recipe);
 		const segments = newSegmentsCell();
-		this.doc = addCell(addCell(this.doc, features), segments);
+		const personas = newPersonasCell();
+		this.doc = addCell(addCell(addCell(this.doc, features), segments), personas);
 		this.#setRun(features.id, { suggestion: best });
 		await this.runCell(features.id);
 		// Profiling runs in DuckDB while k-means runs in JavaScript: two cores, both busy.
 		this.#startProfiles();
 		if (this.run(features.id).status === 'done') await this.runCell(segments.id);
+		if (this.run(segments.id).status === 'done') await this.runCell(personas.id);
 	}
 
 	#addLoaded(report: LoadReport, sample: SampleOptions | null = null): void {
@@ -298,9 +313,13 @@ export class NotebookState {
 					? newFeaturesCell(firstTable ?? '')
 					: kind === 'segments'
 						? newSegmentsCell()
-						: kind === 'data'
-							? newSqlCell('SELECT 42 AS answer')
-							: newSqlCell(firstTable ? starterSql(firstTable) : 'SELECT 42 AS answer');
+						: kind === 'personas'
+							? newPersonasCell()
+							: kind === 'customer'
+								? newCustomerCell()
+								: kind === 'data'
+									? newSqlCell('SELECT 42 AS answer')
+									: newSqlCell(firstTable ? starterSql(firstTable) : 'SELECT 42 AS answer');
 		const index = after
 			? this.doc.cells.findIndex((c) => c.id === after) + 1
 			: this.doc.cells.length;
@@ -346,6 +365,8 @@ export class NotebookState {
 		}
 		if (cell.kind === 'features') return this.#runFeatures(cell);
 		if (cell.kind === 'segments') return this.#runSegments(cell);
+		if (cell.kind === 'personas') return this.#runPersonas(cell);
+		if (cell.kind === 'customer') return this.#runCustomer(cell);
 		if (cell.kind !== 'sql') return;
 		this.#setRun(id, { status: 'running', error: null });
 		await this.#task('Running SQL…', async () => {
@@ -421,6 +442,67 @@ export class NotebookState {
 		});
 	}
 
+	async #runPersonas(cell: PersonasCell): Promise<void> {
+		this.#setRun(cell.id, { status: 'running', error: null });
+		await this.#task('Profiling the segments…', async () => {
+			try {
+				const personas = await this.#engine.personas();
+				this.#setRun(cell.id, { status: 'done', personas, error: null });
+				this.status = `${personas.personas.length} personas ready.`;
+			} catch (e) {
+				this.#setRun(cell.id, { status: 'error', error: asEngineError(e).message });
+			}
+		});
+	}
+
+	async #runCustomer(cell: CustomerCell): Promise<void> {
+		if (cell.key.trim() === '') {
+			this.#setRun(cell.id, { status: 'idle', customer: null, error: null });
+			return;
+		}
+		this.#setRun(cell.id, { status: 'running', error: null });
+		try {
+			const customer = await this.#engine.customer(cell.key.trim());
+			this.#setRun(cell.id, { status: 'done', customer, error: null });
+		} catch (e) {
+			this.#setRun(cell.id, { status: 'error', customer: null, error: asEngineError(e).message });
+		}
+	}
+
+	customerKeys(prefix: string): Promise<string[]> {
+		return this.#engine.customerKeys(prefix).catch(() => []);
+	}
+
+	lookUpCustomer(id: CellId, key: string): void {
+		this.doc = updateCell<CustomerCell>(this.doc, id, { key });
+		void this.runCell(id);
+	}
+
+	/** The persona names in force: the user's edits over the generated names. */
+	personaNames(): Map<number, { name: string; description: string }> {
+		const names = new Map<number, { name: string; description: string }>();
+		for (const cell of this.doc.cells) {
+			if (cell.kind !== 'personas') continue;
+			for (const p of this.run(cell.id).personas?.personas ?? []) {
+				names.set(p.segment, { name: p.name, description: p.description });
+			}
+			for (const e of cell.edits)
+				names.set(e.segment, { name: e.name, description: e.description });
+		}
+		return names;
+	}
+
+	editPersona(id: CellId, edit: PersonaEdit): void {
+		const cell = this.doc.cells.find((c) => c.id === id);
+		if (cell?.kind !== 'personas') return;
+		const edits = [...cell.edits.filter((e) => e.segment !== edit.segment), edit];
+		this.doc = updateCell<PersonasCell>(this.doc, id, { edits });
+	}
+
+	setMinShare(id: CellId, minShare: number): void {
+		this.doc = updateCell<PersonasCell>(this.doc, id, { minShare });
+	}
+
 	updateRecipe(id: CellId, recipe: FeatureRecipe): void {
 		this.doc = updateCell<FeaturesCell>(this.doc, id, { recipe });
 		if (this.run(id).status === 'done') this.#setRun(id, { status: 'stale' });
@@ -446,7 +528,8 @@ export class NotebookState {
 	/** Download the segments as a file (CSV per the user contract, or Parquet). */
 	async exportSegments(format: 'csv' | 'parquet'): Promise<void> {
 		try {
-			const file = await this.#engine.exportSegments(format);
+			const names = new Map([...this.personaNames()].map(([segment, p]) => [segment, p.name]));
+			const file = await this.#engine.exportSegments(format, names);
 			const url = URL.createObjectURL(new Blob([file.bytes as BlobPart], { type: file.mime }));
 			const a = document.createElement('a');
 			a.href = url;

@@ -69,7 +69,15 @@ export interface PersonasCell {
 	minShare: number;
 }
 
-export type Cell = DataCell | SqlCell | NotesCell | FeaturesCell | SegmentsCell | PersonasCell;
+export interface CustomerCell {
+	id: CellId;
+	kind: 'customer';
+	/** The customer key looked up; empty until the user picks one. */
+	key: string;
+}
+
+export type Cell =
+	DataCell | SqlCell | NotesCell | FeaturesCell | SegmentsCell | PersonasCell | CustomerCell;
 export type CellKind = Cell['kind'];
 
 export interface Notebook {
@@ -85,7 +93,8 @@ export const KIND_LABELS: Record<CellKind, string> = {
 	notes: 'Notes',
 	features: 'Features',
 	segments: 'Segments',
-	personas: 'Personas'
+	personas: 'Personas',
+	customer: 'Customer'
 };
 
 export const DEFAULT_SEED = 42;
@@ -115,6 +124,10 @@ export function newFeaturesCell(table: string, recipe: FeatureRecipe | null = nu
 
 export function newSegmentsCell(seed = DEFAULT_SEED): SegmentsCell {
 	return { id: newCellId(), kind: 'segments', k: null, seed, rfmRules: null };
+}
+
+export function newCustomerCell(key = ''): CustomerCell {
+	return { id: newCellId(), kind: 'customer', key };
 }
 
 export function newPersonasCell(): PersonasCell {

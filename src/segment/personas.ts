@@ -65,7 +65,9 @@ export function channelHabit(tops: readonly TopValue[]): string | null {
 	const channel = tops
 		.filter((t) => /channel|canal|kanal/i.test(t.attribute))
 		.filter((t) => t.share >= 0.4 && t.share >= 1.25 * t.baseShare)
-		.sort((a, b) => b.share / Math.max(1e-9, b.baseShare) - a.share / Math.max(1e-9, a.baseShare))[0];
+		.sort(
+			(a, b) => b.share / Math.max(1e-9, b.baseShare) - a.share / Math.max(1e-9, a.baseShare)
+		)[0];
 	return channel ? `${channel.value}-first` : null;
 }
 
@@ -113,11 +115,14 @@ export function describe(p: PersonaInput): string {
 			? `${pct(p.share)} of customers, ${pct(p.revenueShare)} of revenue`
 			: `${pct(p.share)} of customers`
 	);
-	if (k.daysSinceLastOrder !== null) parts.push(`last order ${Math.round(k.daysSinceLastOrder)} days ago on average`);
+	if (k.daysSinceLastOrder !== null)
+		parts.push(`last order ${Math.round(k.daysSinceLastOrder)} days ago on average`);
 	if (k.ordersPerCustomer !== null) parts.push(`${k.ordersPerCustomer.toFixed(1)} orders each`);
 	if (k.avgOrderValue !== null) parts.push(`${money(k.avgOrderValue)} per order`);
 	const rest = [...p.traits]
-		.filter((t) => !['recency_days', 'frequency', 'monetary', 'avg_order_value'].includes(t.feature))
+		.filter(
+			(t) => !['recency_days', 'frequency', 'monetary', 'avg_order_value'].includes(t.feature)
+		)
 		.sort((x, y) => Math.abs(y.difference) - Math.abs(x.difference))[0];
 	if (rest && Math.abs(rest.difference) >= 0.5) {
 		parts.push(`${rest.difference > 0 ? 'more' : 'less'} ${words(rest.feature)} than most`);

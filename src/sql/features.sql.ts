@@ -202,7 +202,7 @@ QUALIFY row_number() OVER (PARTITION BY ${keyExpr} ORDER BY t.rowid) = 1`;
 	const mix = roles.categoricals.flatMap((c) =>
 		(categories[c] ?? []).map(
 			(v) =>
-				`sum(abs(amount)) FILTER (WHERE ${ident(c)} = ${literal(v)}) / nullif(sum(abs(amount)), 0) AS ${ident(`share_${slug(c)}_${slug(v)}`)}`
+				`coalesce(sum(abs(amount)) FILTER (WHERE ${ident(c)} = ${literal(v)}), 0) / nullif(sum(abs(amount)), 0) AS ${ident(`share_${slug(c)}_${slug(v)}`)}`
 		)
 	);
 	const days = (a: string, b: string): string => `date_diff('second', ${a}, ${b}) / 86400.0`;

@@ -77,6 +77,8 @@ describe.each([11, 23])('personas on the retail sample (seed %i)', (sampleSeed) 
 		expect(c.typicality).toBeGreaterThanOrEqual(0);
 		expect(c.features.find((f) => f.feature === 'frequency')?.percentile).not.toBeNull();
 		expect(c.timeline.length).toBeGreaterThan(0);
-		await expect(engine.customer('nobody')).rejects.toMatchObject({ message: expect.stringMatching(/No customer/) });
+		await expect(engine.customer('nobody')).rejects.toMatchObject({
+			message: expect.stringMatching(/No customer/)
+		});
 	});
 });

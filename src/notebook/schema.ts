@@ -1,0 +1,508 @@
+/**
+ * The notebook document's schema: the one gate every notebook passes on its way in, whether it
+ * comes from a share link, an imported `.segbook.json` file or autosave.
+ *
+ * A link is written by whoever sent it (RELIABILITY.md T7, T9, test cases 12 and 30), so the
+ * schema is strict rather than forgiving:
+ * - objects are strict: an unknown key is an error, never carried along into the app;
+ * - every string and array has a cap, so a link cannot make the UI lay out a million cells;
+ * - numbers are finite and in range (a NaN seed would silently act as 0 in the RNG);
+ * - cell ids match a safe pattern and are unique (they become DOM ids and Map keys).
+ *
+ * JSON text goes through `safeJsonParse` (drops `__proto__`, `constructor`, `prototype` keys) and
+ * objects through a plain-data copy, so neither a hostile key nor an inherited property reaches
+ * the schema, and the parsed notebook shares no object with its input.
+ *
+ * Older documents are brought forward by `migrate`, one version step at a time (`MIGRATIONS`).
+ *
+ * Pure: no DOM, no Svelte.
+ */
+import * as v from 'valibot';
+import type { CellId, Notebook } from './model';
+import { RFM_GROUPS } from '../segment/rfm';
+import { RETAIL_MAX_CUSTOMERS } from '../sample/retail';
+
+/** The document version this app writes and reads. */
+export const NOTEBOOK_VERSION = 1;
+
+/**
+ * Caps on what a notebook may hold. Generous for real work, small enough that a hostile link
+ * cannot exhaust memory or the layout engine. Column names get more room than other names:
+ * survey exports use whole questions as headers.
+ */
+export const SCHEMA_LIMITS = Object.freeze({
+	titleChars: 200,
+	nameChars: 200,
+	columnChars: 1_000,
+	sourceChars: 1_000,
+	sqlChars: 100_000,
+	markdownChars: 100_000,
+	descriptionChars: 5_000,
+	cells: 500,
+	columns: 10_000,
+	features: 1_000,
+	rfmRules: 100,
+	personaEdits: 100,
+	maxK: 100
+});
+
+/** Cell ids become DOM ids and map keys: letters, digits, `_` and `-` only. */
+export const CELL_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Keys that can reach an object's prototype when copied or merged (T7). */
+const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * JSON.parse that drops `__proto__`, `constructor` and `prototype` keys at every depth.
+ *
+ * JSON.parse itself does not pollute (it defines `__proto__` as an own key), but that own key
+ * pollutes later, as soon as anything spreads, `Object.assign`s or deep-merges the result.
+ * Returning undefined from the reviver deletes the key. Throws like JSON.parse (SyntaxError, or
+ * RangeError for absurdly deep nesting): callers turn that into a message.
+ */
+export function safeJsonParse(text: string): unknown {
+	return JSON.parse(text, (key: string, value: unknown) =>
+		FORBIDDEN_KEYS.has(key) ? undefined : value
+	);
+}
+
+// ---------------------------------------------------------------- migrations
+
+/** Turns a version-n document into a version-(n + 1) document. Must not mutate its input. */
+export type Migration = (doc: Readonly<Record<string, unknown>>) => Record<string, unknown>;
+
+/**
+ * MIGRATIONS[n] upgrades a version-n document to version n + 1. Version 1 is the first, so the
+ * table is empty. Adding version 2 means: change the model, bump NOTEBOOK_VERSION, and add
+ *
+ *   1: (doc) => ({ ...doc, version: 2, cells: ... })
+ *
+ * here, keeping test/fixtures/notebooks/v1.json as the proof that old notebooks still open.
+ */
+export const MIGRATIONS: Readonly<Record<number, Migration>> = Object.freeze({});
+
+/** A document from a newer app: the message tells the user what to do. */
+export class NotebookVersionError extends Error {
+	constructor(readonly version: number) {
+		super(`This notebook was made by a newer Segbook (version ${version}); update the app.`);
+		this.name = 'NotebookVersionError';
+	}
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Brings a document of any older version to NOTEBOOK_VERSION. Anything that is not a document
+ * with a whole-number version is returned unchanged, for parseNotebook to name the problem.
+ * @throws NotebookVersionError for a version newer than this app.
+ */
+export function migrate(input: unknown): unknown {
+	return runMigrations(input, MIGRATIONS, NOTEBOOK_VERSION);
+}
+
+/** migrate's loop over any table, so the mechanism is tested before there is a version 2. */
+export function runMigrations(
+	input: unknown,
+	migrations: Readonly<Record<number, Migration>>,
+	target: number
+): unknown {
+	if (!isRecord(input)) return input;
+	const start = input['version'];
+	if (typeof start !== 'number' || !Number.isSafeInteger(start) || start < 1) return input;
+	if (start > target) throw new NotebookVersionError(start);
+	let doc: Record<string, unknown> = input;
+	for (let version = start; version < target; version++) {
+		// Own keys only: a polluted Object.prototype must not supply a "migration".
+		const step = Object.hasOwn(migrations, version) ? migrations[version] : undefined;
+		if (!step) throw new Error(`Segbook has no migration from notebook version ${version}.`);
+		doc = step(doc);
+		if (doc['version'] !== version + 1) {
+			throw new Error(
+				`The migration from notebook version ${version} did not reach ${version + 1}.`
+			);
+		}
+	}
+	return doc;
+}
+
+// ---------------------------------------------------------------- schema
+
+/** 100000 → "100,000", without depending on the runtime's locale data. */
+function thousands(n: number): string {
+	return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+const text = (max: number) =>
+	v.pipe(v.string(), v.maxLength(max, `is longer than ${thousands(max)} characters`));
+
+/**
+ * An array capped BEFORE its items are checked: an oversized list is reported as such, and a
+ * hostile one costs no per-item work.
+ */
+const list = <TItem extends v.GenericSchema>(item: TItem, max: number) =>
+	v.pipe(
+		v.array(v.unknown()),
+		v.maxLength(max, `has more than ${thousands(max)} items`),
+		v.array(item)
+	);
+
+const wholeNumber = (min: number, max: number) =>
+	v.pipe(
+		v.number(),
+		v.integer(`must be a whole number from ${thousands(min)} to ${thousands(max)}`),
+		v.minValue(min, `must be a whole number from ${thousands(min)} to ${thousands(max)}`),
+		v.maxValue(max, `must be a whole number from ${thousands(min)} to ${thousands(max)}`)
+	);
+
+/** Seeds feed createRng, which accepts any safe integer. */
+const seed = v.pipe(
+	v.number(),
+	v.safeInteger('must be a whole number between -(2^53 - 1) and 2^53 - 1')
+);
+
+const fraction = v.pipe(
+	v.number(),
+	v.minValue(0, 'must be a number from 0 to 1'),
+	v.maxValue(1, 'must be a number from 0 to 1')
+);
+
+const column = text(SCHEMA_LIMITS.columnChars);
+const name = text(SCHEMA_LIMITS.nameChars);
+const columnList = list(column, SCHEMA_LIMITS.columns);
+const featureList = list(column, SCHEMA_LIMITS.features);
+
+const cellId = v.pipe(
+	v.string(),
+	v.regex(CELL_ID_PATTERN, 'must be 1 to 64 letters, digits, "_" or "-"'),
+	v.transform((id) => id as CellId)
+);
+
+const SampleOptionsSchema = v.strictObject({
+	customers: wholeNumber(1, RETAIL_MAX_CUSTOMERS),
+	seed
+});
+
+const RolesSchema = v.strictObject({
+	key: v.nullable(column),
+	orderId: v.nullable(column),
+	timestamp: v.nullable(column),
+	amount: v.nullable(column),
+	quantity: v.nullable(column),
+	unitPrice: v.nullable(column),
+	discount: v.nullable(column),
+	categoricals: columnList,
+	numerics: columnList
+});
+
+const CustomersSchema = v.strictObject({
+	table: name,
+	key: column,
+	numerics: columnList,
+	categoricals: columnList
+});
+
+const WinsoriseSchema = v.pipe(
+	v.strictObject({ lower: fraction, upper: fraction }),
+	v.check((w) => w.lower < w.upper, 'must have lower below upper')
+);
+
+const TransformsSchema = v.strictObject({
+	log1p: featureList,
+	winsorise: v.nullable(WinsoriseSchema),
+	scale: v.picklist(['zscore', 'robust', 'none'])
+});
+
+/** What `<input type="date">` gives, optionally with a time: it is quoted into SQL as TIMESTAMP. */
+const AS_OF_PATTERN = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?$/;
+
+const FeatureRecipeSchema = v.strictObject({
+	source: name,
+	grain: v.picklist(['transactions', 'customers']),
+	roles: RolesSchema,
+	asOf: v.nullable(v.pipe(v.string(), v.regex(AS_OF_PATTERN, 'must be a date like 2024-12-31'))),
+	customers: v.nullable(CustomersSchema),
+	selected: featureList,
+	transforms: TransformsSchema,
+	missing: v.picklist(['median', 'drop'])
+});
+
+const score = wholeNumber(1, 5);
+const scoreRange = v.pipe(
+	v.strictTuple([score, score]),
+	v.check(([lo, hi]) => lo <= hi, 'must be a range [low, high] with low ≤ high')
+);
+
+const RfmRuleSchema = v.strictObject({
+	group: v.picklist(RFM_GROUPS),
+	r: scoreRange,
+	fm: scoreRange
+});
+
+const PersonaEditSchema = v.strictObject({
+	// Segments are numbered from 1 (workers/segment.ts), at most maxK of them.
+	segment: wholeNumber(1, SCHEMA_LIMITS.maxK),
+	name,
+	description: text(SCHEMA_LIMITS.descriptionChars)
+});
+
+const DataCellSchema = v.strictObject({
+	id: cellId,
+	kind: v.literal('data'),
+	table: name,
+	source: text(SCHEMA_LIMITS.sourceChars),
+	columns: columnList,
+	sample: v.nullable(SampleOptionsSchema)
+});
+
+const SqlCellSchema = v.strictObject({
+	id: cellId,
+	kind: v.literal('sql'),
+	sql: text(SCHEMA_LIMITS.sqlChars),
+	resultName: name
+});
+
+const NotesCellSchema = v.strictObject({
+	id: cellId,
+	kind: v.literal('notes'),
+	markdown: text(SCHEMA_LIMITS.markdownChars)
+});
+
+const FeaturesCellSchema = v.strictObject({
+	id: cellId,
+	kind: v.literal('features'),
+	table: name,
+	recipe: v.nullable(FeatureRecipeSchema)
+});
+
+const SegmentsCellSchema = v.strictObject({
+	id: cellId,
+	kind: v.literal('segments'),
+	k: v.nullable(wholeNumber(1, SCHEMA_LIMITS.maxK)),
+	seed,
+	rfmRules: v.nullable(list(RfmRuleSchema, SCHEMA_LIMITS.rfmRules))
+});
+
+const PersonasCellSchema = v.strictObject({
+	id: cellId,
+	kind: v.literal('personas'),
+	edits: list(PersonaEditSchema, SCHEMA_LIMITS.personaEdits),
+	minShare: fraction
+});
+
+const CustomerCellSchema = v.strictObject({
+	id: cellId,
+	kind: v.literal('customer'),
+	// A key value, not a column name, but the same cap: ids are short, e-mails under 320.
+	key: column
+});
+
+const CellSchema = v.variant('kind', [
+	DataCellSchema,
+	SqlCellSchema,
+	NotesCellSchema,
+	FeaturesCellSchema,
+	SegmentsCellSchema,
+	PersonasCellSchema,
+	CustomerCellSchema
+]);
+
+/** The whole document. `version` is checked before the schema runs, for a clearer message. */
+export const NotebookSchema = v.strictObject({
+	version: v.literal(NOTEBOOK_VERSION),
+	title: text(SCHEMA_LIMITS.titleChars),
+	cells: list(CellSchema, SCHEMA_LIMITS.cells)
+});
+
+/*
+ * The schema and the model must describe the same document. Output → model catches a field the
+ * schema forgot or typed differently; model → output catches a field the model gained.
+ */
+type SchemaNotebook = v.InferOutput<typeof NotebookSchema>;
+type Assignable<A, B> = [A] extends [B] ? true : false;
+const _schemaMatchesModel: [
+	Assignable<SchemaNotebook, Notebook>,
+	Assignable<Notebook, SchemaNotebook>
+] = [true, true];
+void _schemaMatchesModel;
+
+// ---------------------------------------------------------------- plain data
+
+/** Deeper than any valid notebook (root → cells → cell → recipe → transforms → winsorise). */
+const MAX_DEPTH = 16;
+/** More items than any capped list may hold, so a bigger array is never worth copying. */
+const MAX_ARRAY_ITEMS = 100_000;
+
+class NotPlainData extends Error {}
+
+/**
+ * A fresh copy holding only JSON-like data: plain objects (own, enumerable data properties),
+ * arrays and primitives. The schema reads keys with `in`, which would also see inherited
+ * properties, and iterates with `for … in`; the copy leaves it nothing inherited to see.
+ */
+function toPlain(value: unknown, depth: number): unknown {
+	if (value === null || typeof value !== 'object') {
+		if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') {
+			throw new NotPlainData('contains a value that is not plain data');
+		}
+		return value;
+	}
+	if (depth > MAX_DEPTH) throw new NotPlainData('is nested too deeply');
+	if (Array.isArray(value)) {
+		if (value.length > MAX_ARRAY_ITEMS) throw new NotPlainData('contains a list that is too long');
+		const out: unknown[] = [];
+		for (let i = 0; i < value.length; i++) out.push(toPlain(value[i], depth + 1));
+		return out;
+	}
+	const proto: unknown = Object.getPrototypeOf(value);
+	if (proto !== Object.prototype && proto !== null) {
+		throw new NotPlainData('contains an object that is not plain data');
+	}
+	const out: Record<string, unknown> = {};
+	for (const key of Object.keys(value)) {
+		if (FORBIDDEN_KEYS.has(key)) continue;
+		const descriptor = Object.getOwnPropertyDescriptor(value, key);
+		if (!descriptor || !('value' in descriptor)) {
+			throw new NotPlainData('contains a computed property');
+		}
+		out[key] = toPlain(descriptor.value, depth + 1);
+	}
+	return out;
+}
+
+// ---------------------------------------------------------------- messages
+
+const SHOWN_CHARS = 40;
+
+/** Hostile input can put a megabyte into a key or value: messages quote only the start. */
+function shorten(s: string): string {
+	return s.length > SHOWN_CHARS ? `${s.slice(0, SHOWN_CHARS)}…` : s;
+}
+
+function quoted(value: unknown): string {
+	return typeof value === 'string' ? `"${shorten(value)}"` : shorten(String(value));
+}
+
+/** A valibot `expected` such as `"a" | "b"` as `"a", "b"`. */
+function choices(expected: string | null): string {
+	return (expected ?? '').split(' | ').join(', ');
+}
+
+const KNOWN_KINDS: ReadonlySet<unknown> = new Set(
+	CellSchema.options.map((o) => o.entries.kind.literal)
+);
+
+/** `recipe.transforms.log1p #3` from path keys (list positions counted from 1, like cells). */
+function fieldName(keys: readonly unknown[]): string {
+	let out = '';
+	for (const key of keys) {
+		if (typeof key === 'number') out += ` #${key + 1}`;
+		else out += out === '' ? String(key) : `.${String(key)}`;
+	}
+	return out.trim();
+}
+
+/** What went wrong with the value `subject` names, as a sentence without its cell prefix. */
+function problem(issue: v.BaseIssue<unknown>, subject: string): string {
+	const got = issue.received === 'undefined' ? 'nothing' : shorten(issue.received);
+	if (issue.kind === 'validation') return `${subject} ${issue.message}`;
+	switch (issue.type) {
+		case 'string':
+			return `${subject} must be text (got ${got})`;
+		case 'number':
+			return `${subject} must be a number (got ${got})`;
+		case 'array':
+			return `${subject} must be a list (got ${got})`;
+		case 'strict_object':
+			return `${subject} must be an object (got ${got})`;
+		case 'variant':
+			// Either the cell is not an object, or its kind is not one of ours.
+			return issue.expected === 'Object'
+				? `${subject} must be an object (got ${got})`
+				: `${subject} must be one of ${choices(issue.expected)} (got ${quoted(issue.input)})`;
+		case 'strict_tuple':
+			return `${subject} must be a pair [low, high]`;
+		case 'picklist':
+		case 'literal':
+			return `${subject} must be one of ${choices(issue.expected)} (got ${quoted(issue.input)})`;
+		default:
+			return `${subject}: expected ${issue.expected ?? 'something else'}, got ${got}`;
+	}
+}
+
+/** The first issue as one plain sentence, prefixed with the cell it is in. */
+function describeIssue(issue: v.BaseIssue<unknown>): string {
+	const path = issue.path ?? [];
+	const keys = path.map((item) => item.key);
+	let where = '';
+	let whole = 'the notebook';
+	let rest = keys;
+	if (keys[0] === 'cells' && typeof keys[1] === 'number') {
+		const cell = path[1]?.value;
+		const kind = isRecord(cell) ? cell['kind'] : undefined;
+		where = `cell ${keys[1] + 1}${KNOWN_KINDS.has(kind) ? ` (${String(kind)})` : ''}: `;
+		whole = 'the cell';
+		rest = keys.slice(2);
+	}
+	if (issue.type === 'strict_object' && issue.kind === 'schema' && path.length > 0) {
+		// Key issues carry the offending key as the last path item.
+		const key = keys[keys.length - 1];
+		if (issue.expected === 'never') {
+			const owner = fieldName(rest.slice(0, -1));
+			return `${where}${owner === '' ? whole : owner} has an unknown field ${quoted(key)}`;
+		}
+		if (issue.received === 'undefined') return `${where}${fieldName(rest)} is missing`;
+	}
+	const field = fieldName(rest);
+	return `${where}${problem(issue, field === '' ? whole : field)}`;
+}
+
+// ---------------------------------------------------------------- parse
+
+export type ParseResult = { ok: true; notebook: Notebook } | { ok: false; error: string };
+
+/**
+ * Validates a parsed document of the current version (run `migrate` first) and returns a fresh
+ * copy, or a plain message naming the first problem, such as
+ * "cell 3 (sql): sql is longer than 100,000 characters".
+ */
+export function parseNotebook(input: unknown): ParseResult {
+	let plain: unknown;
+	try {
+		plain = toPlain(input, 0);
+	} catch (e) {
+		if (e instanceof NotPlainData) return { ok: false, error: `The notebook ${e.message}.` };
+		// A getter that throws, a revoked proxy: not something a notebook is made of.
+		return { ok: false, error: 'The notebook is not plain data.' };
+	}
+	if (!isRecord(plain)) {
+		return { ok: false, error: 'A notebook must be an object with version, title and cells.' };
+	}
+	const version = plain['version'];
+	if (typeof version === 'number' && Number.isSafeInteger(version) && version > NOTEBOOK_VERSION) {
+		return { ok: false, error: new NotebookVersionError(version).message };
+	}
+	if (version !== NOTEBOOK_VERSION) {
+		const got = version === undefined ? 'nothing' : quoted(version);
+		return { ok: false, error: `version must be ${NOTEBOOK_VERSION} (got ${got})` };
+	}
+	const result = v.safeParse(NotebookSchema, plain, { abortEarly: true });
+	if (!result.success) {
+		const first = result.issues[0];
+		return { ok: false, error: first ? describeIssue(first) : 'The notebook is not valid.' };
+	}
+	const notebook: Notebook = result.output;
+	const seen = new Map<string, number>();
+	for (const [i, cell] of notebook.cells.entries()) {
+		const earlier = seen.get(cell.id);
+		if (earlier !== undefined) {
+			return {
+				ok: false,
+				error: `cell ${i + 1} (${cell.kind}): id "${cell.id}" is already used by cell ${earlier + 1}`
+			};
+		}
+		seen.set(cell.id, i);
+	}
+	return { ok: true, notebook };
+}
