@@ -108,6 +108,39 @@ describe.skipIf(!browser)('segmentation in Chromium', () => {
 		expect(lines).toHaveLength(1001);
 		const segmentsSeen = new Set(lines.slice(1).map((l) => l.split(',')[1]));
 		expect([...segmentsSeen].sort()).toEqual(['1', '2', '3', '4']);
+		// The persona column holds the names on the Personas cards.
+		const personas = page.getByRole('region', { name: 'Personas' });
+		await personas.getByRole('button', { name: 'Run cell' }).click();
+		await expect.poll(() => personas.getByRole('article').count(), { timeout: 60_000 }).toBe(4);
+		const name = personas.getByRole('textbox', { name: 'Name of segment 1' });
+		await name.fill('Our best customers');
+		await name.press('Tab');
+		const [again] = await Promise.all([
+			page.waitForEvent('download'),
+			segments.getByRole('button', { name: 'Export segments' }).click()
+		]);
+		const path2 = join(tmpdir(), `segments-${Date.now()}-2.csv`);
+		await again.saveAs(path2);
+		const rows = readFileSync(path2, 'utf8').trim().split('\n').slice(1);
+		const names = new Set(rows.map((l) => l.split(',').slice(2).join(',')));
+		expect(names.has('Our best customers')).toBe(true);
+		expect([...names].some((n) => /^Segment \d$/.test(n))).toBe(false);
+		expect(
+			rows.filter((l) => l.split(',')[1] === '1').every((l) => l.endsWith(',Our best customers'))
+		).toBe(true);
+	});
+
+	it("looks up one customer's profile", async () => {
+		const page = app.page;
+		await page.getByRole('button', { name: 'Add cell' }).click();
+		await page.getByRole('menuitem', { name: 'Customer' }).click();
+		const cell = page.getByRole('region', { name: /^Customer/ });
+		await cell.getByRole('combobox', { name: 'Customer key' }).fill('C0000042');
+		await cell.getByRole('button', { name: 'Look up' }).click();
+		await expect.poll(() => textOf(cell), { timeout: 30_000 }).toMatch(/C0000042 is in segment \d/);
+		expect(
+			await cell.getByRole('table', { name: 'Features of customer C0000042' }).isVisible()
+		).toBe(true);
 	});
 
 	it('sent no request to any origin but its own', () => {
