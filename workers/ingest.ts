@@ -113,8 +113,7 @@ function csvOptions(attempt: CsvAttempt, rejects: string): string {
 		`encoding = ${literal(attempt.encoding)}`,
 		`store_rejects = true`,
 		`rejects_table = ${literal(rejects)}`,
-		`rejects_scan = ${literal(rejects + '_scan')}`,
-		`sample_size = 102400`
+		`rejects_scan = ${literal(rejects + '_scan')}`
 	];
 	if (attempt.decimalComma) options.push(`decimal_separator = ','`);
 	return options.join(', ');
@@ -143,6 +142,8 @@ async function ingestCsv(
 		);
 	};
 
+	// Count the file's records in JavaScript while DuckDB reads it in its own worker.
+	const counting = countRecords(source, '"').catch(() => -1);
 	try {
 		await read();
 		// With store_rejects, bytes that are not UTF-8 become rejected lines, not an error:
@@ -173,7 +174,7 @@ async function ingestCsv(
 	const columns = await describeTable(db, table);
 	const hasHeader = !columns.every((c, i) => c.name === `column${i}`);
 	ctx.onPhase?.(`Checking every line of ${source.name} was read`);
-	const records = await countRecords(source, dialect.quote);
+	const records = dialect.quote === '"' ? await counting : await countRecords(source, dialect.quote);
 	const dataLines = Math.max(0, records - (hasHeader ? 1 : 0) - dialect.skipRows);
 	const rowsLoaded = Number(await queryValue(db, `SELECT count(*) FROM ${ident(table)}`));
 	const { rejected, rowsRejected } = await readRejects(db, rejects);
@@ -235,7 +236,7 @@ async function sniffDialect(db: Db, path: string, attempt: CsvAttempt): Promise<
 	const rows = await queryRows(
 		db,
 		`SELECT Delimiter, Quote, SkipRows, DateFormat, TimestampFormat
-		 FROM sniff_csv(${literal(path)}, encoding = ${literal(attempt.encoding)}, sample_size = 102400, store_rejects = true)`
+		 FROM sniff_csv(${literal(path)}, encoding = ${literal(attempt.encoding)}, store_rejects = true)`
 	);
 	const [delimiter, quote, skip, dateFormat, timestampFormat] = rows[0] ?? [];
 	const text = (v: unknown): string | null =>

@@ -67,8 +67,11 @@ import { ROW_KEY } from '../src/sql/features.sql';
 export const SEGMENTS_TABLE = 'segments';
 export const RFM_TABLE = 'rfm_segments';
 /** The k sweep runs on at most this many customers (seeded sample); the final fit on all. */
-const SWEEP_SAMPLE = 20_000;
-const SILHOUETTE_SAMPLE = 5_000;
+const SWEEP_SAMPLE = 12_000;
+const SILHOUETTE_SAMPLE = 3_000;
+const SWEEP_RESTARTS = 3;
+/** Exact distinct counts up to this many rows; estimates beyond (then the key is checked exactly). */
+const EXACT_DISTINCT_ROWS = 200_000;
 
 export interface PipelineState {
 	/** Distinct values of text columns, by `table.column`: read once per session. */
@@ -94,7 +97,7 @@ async function columnStats(db: Db, table: string) {
 	const t = ident(table);
 	const rowCount = Number(await queryValue(db, `SELECT count(*) FROM ${t}`));
 	// Exact distinct counts where affordable: the key's uniqueness decides the grain.
-	const distinct = rowCount <= 2_000_000 ? 'count(DISTINCT ' : 'approx_count_distinct(';
+	const distinct = rowCount <= EXACT_DISTINCT_ROWS ? 'count(DISTINCT ' : 'approx_count_distinct(';
 	const aggregates = columns
 		.map((c) => `${distinct}${ident(c.name)}), count(${ident(c.name)})`)
 		.join(', ');
@@ -160,7 +163,16 @@ export async function suggestRecipe(
 	table: string
 ): Promise<RecipeSuggestion> {
 	const { rowCount, columns, stats } = await columnStats(db, table);
-	const detection = detectRoles(stats, rowCount);
+	let detection = detectRoles(stats, rowCount);
+	// Estimated distinct counts can be a few percent low: check the key's uniqueness exactly,
+	// since it decides between one row per customer and order lines.
+	const keyStats = stats.find((c) => c.name === detection.roles.key);
+	if (keyStats && rowCount > EXACT_DISTINCT_ROWS) {
+		keyStats.distinct = Number(
+			await queryValue(db, `SELECT count(DISTINCT ${ident(keyStats.name)}) FROM ${ident(table)}`)
+		);
+		detection = detectRoles(stats, rowCount);
+	}
 	const { roles, grain } = detection;
 	const notes = [...detection.notes];
 	if (!roles.key && grain === 'transactions') {
@@ -401,7 +413,7 @@ export async function sweep(
 		await tick();
 		checkCancelled(state);
 		try {
-			const fit = kmeans(m, { k, seed, restarts: 4, shouldStop });
+			const fit = kmeans(m, { k, seed, restarts: SWEEP_RESTARTS, shouldStop });
 			centroids.set(k, fit.centroids);
 			rows.push({
 				k,

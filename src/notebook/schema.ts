@@ -384,9 +384,12 @@ function quoted(value: unknown): string {
 	return typeof value === 'string' ? `"${shorten(value)}"` : shorten(String(value));
 }
 
-/** A valibot `expected` such as `"a" | "b"` as `"a", "b"`. */
+/** A valibot `expected` such as `("a" | "b")` as `"a", "b"`. */
 function choices(expected: string | null): string {
-	return (expected ?? '').split(' | ').join(', ');
+	return (expected ?? '')
+		.replace(/^\((.*)\)$/s, '$1')
+		.split(' | ')
+		.join(', ');
 }
 
 const KNOWN_KINDS: ReadonlySet<unknown> = new Set(

@@ -62,8 +62,7 @@ export const FILE_LIMITS = Object.freeze({
 export type DecodeFailure = 'not-a-link' | 'version' | 'too-large' | 'damaged' | 'invalid';
 
 export type DecodeResult =
-	| { ok: true; notebook: Notebook }
-	| { ok: false; error: string; reason: DecodeFailure };
+	{ ok: true; notebook: Notebook } | { ok: false; error: string; reason: DecodeFailure };
 
 export const LINK_MESSAGES = Object.freeze({
 	notALink: 'This is not a Segbook notebook link.',
@@ -155,7 +154,10 @@ function base64UrlDecode(text: string): Uint8Array | null {
 const INFLATE_STEP = 256;
 
 /** Raw-DEFLATE inflate that stops as soon as the output passes `maxBytes`. */
-function inflateCapped(compressed: Uint8Array, maxBytes: number): Uint8Array | 'too-large' | 'damaged' {
+function inflateCapped(
+	compressed: Uint8Array,
+	maxBytes: number
+): Uint8Array | 'too-large' | 'damaged' {
 	const chunks: Uint8Array[] = [];
 	let total = 0;
 	let over = false;
@@ -352,8 +354,13 @@ export function decodeNotebookFile(text: string): DecodeResult {
 	const { segbook: marker, ...doc } = value as Record<string, unknown>;
 	if (marker === undefined) return fail('not-a-link', LINK_MESSAGES.notAFile);
 	if (marker !== FILE_FORMAT_VERSION) {
-		return typeof marker === 'number' && Number.isSafeInteger(marker) && marker > FILE_FORMAT_VERSION
-			? fail('version', `This file was made by a newer Segbook (file format ${marker}); update the app.`)
+		return typeof marker === 'number' &&
+			Number.isSafeInteger(marker) &&
+			marker > FILE_FORMAT_VERSION
+			? fail(
+					'version',
+					`This file was made by a newer Segbook (file format ${marker}); update the app.`
+				)
 			: fail('not-a-link', LINK_MESSAGES.notAFile);
 	}
 	try {

@@ -1,0 +1,942 @@
+/**
+ * Chart specs: pure builders from small, fixed-shape rows to Vega-Lite specs, and the validator
+ * for specs that a user edits or a shared link brings in.
+ *
+ * Every builder follows the same rules (RELIABILITY.md T2, T6, T7):
+ *   1. Data is inline `values` only, never a `url`. Rows are copied into fresh objects with the
+ *      builder's own fixed keys, so the caller's objects are never mutated by Vega (it tags each
+ *      datum) and no user column name ever becomes an object key or a Vega field path.
+ *   2. Where a user's name must appear (a feature, a query column) it is a VALUE (long format) or
+ *      a plain title string. Vega draws titles, labels and tooltips as text, never as HTML.
+ *   3. One theme (SEGBOOK_CONFIG), one colour-blind-safe segment palette (SEGMENT_COLOURS), and
+ *      one segment order (natural sort: "Segment 2" before "Segment 10"), so a segment keeps its
+ *      colour from chart to chart.
+ *   4. Highlights use field predicates (`{ field, equal }`), not expression strings built from
+ *      data, so nothing from the data is ever parsed as an expression.
+ *
+ * Pure: no DOM, no Svelte, no Vega runtime (type-only imports from vega-lite).
+ */
+
+import type { Config, TopLevelSpec } from 'vega-lite';
+
+// ---------------------------------------------------------------------------------------------
+// Theme
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Okabe & Ito (2008) "Color Universal Design" palette, the strongest colours first. Safe for the
+ * common colour-vision deficiencies. Eight colours: a chart with more segments repeats them,
+ * so builders that draw segments also label them (axis labels, text or tooltips).
+ */
+export const SEGMENT_COLOURS: readonly string[] = Object.freeze([
+	'#0072B2', // blue
+	'#E69F00', // orange
+	'#009E73', // bluish green
+	'#CC79A7', // reddish purple
+	'#56B4E9', // sky blue
+	'#D55E00', // vermillion
+	'#F0E442', // yellow
+	'#000000' // black
+]);
+
+const FONT = "system-ui, -apple-system, 'Segoe UI', 'DejaVu Sans', sans-serif";
+const INK = '#1b1f2a';
+const INK_2 = '#474f63';
+const LINE = '#d9dde7';
+const LINE_SOFT = '#eceef4';
+const ACCENT = '#3a56d4';
+/** The highlight for "the chosen one" (chosen k): vermillion, distinct from ACCENT for all CVD. */
+const HIGHLIGHT = '#D55E00';
+
+/** The one chart theme: system fonts at sizes readable on a projector, no border, light grid. */
+export const SEGBOOK_CONFIG: Config = Object.freeze({
+	font: FONT,
+	background: '#ffffff',
+	padding: 8,
+	view: { stroke: null },
+	title: {
+		font: FONT,
+		fontSize: 17,
+		fontWeight: 600,
+		color: INK,
+		anchor: 'start',
+		offset: 10,
+		subtitleFont: FONT,
+		subtitleFontSize: 13,
+		subtitleColor: INK_2
+	},
+	axis: {
+		labelFont: FONT,
+		titleFont: FONT,
+		labelFontSize: 13,
+		titleFontSize: 14,
+		titleFontWeight: 600,
+		labelColor: INK_2,
+		titleColor: INK,
+		domainColor: LINE,
+		tickColor: LINE,
+		gridColor: LINE_SOFT,
+		labelLimit: 220,
+		titlePadding: 10
+	},
+	legend: {
+		labelFont: FONT,
+		titleFont: FONT,
+		labelFontSize: 13,
+		titleFontSize: 13,
+		titleFontWeight: 600,
+		labelColor: INK_2,
+		titleColor: INK,
+		labelLimit: 220
+	},
+	header: {
+		labelFont: FONT,
+		titleFont: FONT,
+		labelFontSize: 14,
+		labelFontWeight: 600,
+		titleFontSize: 14,
+		labelColor: INK,
+		titleColor: INK,
+		labelLimit: 240
+	},
+	text: { font: FONT, fontSize: 13, color: INK },
+	mark: { color: ACCENT },
+	range: { category: [...SEGMENT_COLOURS] }
+} satisfies Config);
+
+/** A fresh copy of the theme per spec: Vega-Lite and callers never share one mutable object. */
+function theme(): Config {
+	return structuredClone(SEGBOOK_CONFIG);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared helpers
+// ---------------------------------------------------------------------------------------------
+
+type Scalar = string | number | boolean | null;
+
+function finite(v: unknown): number | null {
+	return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+function text(v: unknown): string {
+	return typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v);
+}
+
+const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+/** Natural order ("Segment 2" before "Segment 10"), ties broken by code units: deterministic. */
+function naturalCompare(a: string, b: string): number {
+	return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** The distinct segment names in the one order every chart uses. */
+export function segmentOrder(segments: Iterable<string>): string[] {
+	return [...new Set(segments)].sort(naturalCompare);
+}
+
+/** Distinct values in order of first appearance (features keep the caller's order). */
+function firstSeen(values: Iterable<string>): string[] {
+	return [...new Set(values)];
+}
+
+/** Colour scale for segments: the palette in segment order, repeated past eight segments. */
+function segmentScale(segments: string[]): { domain: string[]; range: string[] } {
+	return {
+		domain: segments,
+		range: segments.map((_, i) => SEGMENT_COLOURS[i % SEGMENT_COLOURS.length] ?? INK)
+	};
+}
+
+/** 0.4123 → "41%". */
+function percent(share: number): string {
+	return Number.isFinite(share) ? `${Math.round(share * 100)}%` : 'unknown share';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Segment charts
+// ---------------------------------------------------------------------------------------------
+
+/** Horizontal bars of customers per segment, each labelled with its share. */
+export function segmentSizesSpec(
+	rows: { segment: string; customers: number; share: number }[]
+): TopLevelSpec {
+	const values = rows.map((r) => ({
+		segment: text(r.segment),
+		customers: finite(r.customers),
+		share: finite(r.share)
+	}));
+	const segments = segmentOrder(values.map((v) => v.segment));
+	const most = Math.max(0, ...values.map((v) => v.customers ?? 0));
+	return {
+		title: 'Customers in each segment',
+		description: 'Bar chart: number of customers in each segment, with each segment’s share.',
+		width: 'container',
+		height: { step: 34 },
+		data: { values },
+		encoding: {
+			y: {
+				field: 'segment',
+				type: 'nominal',
+				title: 'Segment',
+				sort: segments,
+				axis: { labelLimit: 220 }
+			},
+			x: {
+				field: 'customers',
+				type: 'quantitative',
+				title: 'Customers',
+				// Room after the longest bar for its share label.
+				...(most > 0 ? { scale: { domainMax: most * 1.15 } } : {}),
+				axis: { format: ',d', tickMinStep: 1 }
+			}
+		},
+		layer: [
+			{
+				mark: { type: 'bar', cornerRadiusEnd: 3 },
+				encoding: {
+					color: {
+						field: 'segment',
+						type: 'nominal',
+						scale: segmentScale(segments),
+						legend: null
+					},
+					tooltip: [
+						{ field: 'segment', type: 'nominal', title: 'Segment' },
+						{ field: 'customers', type: 'quantitative', title: 'Customers', format: ',d' },
+						{ field: 'share', type: 'quantitative', title: 'Share', format: '.1%' }
+					]
+				}
+			},
+			{
+				mark: { type: 'text', align: 'left', baseline: 'middle', dx: 5, color: INK_2 },
+				encoding: { text: { field: 'share', type: 'quantitative', format: '.0%' } }
+			}
+		],
+		config: theme()
+	};
+}
+
+/** Scatter of customers on the first two principal components, coloured by segment. */
+export function segmentMapSpec(
+	points: { x: number; y: number; segment: string; key: string }[],
+	explained: [number, number]
+): TopLevelSpec {
+	const values = points.map((p) => ({
+		x: finite(p.x),
+		y: finite(p.y),
+		segment: text(p.segment),
+		key: text(p.key)
+	}));
+	const segments = segmentOrder(values.map((v) => v.segment));
+	return {
+		title: {
+			text: 'Customers on the two main directions of difference (PCA)',
+			subtitle: 'Each dot is a customer; customers close together behave alike.'
+		},
+		description: 'Scatter plot of customers on the two main directions of difference, by segment.',
+		width: 'container',
+		height: 380,
+		data: { values },
+		mark: { type: 'circle', size: 14, opacity: 0.55 },
+		encoding: {
+			x: {
+				field: 'x',
+				type: 'quantitative',
+				title: `First direction (explains ${percent(explained[0])} of the differences)`,
+				scale: { zero: false, nice: false },
+				axis: { labels: false, ticks: false }
+			},
+			y: {
+				field: 'y',
+				type: 'quantitative',
+				title: `Second direction (explains ${percent(explained[1])})`,
+				scale: { zero: false, nice: false },
+				axis: { labels: false, ticks: false }
+			},
+			color: {
+				field: 'segment',
+				type: 'nominal',
+				title: 'Segment',
+				sort: segments,
+				scale: segmentScale(segments),
+				legend: { symbolOpacity: 1, symbolSize: 120 }
+			},
+			tooltip: [
+				{ field: 'key', type: 'nominal', title: 'Customer' },
+				{ field: 'segment', type: 'nominal', title: 'Segment' }
+			]
+		},
+		config: theme()
+	};
+}
+
+/** Segment × feature heatmap of the index (100 = average customer), diverging around 100. */
+export function traitHeatmapSpec(
+	cells: { segment: string; feature: string; index: number }[]
+): TopLevelSpec {
+	const values = cells.map((c) => ({
+		segment: text(c.segment),
+		feature: text(c.feature),
+		index: finite(c.index)
+	}));
+	const segments = segmentOrder(values.map((v) => v.segment));
+	const features = firstSeen(values.map((v) => v.feature));
+	return {
+		title: {
+			text: 'How each segment differs from the average customer',
+			subtitle: '100 = average; 200 = twice the average; 50 = half. Orange is above, blue below.'
+		},
+		description: 'Heatmap of each segment’s index on each feature, where 100 is the average.',
+		width: 'container',
+		height: { step: 30 },
+		data: { values },
+		encoding: {
+			x: {
+				field: 'segment',
+				type: 'nominal',
+				title: 'Segment',
+				sort: segments,
+				axis: { orient: 'top', labelAngle: 0, domain: false, ticks: false }
+			},
+			y: {
+				field: 'feature',
+				type: 'nominal',
+				title: null,
+				sort: features,
+				axis: { domain: false, ticks: false, labelLimit: 240 }
+			}
+		},
+		layer: [
+			{
+				mark: { type: 'rect', stroke: '#ffffff', strokeWidth: 1 },
+				encoding: {
+					color: {
+						field: 'index',
+						type: 'quantitative',
+						title: 'Index (100 = average)',
+						// Symmetric around 100 so equal colour steps mean equal differences; beyond 200
+						// the colour saturates and the number in the cell still tells the value.
+						scale: { scheme: 'blueorange', domain: [0, 200], domainMid: 100, clamp: true }
+					},
+					tooltip: [
+						{ field: 'segment', type: 'nominal', title: 'Segment' },
+						{ field: 'feature', type: 'nominal', title: 'Feature' },
+						{ field: 'index', type: 'quantitative', title: 'Index', format: '.0f' }
+					]
+				}
+			},
+			{
+				mark: { type: 'text', fontSize: 12 },
+				encoding: {
+					text: { field: 'index', type: 'quantitative', format: '.0f' },
+					color: {
+						condition: {
+							test: {
+								or: [
+									{ field: 'index', lt: 35 },
+									{ field: 'index', gt: 165 }
+								]
+							},
+							value: '#ffffff'
+						},
+						value: INK
+					}
+				}
+			}
+		],
+		config: theme()
+	};
+}
+
+/** One boxplot per segment for each feature, one panel per feature, each with its own y scale. */
+export function featureBoxplotSpec(
+	rows: { segment: string; feature: string; value: number }[]
+): TopLevelSpec {
+	const values = rows.map((r) => ({
+		segment: text(r.segment),
+		feature: text(r.feature),
+		value: finite(r.value)
+	}));
+	const segments = segmentOrder(values.map((v) => v.segment));
+	const features = firstSeen(values.map((v) => v.feature));
+	return {
+		title: {
+			text: 'Each feature by segment',
+			subtitle: 'Boxes hold the middle half of customers; the line is the median.'
+		},
+		description: 'Boxplots of each feature for each segment, one panel per feature.',
+		data: { values },
+		facet: {
+			field: 'feature',
+			type: 'nominal',
+			title: null,
+			sort: features,
+			header: { labelAnchor: 'start', labelPadding: 6 }
+		},
+		columns: 3,
+		spec: {
+			width: 220,
+			height: 180,
+			mark: {
+				type: 'boxplot',
+				extent: 1.5,
+				size: 16,
+				median: { color: '#ffffff' },
+				outliers: { size: 8, opacity: 0.35 }
+			},
+			encoding: {
+				x: {
+					field: 'segment',
+					type: 'nominal',
+					title: null,
+					sort: segments,
+					axis: { labelAngle: -30 }
+				},
+				y: { field: 'value', type: 'quantitative', title: 'Value', scale: { zero: false } },
+				color: {
+					field: 'segment',
+					type: 'nominal',
+					scale: segmentScale(segments),
+					legend: null
+				}
+			}
+		},
+		resolve: { scale: { y: 'independent' } },
+		config: theme()
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Choosing k
+// ---------------------------------------------------------------------------------------------
+
+function sweepSpec(
+	values: { k: number | null; score: number | null }[],
+	chosen: number,
+	title: string,
+	subtitle: string,
+	yTitle: string,
+	yFormat: string
+): TopLevelSpec {
+	const mark = Number.isFinite(chosen) && values.some((v) => v.k === chosen);
+	const x = {
+		field: 'k',
+		type: 'ordinal',
+		title: 'Number of segments (k)',
+		axis: { labelAngle: 0 }
+	} as const;
+	const y = {
+		field: 'score',
+		type: 'quantitative',
+		title: yTitle,
+		scale: { zero: false },
+		axis: { format: yFormat }
+	} as const;
+	const only = [{ filter: { field: 'k', equal: chosen } }];
+	return {
+		title: { text: title, subtitle },
+		description: `Line chart of ${yTitle.toLowerCase()} for each number of segments${mark ? `; ${chosen} segments chosen` : ''}.`,
+		width: 'container',
+		height: 240,
+		data: { values },
+		encoding: { x },
+		layer: [
+			{ mark: { type: 'line', color: ACCENT, strokeWidth: 2.5 }, encoding: { y } },
+			{
+				mark: { type: 'point', filled: true, size: 60, color: ACCENT },
+				encoding: {
+					y,
+					tooltip: [
+						{ field: 'k', type: 'ordinal', title: 'Segments' },
+						{ field: 'score', type: 'quantitative', title: yTitle, format: yFormat }
+					]
+				}
+			},
+			...(mark
+				? [
+						{
+							transform: only,
+							mark: {
+								type: 'rule' as const,
+								color: HIGHLIGHT,
+								strokeDash: [4, 4],
+								strokeWidth: 1.5
+							}
+						},
+						{
+							transform: only,
+							mark: { type: 'point' as const, filled: true, size: 200, color: HIGHLIGHT },
+							encoding: { y }
+						},
+						{
+							transform: only,
+							mark: {
+								type: 'text' as const,
+								color: HIGHLIGHT,
+								fontWeight: 600 as const,
+								dy: -16,
+								text: `chosen: ${chosen}`
+							},
+							encoding: { y }
+						}
+					]
+				: [])
+		],
+		config: theme()
+	};
+}
+
+/** Inertia (spread inside segments) for each k, with the chosen k marked. */
+export function elbowSpec(rows: { k: number; inertia: number }[], chosen: number): TopLevelSpec {
+	return sweepSpec(
+		rows.map((r) => ({ k: finite(r.k), score: finite(r.inertia) })),
+		chosen,
+		'Spread inside segments for each number of segments',
+		'Look for the bend (the "elbow"): after it, more segments help little.',
+		'Spread inside segments (inertia)',
+		'~s'
+	);
+}
+
+/** Silhouette for each k (higher = better separated), with the chosen k marked. */
+export function silhouetteSpec(
+	rows: { k: number; silhouette: number }[],
+	chosen: number
+): TopLevelSpec {
+	return sweepSpec(
+		rows.map((r) => ({ k: finite(r.k), score: finite(r.silhouette) })),
+		chosen,
+		'How clearly the segments are separated',
+		'Silhouette score: higher is better (1 = perfectly separated).',
+		'Silhouette (higher is better)',
+		'.2f'
+	);
+}
+
+// ---------------------------------------------------------------------------------------------
+// RFM and overlaps
+// ---------------------------------------------------------------------------------------------
+
+/** The 5 × 5 R × FM grid: customers per cell as colour, the group name and count as text. */
+export function rfmGridSpec(
+	cells: { r: number; fm: number; customers: number; group: string }[]
+): TopLevelSpec {
+	const values = cells.map((c) => ({
+		r: finite(c.r),
+		fm: finite(c.fm),
+		customers: finite(c.customers),
+		group: text(c.group)
+	}));
+	const most = Math.max(0, ...values.map((v) => v.customers ?? 0));
+	// White text on the darkest cells; a field predicate, not an expression.
+	const onDark = {
+		condition: { test: { field: 'customers', gt: most * 0.55 }, value: '#ffffff' },
+		value: INK
+	};
+	return {
+		title: {
+			text: 'Customers by recency and by frequency and spend (RFM)',
+			subtitle: 'Each cell is a score pair; the name is the RFM group it belongs to.'
+		},
+		description: 'Five by five grid of recency score against frequency and spend score.',
+		width: { step: 108 },
+		height: { step: 62 },
+		data: { values },
+		encoding: {
+			x: {
+				field: 'fm',
+				type: 'ordinal',
+				title: 'Frequency and spend score (5 = buys most often, spends most)',
+				scale: { domain: [1, 2, 3, 4, 5] },
+				axis: { labelAngle: 0, domain: false, ticks: false }
+			},
+			y: {
+				field: 'r',
+				type: 'ordinal',
+				title: 'Recency score (5 = bought most recently)',
+				scale: { domain: [5, 4, 3, 2, 1] },
+				axis: { domain: false, ticks: false }
+			}
+		},
+		layer: [
+			{
+				mark: { type: 'rect', stroke: '#ffffff', strokeWidth: 2 },
+				encoding: {
+					color: {
+						field: 'customers',
+						type: 'quantitative',
+						title: 'Customers',
+						scale: { scheme: 'blues' },
+						legend: { format: ',d' }
+					},
+					tooltip: [
+						{ field: 'group', type: 'nominal', title: 'Group' },
+						{ field: 'r', type: 'ordinal', title: 'Recency score' },
+						{ field: 'fm', type: 'ordinal', title: 'Frequency and spend score' },
+						{ field: 'customers', type: 'quantitative', title: 'Customers', format: ',d' }
+					]
+				}
+			},
+			{
+				mark: { type: 'text', fontSize: 12, fontWeight: 600, dy: -8, limit: 100 },
+				encoding: { text: { field: 'group', type: 'nominal' }, color: onDark }
+			},
+			{
+				mark: { type: 'text', fontSize: 12, dy: 10 },
+				encoding: {
+					text: { field: 'customers', type: 'quantitative', format: ',d' },
+					color: onDark
+				}
+			}
+		],
+		config: theme()
+	};
+}
+
+/**
+ * How two segmentations overlap: rows are the groups of A, columns those of B, the colour is
+ * the share of the row's customers, the text the number of customers.
+ */
+export function overlapSpec(
+	cells: { a: string; b: string; customers: number; shareOfA: number }[],
+	aTitle: string,
+	bTitle: string
+): TopLevelSpec {
+	const values = cells.map((c) => ({
+		a: text(c.a),
+		b: text(c.b),
+		customers: finite(c.customers),
+		shareOfA: finite(c.shareOfA)
+	}));
+	const aTitleText = text(aTitle);
+	const bTitleText = text(bTitle);
+	return {
+		title: {
+			text: `How ${aTitleText} and ${bTitleText} overlap`,
+			subtitle: `Numbers are customers; colour is the share of the ${aTitleText} row.`
+		},
+		description: `Heatmap of customers in each pair of ${aTitleText} and ${bTitleText}.`,
+		width: 'container',
+		height: { step: 34 },
+		data: { values },
+		encoding: {
+			x: {
+				field: 'b',
+				type: 'nominal',
+				title: bTitleText,
+				sort: segmentOrder(values.map((v) => v.b)),
+				axis: { orient: 'top', labelAngle: -30, domain: false, ticks: false }
+			},
+			y: {
+				field: 'a',
+				type: 'nominal',
+				title: aTitleText,
+				sort: segmentOrder(values.map((v) => v.a)),
+				axis: { domain: false, ticks: false }
+			}
+		},
+		layer: [
+			{
+				mark: { type: 'rect', stroke: '#ffffff', strokeWidth: 1 },
+				encoding: {
+					color: {
+						field: 'shareOfA',
+						type: 'quantitative',
+						title: `Share of the ${aTitleText} row`,
+						scale: { scheme: 'blues', domain: [0, 1] },
+						legend: { format: '.0%' }
+					},
+					tooltip: [
+						{ field: 'a', type: 'nominal', title: aTitleText },
+						{ field: 'b', type: 'nominal', title: bTitleText },
+						{ field: 'customers', type: 'quantitative', title: 'Customers', format: ',d' },
+						{ field: 'shareOfA', type: 'quantitative', title: 'Share of row', format: '.1%' }
+					]
+				}
+			},
+			{
+				mark: { type: 'text', fontSize: 12 },
+				encoding: {
+					text: { field: 'customers', type: 'quantitative', format: ',d' },
+					color: {
+						condition: { test: { field: 'shareOfA', gt: 0.55 }, value: '#ffffff' },
+						value: INK
+					}
+				}
+			}
+		],
+		config: theme()
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Chart cells: a user's query result
+// ---------------------------------------------------------------------------------------------
+
+export type CustomMark = 'bar' | 'line' | 'point' | 'area' | 'tick' | 'boxplot';
+
+export interface CustomChartOptions {
+	mark: CustomMark;
+	/** Column names as the query returned them (any text, including `__proto__` or HTML). */
+	x: string;
+	y: string | null;
+	colour: string | null;
+	rows: Record<string, unknown>[];
+}
+
+type FieldKind = 'quantitative' | 'temporal' | 'nominal';
+
+const ISO_DATE =
+	/^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** A JSON-ish text for nested values (LIST, STRUCT); never throws (BigInt, cycles). */
+function jsonText(v: unknown): string {
+	try {
+		return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? String(x) : x)) ?? '';
+	} catch {
+		return '';
+	}
+}
+
+/** One cell value reduced to what Vega needs; Dates become epoch milliseconds. */
+function plainValue(v: unknown): Scalar | Date {
+	if (v === null || v === undefined) return null;
+	if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+	if (typeof v === 'bigint') return Number(v);
+	if (typeof v === 'string' || typeof v === 'boolean') return v;
+	if (v instanceof Date) return Number.isFinite(v.getTime()) ? v : null;
+	return jsonText(v);
+}
+
+/** Read a column from a row without ever touching the prototype chain (`__proto__`). */
+function own(row: Record<string, unknown>, name: string): unknown {
+	return Object.hasOwn(row, name) ? row[name] : undefined;
+}
+
+function kindOf(values: (Scalar | Date)[]): FieldKind {
+	const present = values.filter((v) => v !== null);
+	if (present.length === 0) return 'nominal';
+	if (present.every((v) => typeof v === 'number')) return 'quantitative';
+	if (present.every((v) => v instanceof Date)) return 'temporal';
+	if (present.every((v) => typeof v === 'string' && ISO_DATE.test(v) && !isNaN(Date.parse(v)))) {
+		return 'temporal';
+	}
+	return 'nominal';
+}
+
+/** Values as Vega will see them, for one inferred kind. */
+function cast(v: Scalar | Date, kind: FieldKind): Scalar {
+	if (v === null) return null;
+	if (kind === 'temporal') {
+		const ms = v instanceof Date ? v.getTime() : typeof v === 'string' ? Date.parse(v) : v;
+		return typeof ms === 'number' && Number.isFinite(ms) ? ms : null;
+	}
+	if (kind === 'quantitative') return typeof v === 'number' ? v : null;
+	return v instanceof Date ? v.toISOString() : String(v);
+}
+
+/**
+ * A chart of a query result. Column names are renamed `f0`, `f1`, … and rows are copied into
+ * prototype-less objects holding only those fields, so a column called `__proto__`,
+ * `constructor` or `a.b[0]` works, and its real name appears only in axis and legend titles.
+ * Types are inferred from the values; with no y, the chart counts rows.
+ */
+export function customChartSpec(options: CustomChartOptions): TopLevelSpec {
+	const names = new Map<string, string>();
+	for (const name of [options.x, options.y, options.colour]) {
+		if (name !== null && !names.has(name)) names.set(name, `f${names.size}`);
+	}
+	const raw = new Map<string, (Scalar | Date)[]>();
+	for (const name of names.keys()) {
+		raw.set(
+			name,
+			options.rows.map((row) => plainValue(own(row, name)))
+		);
+	}
+	const kinds = new Map<string, FieldKind>();
+	for (const [name, vals] of raw) kinds.set(name, kindOf(vals));
+
+	const values = options.rows.map((_, i) => {
+		const o = Object.create(null) as Record<string, Scalar>;
+		for (const [name, safe] of names) {
+			o[safe] = cast(raw.get(name)?.[i] ?? null, kinds.get(name) ?? 'nominal');
+		}
+		return o;
+	});
+
+	const def = (name: string, kind?: FieldKind): Record<string, unknown> => {
+		const k = kind ?? kinds.get(name) ?? 'nominal';
+		return {
+			field: names.get(name) ?? 'f0',
+			type: k,
+			title: name,
+			...(k === 'temporal' ? { scale: { type: 'utc' } } : {})
+		};
+	};
+
+	const xKind = kinds.get(options.x) ?? 'nominal';
+	const yKind = options.y === null ? null : (kinds.get(options.y) ?? 'nominal');
+	let mark: CustomMark = options.mark;
+	const encoding: Record<string, unknown> = {};
+
+	if (options.y === null) {
+		if (mark === 'boxplot') {
+			// A boxplot needs numbers: one box of x, or counts when x is not a number.
+			if (xKind === 'quantitative') encoding.x = def(options.x);
+			else mark = 'bar';
+		}
+		if (mark !== 'boxplot') {
+			const binned = xKind === 'quantitative' && (mark === 'bar' || mark === 'area');
+			encoding.x = { ...def(options.x), ...(binned ? { bin: { maxbins: 30 } } : {}) };
+			encoding.y = { aggregate: 'count', type: 'quantitative', title: 'Number of rows' };
+		}
+	} else {
+		let xk: FieldKind = xKind;
+		if (mark === 'boxplot') {
+			// Boxes run along the numeric channel; the other one groups. No numbers: plain points.
+			if (yKind === 'quantitative') xk = xKind === 'temporal' ? 'temporal' : 'nominal';
+			else if (xKind !== 'quantitative') mark = 'point';
+		}
+		encoding.x = def(options.x, xk);
+		encoding.y = def(options.y, yKind ?? 'nominal');
+	}
+	if (options.colour !== null) {
+		const kind = kinds.get(options.colour) ?? 'nominal';
+		encoding.color = {
+			...def(options.colour),
+			scale: kind === 'nominal' ? { range: [...SEGMENT_COLOURS] } : { scheme: 'viridis' }
+		};
+	}
+
+	const described =
+		options.y === null ? `number of rows by ${options.x}` : `${options.y} by ${options.x}`;
+	return {
+		description: `${mark} chart of ${described}.`,
+		width: 'container',
+		height: 300,
+		data: { values },
+		mark:
+			mark === 'boxplot'
+				? { type: 'boxplot', outliers: { size: 10, opacity: 0.4 } }
+				: mark === 'point'
+					? { type: 'point', filled: true, tooltip: true }
+					: { type: mark, tooltip: true },
+		encoding,
+		config: theme()
+	} as TopLevelSpec;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation of specs from users and links
+// ---------------------------------------------------------------------------------------------
+
+export type SpecVerdict = { ok: true } | { ok: false; error: string };
+
+/** Limits on a spec's shape: deeper or bigger than this is not a chart we need to draw. */
+export const SPEC_LIMITS = Object.freeze({ depth: 64, nodes: 2_000_000, stringLength: 100_000 });
+
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const ADDRESS_KEYS = new Set(['url', 'href']);
+const EMBED_KEYS = new Set(['loader', 'usermeta']);
+/** The published Vega and Vega-Lite schema addresses: vega-embed reads them, never fetches. */
+const SCHEMA = /^https:\/\/vega\.github\.io\/schema\/vega(?:-lite)?\/v\d+(?:\.\d+){0,2}\.json$/;
+/** Links to other places; whitespace and control characters are removed first (`java\tscript:`). */
+const ADDRESS = /(?:https?:|javascript:|vbscript:|data:text\/html)/;
+
+function pathOf(parent: string, key: string): string {
+	const shown = key.length > 40 ? `${key.slice(0, 40)}…` : key;
+	const name = /^[A-Za-z_$][\w$]*$/.test(shown) ? shown : JSON.stringify(shown);
+	if (parent === '') return name;
+	return name.startsWith('"') ? `${parent}[${name}]` : `${parent}.${name}`;
+}
+
+function isAddress(s: string): boolean {
+	// eslint-disable-next-line no-control-regex
+	const compact = s.replace(/[\s\u0000-\u001f\u007f]+/g, '').toLowerCase();
+	return compact.startsWith('//') || ADDRESS.test(compact);
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+	if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+	const proto: unknown = Object.getPrototypeOf(v);
+	return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Check a spec that a user edited or a link carried before it is drawn. Rejects, naming the path:
+ * addresses (`url`, `href`, web or script links in any string outside inline data), image marks,
+ * loader and embed options (`loader`, `usermeta`), reserved keys (`__proto__`, `constructor`,
+ * `prototype`) anywhere, controls bound to page elements, and anything not plain JSON or too
+ * deep or too big. Strings inside inline `values` are data: they are not scanned for links
+ * (a customer's website is fine), because nothing in an accepted spec can turn them into a request.
+ */
+export function validateSpec(spec: unknown): SpecVerdict {
+	if (!isPlainObject(spec)) return { ok: false, error: 'A chart spec must be a JSON object.' };
+	let nodes = 0;
+
+	const walk = (value: unknown, path: string, depth: number, inData: boolean): string | null => {
+		nodes += 1;
+		if (nodes > SPEC_LIMITS.nodes) {
+			return `The chart spec is too large: more than ${SPEC_LIMITS.nodes.toLocaleString('en')} values.`;
+		}
+		if (depth > SPEC_LIMITS.depth) {
+			return `${path} is nested too deeply (more than ${SPEC_LIMITS.depth} levels).`;
+		}
+		if (value === null || typeof value === 'boolean' || value === undefined) return null;
+		if (typeof value === 'number') return null;
+		if (typeof value === 'string') {
+			if (value.length > SPEC_LIMITS.stringLength) {
+				return `${path} is too long (more than ${SPEC_LIMITS.stringLength.toLocaleString('en')} characters).`;
+			}
+			if (!inData && isAddress(value)) {
+				return `${path} contains a web or script link, which is not allowed: charts use only the notebook's own data.`;
+			}
+			return null;
+		}
+		if (Array.isArray(value)) {
+			for (let i = 0; i < value.length; i++) {
+				const problem = walk(value[i], `${path}[${i}]`, depth + 1, inData);
+				if (problem !== null) return problem;
+			}
+			return null;
+		}
+		if (!isPlainObject(value)) return `${path} is not plain JSON.`;
+		for (const key of Object.keys(value)) {
+			const p = pathOf(path, key);
+			const child = value[key];
+			if (RESERVED_KEYS.has(key)) {
+				return `${p} is not allowed: "${key}" is a reserved name in a chart spec.`;
+			}
+			if (inData) {
+				const problem = walk(child, p, depth + 1, true);
+				if (problem !== null) return problem;
+				continue;
+			}
+			if (ADDRESS_KEYS.has(key)) {
+				return `${p} is not allowed: charts use only the notebook's own data.`;
+			}
+			if (EMBED_KEYS.has(key)) {
+				return `${p} is not allowed: a chart cannot change how it is loaded or embedded.`;
+			}
+			if ((key === 'mark' || key === 'type') && child === 'image') {
+				return `${p} is an image mark, which is not allowed: images would load from outside the notebook.`;
+			}
+			if (key === 'bind' && isPlainObject(child) && Object.hasOwn(child, 'element')) {
+				return `${p}.element is not allowed: a chart's controls stay inside the chart.`;
+			}
+			if (key === '$schema' && path === '') {
+				if (typeof child === 'string' && SCHEMA.test(child)) continue;
+				return '$schema must be a Vega or Vega-Lite schema address (https://vega.github.io/schema/…).';
+			}
+			// Inline data (`values`, Vega-Lite `datasets`) is data, not spec.
+			const data = key === 'values' || (key === 'datasets' && path === '');
+			const problem = walk(child, p, depth + 1, data);
+			if (problem !== null) return problem;
+		}
+		return null;
+	};
+
+	const problem = walk(spec, '', 0, false);
+	return problem === null ? { ok: true } : { ok: false, error: problem };
+}
