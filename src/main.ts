@@ -1,4 +1,7 @@
-/** Boot: mount the app; `?sample=retail` (used by `npm start`) loads the generated sample. */
+/**
+ * Boot: mount the app, open the notebook from a share link or this browser's storage, and
+ * `?sample=retail` (used by `npm start`) loads the generated sample into an empty notebook.
+ */
 import { mount } from 'svelte';
 import App from './App.svelte';
 import { NotebookState } from './notebook/Notebook.svelte';
@@ -9,8 +12,17 @@ const target = document.getElementById('app');
 if (!target) throw new Error('index.html lost its #app element');
 mount(App, { target, props: { nb } });
 
-const params = new URLSearchParams(location.search);
-if (params.get('sample') === 'retail') {
-	const customers = Number(params.get('customers') ?? 6000);
-	void nb.loadSample({ customers: Number.isInteger(customers) ? customers : 6000, seed: 7 });
-}
+// Nothing typed may be lost: save when the tab is hidden or closed, not only on a timer.
+addEventListener('pagehide', () => void nb.flush());
+document.addEventListener('visibilitychange', () => {
+	if (document.visibilityState === 'hidden') void nb.flush();
+});
+
+void (async () => {
+	await nb.open(location.hash);
+	const params = new URLSearchParams(location.search);
+	if (params.get('sample') === 'retail' && nb.doc.cells.length === 0) {
+		const customers = Number(params.get('customers') ?? 6000);
+		await nb.loadSample({ customers: Number.isInteger(customers) ? customers : 6000, seed: 7 });
+	}
+})();

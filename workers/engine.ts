@@ -79,13 +79,19 @@ export class Engine {
 		return new Set((await listTables(this.#db)).map((t) => t.name));
 	}
 
-	async loadSource(source: FileSource, onProgress?: ProgressCallback): Promise<LoadReport> {
+	async loadSource(
+		source: FileSource,
+		onProgress?: ProgressCallback,
+		table?: string
+	): Promise<LoadReport> {
 		await this.#guard();
+		this.#pipeline.categories.clear();
 		try {
 			return await ingest(
 				{
 					db: this.#db,
 					taken: await this.#taken(),
+					table,
 					seq: ++this.#seq,
 					onPhase: (phase) => onProgress?.({ phase, fraction: null })
 				},
@@ -265,7 +271,7 @@ export class Engine {
 export function engineApi(engine: Engine, toSource: (file: File) => FileSource): EngineApi {
 	return {
 		init: () => engine.init(),
-		loadFile: (file, onProgress) => engine.loadSource(toSource(file), onProgress),
+		loadFile: (file, table, onProgress) => engine.loadSource(toSource(file), onProgress, table),
 		loadSample: (options, onProgress) => engine.loadSample(options, onProgress),
 		profile: (table) => engine.profile(table),
 		setColumnType: (table, column, type) => engine.setColumnType(table, column, type),

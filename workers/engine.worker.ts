@@ -15,7 +15,7 @@ function start(): Promise<EngineApi> {
 // Every call waits for DuckDB to start; results holding Arrow bytes are transferred.
 const exposed: EngineApi = {
 	init: async () => (await start()).init(),
-	loadFile: async (file, onProgress) => (await start()).loadFile(file, onProgress),
+	loadFile: async (file, table, onProgress) => (await start()).loadFile(file, table, onProgress),
 	loadSample: async (options, onProgress) => (await start()).loadSample(options, onProgress),
 	profile: async (table) => (await start()).profile(table),
 	setColumnType: async (table, column, type) => (await start()).setColumnType(table, column, type),

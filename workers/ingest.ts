@@ -27,6 +27,8 @@ export interface IngestContext {
 	db: Db;
 	/** Table names already in use (the new one is added by the caller). */
 	taken: ReadonlySet<string>;
+	/** Load under exactly this name (re-attaching a notebook's file), replacing that table. */
+	table?: string | undefined;
 	/** A number unique in the session, for file paths and scratch tables. */
 	seq: number;
 	onPhase?: ((phase: string) => void) | undefined;
@@ -86,7 +88,7 @@ export async function ingest(ctx: IngestContext, source: FileSource): Promise<Lo
 		);
 	}
 	const format = detectFormat(source.name, head);
-	const table = tableNameFor(source.name, ctx.taken);
+	const table = ctx.table ?? tableNameFor(source.name, ctx.taken);
 	const report =
 		format === 'csv'
 			? await ingestCsv(ctx, source, table, head)

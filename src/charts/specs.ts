@@ -148,6 +148,36 @@ function segmentScale(segments: string[]): { domain: string[]; range: string[] }
 	};
 }
 
+/** Container width, fixed plot height: the chart follows the notebook column. */
+const FIT_WIDTH = { type: 'fit-x', contains: 'padding' } as const;
+
+/**
+ * Names Vega's expression language refuses as object keys (vega-util DisallowedObjectProperties:
+ * Object.prototype's methods, `__proto__`, `then`). Vega-Lite turns encoding titles into the keys
+ * of the tooltip's object literal (boxplots always do), so a title `constructor` would stop the
+ * whole chart with "Illegal property: constructor".
+ */
+const RESERVED_TOOLTIP_KEYS = new Set([
+	...Object.getOwnPropertyNames(Object.prototype).filter(
+		(name) => typeof Reflect.get(Object.prototype, name) === 'function'
+	),
+	'__proto__',
+	'then'
+]);
+
+/** A title that is always a legal tooltip key: reserved names get " (column)" appended. */
+export function keySafeTitle(name: string): string {
+	return RESERVED_TOOLTIP_KEYS.has(name) ? `${name} (column)` : name;
+}
+
+/**
+ * Height for a chart with one band per row. A fixed number rather than `{ step }`: Vega-Lite
+ * warns when a container width meets a step height.
+ */
+function rowsHeight(rows: number, step: number): number {
+	return Math.max(1, rows) * step;
+}
+
 /** 0.4123 → "41%". */
 function percent(share: number): string {
 	return Number.isFinite(share) ? `${Math.round(share * 100)}%` : 'unknown share';
@@ -172,7 +202,8 @@ export function segmentSizesSpec(
 		title: 'Customers in each segment',
 		description: 'Bar chart: number of customers in each segment, with each segment’s share.',
 		width: 'container',
-		height: { step: 34 },
+		autosize: FIT_WIDTH,
+		height: rowsHeight(segments.length, 34),
 		data: { values },
 		encoding: {
 			y: {
@@ -236,6 +267,7 @@ export function segmentMapSpec(
 		},
 		description: 'Scatter plot of customers on the two main directions of difference, by segment.',
 		width: 'container',
+		autosize: FIT_WIDTH,
 		height: 380,
 		data: { values },
 		mark: { type: 'circle', size: 14, opacity: 0.55 },
@@ -289,7 +321,8 @@ export function traitHeatmapSpec(
 		},
 		description: 'Heatmap of each segment’s index on each feature, where 100 is the average.',
 		width: 'container',
-		height: { step: 30 },
+		autosize: FIT_WIDTH,
+		height: rowsHeight(features.length, 30),
 		data: { values },
 		encoding: {
 			x: {
@@ -438,6 +471,7 @@ function sweepSpec(
 		title: { text: title, subtitle },
 		description: `Line chart of ${yTitle.toLowerCase()} for each number of segments${mark ? `; ${chosen} segments chosen` : ''}.`,
 		width: 'container',
+		autosize: FIT_WIDTH,
 		height: 240,
 		data: { values },
 		encoding: { x },
@@ -609,6 +643,7 @@ export function overlapSpec(
 		customers: finite(c.customers),
 		shareOfA: finite(c.shareOfA)
 	}));
+	const aGroups = segmentOrder(values.map((v) => v.a));
 	const aTitleText = text(aTitle);
 	const bTitleText = text(bTitle);
 	return {
@@ -618,7 +653,8 @@ export function overlapSpec(
 		},
 		description: `Heatmap of customers in each pair of ${aTitleText} and ${bTitleText}.`,
 		width: 'container',
-		height: { step: 34 },
+		autosize: FIT_WIDTH,
+		height: rowsHeight(aGroups.length, 34),
 		data: { values },
 		encoding: {
 			x: {
@@ -632,7 +668,7 @@ export function overlapSpec(
 				field: 'a',
 				type: 'nominal',
 				title: aTitleText,
-				sort: segmentOrder(values.map((v) => v.a)),
+				sort: aGroups,
 				axis: { domain: false, ticks: false }
 			}
 		},
@@ -648,8 +684,8 @@ export function overlapSpec(
 						legend: { format: '.0%' }
 					},
 					tooltip: [
-						{ field: 'a', type: 'nominal', title: aTitleText },
-						{ field: 'b', type: 'nominal', title: bTitleText },
+						{ field: 'a', type: 'nominal', title: keySafeTitle(aTitleText) },
+						{ field: 'b', type: 'nominal', title: keySafeTitle(bTitleText) },
 						{ field: 'customers', type: 'quantitative', title: 'Customers', format: ',d' },
 						{ field: 'shareOfA', type: 'quantitative', title: 'Share of row', format: '.1%' }
 					]
@@ -739,7 +775,8 @@ function cast(v: Scalar | Date, kind: FieldKind): Scalar {
 /**
  * A chart of a query result. Column names are renamed `f0`, `f1`, … and rows are copied into
  * prototype-less objects holding only those fields, so a column called `__proto__`,
- * `constructor` or `a.b[0]` works, and its real name appears only in axis and legend titles.
+ * `constructor` or `a.b[0]` works, and its name appears only in titles (axis, legend, tooltip);
+ * names Vega refuses as tooltip keys read "constructor (column)".
  * Types are inferred from the values; with no y, the chart counts rows.
  */
 export function customChartSpec(options: CustomChartOptions): TopLevelSpec {
@@ -770,7 +807,7 @@ export function customChartSpec(options: CustomChartOptions): TopLevelSpec {
 		return {
 			field: names.get(name) ?? 'f0',
 			type: k,
-			title: name,
+			title: keySafeTitle(name),
 			...(k === 'temporal' ? { scale: { type: 'utc' } } : {})
 		};
 	};
@@ -814,6 +851,7 @@ export function customChartSpec(options: CustomChartOptions): TopLevelSpec {
 	return {
 		description: `${mark} chart of ${described}.`,
 		width: 'container',
+		autosize: FIT_WIDTH,
 		height: 300,
 		data: { values },
 		mark:

@@ -293,7 +293,8 @@ export interface ExportFile {
 
 export interface EngineApi {
 	init(): Promise<EngineInfo>;
-	loadFile(file: File, onProgress?: ProgressCallback): Promise<LoadReport>;
+	/** `table` forces the table name (re-attaching a notebook's file); it replaces that table. */
+	loadFile(file: File, table?: string, onProgress?: ProgressCallback): Promise<LoadReport>;
 	loadSample(options: SampleOptions, onProgress?: ProgressCallback): Promise<LoadReport[]>;
 	profile(table: string): Promise<TableProfile>;
 	setColumnType(table: string, column: string, type: ColumnType): Promise<TypeChange>;

@@ -37,7 +37,8 @@ import type {
 import { EngineError, asEngineError } from './errors';
 
 /** What the session loaded, to replay after a restart. */
-type Loaded = { kind: 'file'; file: File } | { kind: 'sample'; options: SampleOptions };
+type Loaded =
+	{ kind: 'file'; file: File; table: string } | { kind: 'sample'; options: SampleOptions };
 
 export interface EngineEvents {
 	onProgress(p: Progress | null): void;
@@ -121,10 +122,10 @@ export class EngineClient {
 		return Comlink.proxy((p: Progress) => this.#events.onProgress(p));
 	}
 
-	async loadFile(file: File): Promise<LoadReport> {
+	async loadFile(file: File, table?: string): Promise<LoadReport> {
 		try {
-			const report = await this.#call(() => this.#remote.loadFile(file, this.#progress()));
-			this.#loaded.push({ kind: 'file', file });
+			const report = await this.#call(() => this.#remote.loadFile(file, table, this.#progress()));
+			this.#loaded.push({ kind: 'file', file, table: report.table.name });
 			return report;
 		} finally {
 			this.#events.onProgress(null);
@@ -239,7 +240,7 @@ export class EngineClient {
 			for (const item of loaded) {
 				try {
 					if (item.kind === 'file') {
-						await this.#remote.loadFile(item.file);
+						await this.#remote.loadFile(item.file, item.table);
 					} else {
 						await this.#remote.loadSample(item.options);
 					}

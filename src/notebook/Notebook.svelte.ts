@@ -41,6 +41,7 @@ import {
 	type CellId,
 	type CellKind,
 	type CustomerCell,
+	type DataCell,
 	type FeaturesCell,
 	type Notebook,
 	type PersonaEdit,
@@ -48,6 +49,20 @@ import {
 	type SegmentsCell,
 	type SqlCell
 } from './model';
+import {
+	forgetEverything,
+	lastNotebookId,
+	loadNotebook,
+	newNotebookId,
+	requestPersistence,
+	saveNotebook
+} from './persistence';
+import {
+	decodeNotebookFile,
+	decodeShareLink,
+	encodeNotebookFile,
+	encodeShareLink
+} from './share-link';
 
 export type RunStatus = 'idle' | 'running' | 'done' | 'error' | 'stale';
 
@@ -94,8 +109,38 @@ export interface Alert {
 	message: string;
 }
 
+/** Where the open notebook came from: the user's own (autosaved) or a link (untrusted). */
+export type Origin = 'own' | 'link';
+
+const SAVE_DELAY_MS = 500;
+
+function download(blob: Blob, name: string): void {
+	const url = URL.createObjectURL(blob);
+	const a = document.createElement('a');
+	a.href = url;
+	a.download = name;
+	a.click();
+	setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function slugTitle(title: string): string {
+	return (
+		title
+			.toLowerCase()
+			.replace(/[^a-z0-9]+/g, '-')
+			.replace(/^-|-$/g, '') || 'notebook'
+	);
+}
+
 export class NotebookState {
-	doc: Notebook = $state.raw(emptyNotebook());
+	#doc: Notebook = $state.raw(emptyNotebook());
+	/** The notebook's id in this browser's storage. */
+	id = $state(newNotebookId());
+	origin: Origin = $state('own');
+	saveError = $state(false);
+	#saveTimer: ReturnType<typeof setTimeout> | null = null;
+	#persistAsked = false;
+	#restoring = false;
 	runs: Record<string, CellRun> = $state.raw({});
 	progress: Progress | null = $state.raw(null);
 	status = $state('Starting the engine…');
@@ -135,6 +180,204 @@ export class NotebookState {
 
 	get engine(): EngineClient {
 		return this.#engine;
+	}
+
+	get doc(): Notebook {
+		return this.#doc;
+	}
+
+	/** Every change to the document lands here and is saved within a second. */
+	set doc(next: Notebook) {
+		this.#doc = next;
+		if (this.#restoring) return;
+		if (this.#saveTimer) clearTimeout(this.#saveTimer);
+		this.#saveTimer = setTimeout(() => void this.flush(), SAVE_DELAY_MS);
+	}
+
+	/** Save now (called on a timer, and when the page is hidden or closed). */
+	async flush(): Promise<void> {
+		if (this.#saveTimer) clearTimeout(this.#saveTimer);
+		this.#saveTimer = null;
+		if (this.#doc.cells.length === 0) return;
+		try {
+			await saveNotebook(this.id, this.#doc);
+			if (this.saveError) this.saveError = false;
+			if (!this.#persistAsked) {
+				this.#persistAsked = true;
+				void requestPersistence();
+			}
+		} catch {
+			if (!this.saveError) {
+				this.saveError = true;
+				this.alert(
+					'This browser could not save the notebook (storage full or blocked). Use Export notebook to keep a copy.'
+				);
+			}
+		}
+	}
+
+	/**
+	 * Open what the page was opened with: a share link in the fragment (as a new notebook, its
+	 * cells not run), else the last notebook this browser saved.
+	 */
+	async open(hash: string): Promise<void> {
+		if (hash.startsWith('#nb=')) {
+			const result = decodeShareLink(hash);
+			if (result.ok) {
+				this.#adopt(result.notebook, newNotebookId(), 'link');
+				this.status = 'Opened from a link. Attach the data files it asks for, then press Run all.';
+				return;
+			}
+			this.alert(`${result.error} Your own notebooks are untouched.`);
+		}
+		const last = await lastNotebookId().catch(() => null);
+		const stored = last ? await loadNotebook(last).catch(() => null) : null;
+		if (stored && stored.doc.cells.length > 0) {
+			this.#adopt(stored.doc, stored.id, 'own');
+			await this.#reloadData();
+		}
+	}
+
+	#adopt(doc: Notebook, id: string, origin: Origin): void {
+		this.#restoring = true;
+		this.id = id;
+		this.origin = origin;
+		this.doc = doc;
+		this.runs = {};
+		this.#restoring = false;
+		if (origin === 'link') void this.flush();
+	}
+
+	/** Bring back generated samples by their seed; files wait for the user to re-attach them. */
+	async #reloadData(): Promise<void> {
+		const samples = new Map<string, SampleOptions>();
+		for (const cell of this.doc.cells) {
+			if (cell.kind === 'data' && cell.sample)
+				samples.set(JSON.stringify(cell.sample), cell.sample);
+		}
+		for (const options of samples.values()) {
+			try {
+				const reports = await this.#engine.loadSample(options);
+				for (const report of reports) this.#attached(report);
+			} catch (e) {
+				this.alert(`Could not regenerate the sample: ${asEngineError(e).message}`);
+			}
+		}
+		await this.#refreshTables();
+		if (this.missingData().length === 0 && this.origin === 'own') await this.runAll();
+		else if (this.missingData().length > 0) {
+			this.status = `Attach ${this.missingData()
+				.map((c) => c.source)
+				.join(', ')} to carry on: Segbook keeps notebooks, never your data.`;
+		}
+	}
+
+	/** A loaded report for an existing Data cell (restored notebooks). */
+	#attached(report: LoadReport): void {
+		const cell = this.doc.cells.find(
+			(c): c is DataCell => c.kind === 'data' && c.table === report.table.name
+		);
+		if (!cell) return;
+		this.#setRun(cell.id, { status: 'running', report, error: null });
+		void this.#profile(cell.id, cell.table);
+	}
+
+	/** Data cells whose table is not loaded in this session. */
+	missingData(): DataCell[] {
+		return this.doc.cells.filter(
+			(c): c is DataCell => c.kind === 'data' && this.run(c.id).report === null
+		);
+	}
+
+	/** Re-attach a notebook's file: its columns must be the ones the notebook expects. */
+	async reattach(id: CellId, file: File): Promise<void> {
+		const cell = this.doc.cells.find((c) => c.id === id);
+		if (cell?.kind !== 'data') return;
+		await this.#task(`Loading ${file.name}…`, async () => {
+			try {
+				const report = await this.#engine.loadFile(file, cell.table);
+				const got = new Set(report.table.columns.map((c) => c.name));
+				const missing = cell.columns.filter((c) => !got.has(c));
+				if (missing.length > 0) {
+					await this.#engine.dropTable(cell.table);
+					this.#setRun(id, {
+						status: 'error',
+						error: `${file.name} lacks the column${missing.length === 1 ? '' : 's'} ${missing.join(', ')} that this notebook expects. Attach the file it was made with.`
+					});
+					return;
+				}
+				this.#attached(report);
+				this.status = `Attached ${file.name} as ${cell.table}.`;
+			} catch (e) {
+				this.#setRun(id, { status: 'error', error: asEngineError(e).message });
+			}
+		});
+		await this.#refreshTables();
+		if (this.missingData().length === 0) {
+			this.status =
+				this.origin === 'link'
+					? 'All data attached. Press Run all to run the notebook.'
+					: 'All data attached.';
+			if (this.origin === 'own') await this.runAll();
+		}
+	}
+
+	/** Start a fresh, empty notebook (the current one stays saved). */
+	async newNotebook(): Promise<void> {
+		await this.flush();
+		this.#adopt(emptyNotebook(), newNotebookId(), 'own');
+	}
+
+	/** The share link for this notebook: cells and parameters, never data. */
+	shareLink(): string {
+		return `${location.origin}${location.pathname}${encodeShareLink(this.doc)}`;
+	}
+
+	async copyShareLink(): Promise<string> {
+		const link = this.shareLink();
+		history.replaceState(null, '', link);
+		try {
+			await navigator.clipboard.writeText(link);
+			this.status = `Share link copied (${link.length.toLocaleString('en')} characters). It holds the notebook, never your data.`;
+		} catch {
+			this.status = 'The share link is in the address bar: copy it from there.';
+		}
+		return link;
+	}
+
+	exportNotebookFile(): void {
+		const text = encodeNotebookFile(this.doc);
+		download(
+			new Blob([text], { type: 'application/json' }),
+			`${slugTitle(this.doc.title)}.segbook.json`
+		);
+	}
+
+	async importNotebookFile(file: File): Promise<void> {
+		const result = decodeNotebookFile(await file.text());
+		if (!result.ok) {
+			this.alert(`Could not open ${file.name}: ${result.error}`);
+			return;
+		}
+		await this.flush();
+		this.#adopt(result.notebook, newNotebookId(), 'link');
+		void this.flush();
+		this.status = `Opened ${file.name}. Attach the data files it asks for, then press Run all.`;
+		await this.#reloadDataForLink();
+	}
+
+	/** Samples come back by themselves even for links (they hold no one's data). */
+	async #reloadDataForLink(): Promise<void> {
+		const origin = this.origin;
+		await this.#reloadData();
+		this.origin = origin;
+	}
+
+	/** Forget every stored notebook in this browser, and start empty. */
+	async forgetAll(): Promise<void> {
+		await forgetEverything();
+		this.#adopt(emptyNotebook(), newNotebookId(), 'own');
+		this.status = 'Everything Segbook stored in this browser is erased.';
 	}
 
 	run(id: CellId): CellRun {
@@ -398,9 +641,12 @@ export class NotebookState {
 		await this.#task('Building features…', async () => {
 			try {
 				let suggestion = this.run(cell.id).suggestion;
-				if (!suggestion || !cell.recipe) {
+				if (!suggestion) {
+					// The suggestion lists the candidates; a recipe the user already has is kept.
 					suggestion = await this.#engine.suggestRecipe(cell.table);
-					this.doc = updateCell<FeaturesCell>(this.doc, cell.id, { recipe: suggestion.recipe });
+					if (!cell.recipe) {
+						this.doc = updateCell<FeaturesCell>(this.doc, cell.id, { recipe: suggestion.recipe });
+					}
 					this.#setRun(cell.id, { suggestion });
 				}
 				const recipe = (this.doc.cells.find((c) => c.id === cell.id) as FeaturesCell).recipe!;
@@ -530,12 +776,7 @@ export class NotebookState {
 		try {
 			const names = new Map([...this.personaNames()].map(([segment, p]) => [segment, p.name]));
 			const file = await this.#engine.exportSegments(format, names);
-			const url = URL.createObjectURL(new Blob([file.bytes as BlobPart], { type: file.mime }));
-			const a = document.createElement('a');
-			a.href = url;
-			a.download = file.name;
-			a.click();
-			setTimeout(() => URL.revokeObjectURL(url), 10_000);
+			download(new Blob([file.bytes as BlobPart], { type: file.mime }), file.name);
 			this.status = `Exported ${file.rows.toLocaleString('en')} customers to ${file.name}.`;
 		} catch (e) {
 			this.alert(`Could not export: ${asEngineError(e).message}`);

@@ -457,6 +457,8 @@ function describeIssue(issue: v.BaseIssue<unknown>): string {
 		}
 		if (issue.received === 'undefined') return `${where}${fieldName(rest)} is missing`;
 	}
+	// A tuple's extra item is reported at that item; the problem is the tuple's length.
+	if (issue.type === 'strict_tuple' && issue.expected === 'never') rest = rest.slice(0, -1);
 	const field = fieldName(rest);
 	return `${where}${problem(issue, field === '' ? whole : field)}`;
 }
