@@ -328,13 +328,28 @@ export class NotebookState {
 		this.#adopt(emptyNotebook(), newNotebookId(), 'own');
 	}
 
-	/** The share link for this notebook: cells and parameters, never data. */
+	/**
+	 * The share link for this notebook: cells and parameters, never data. A Customer cell's key
+	 * is a real customer's id, so it stays out of the link.
+	 */
 	shareLink(): string {
-		return `${location.origin}${location.pathname}${encodeShareLink(this.doc)}`;
+		const doc: Notebook = {
+			...this.doc,
+			cells: this.doc.cells.map((c) => (c.kind === 'customer' ? { ...c, key: '' } : c))
+		};
+		return `${location.origin}${location.pathname}${encodeShareLink(doc)}`;
 	}
 
-	async copyShareLink(): Promise<string> {
-		const link = this.shareLink();
+	async copyShareLink(): Promise<string | null> {
+		let link: string;
+		try {
+			link = this.shareLink();
+		} catch (e) {
+			this.alert(
+				`This notebook is too large for a link (${e instanceof Error ? e.message : String(e)}). Use Notebook → Export notebook and send the file.`
+			);
+			return null;
+		}
 		history.replaceState(null, '', link);
 		try {
 			await navigator.clipboard.writeText(link);
