@@ -18,6 +18,11 @@ document.addEventListener('visibilitychange', () => {
 	if (document.visibilityState === 'hidden') void nb.flush();
 });
 
+// A link pasted into the address bar of an open tab changes only the fragment.
+addEventListener('hashchange', () => {
+	if (location.hash.startsWith('#nb=') && !nb.isOwnLink(location.hash)) void nb.open(location.hash);
+});
+
 void (async () => {
 	await nb.open(location.hash);
 	const params = new URLSearchParams(location.search);

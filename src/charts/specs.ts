@@ -87,7 +87,8 @@ export const SEGBOOK_CONFIG: Config = Object.freeze({
 		titleFontWeight: 600,
 		labelColor: INK_2,
 		titleColor: INK,
-		labelLimit: 220
+		labelLimit: 220,
+		titleLimit: 320
 	},
 	header: {
 		labelFont: FONT,
@@ -176,6 +177,25 @@ export function keySafeTitle(name: string): string {
  */
 function rowsHeight(rows: number, step: number): number {
 	return Math.max(1, rows) * step;
+}
+
+/** Line height of the RFM cell text. */
+const RFM_LINE = 15;
+
+/** 1234 → "1,234"; not a number → "". */
+function count(n: number): string {
+	return Number.isFinite(n) ? Math.round(n).toLocaleString('en') : '';
+}
+
+/** A long label split at the space nearest its middle, for text marks with `lineBreak: '\n'`. */
+function twoLines(label: string): string {
+	if (label.length <= 12) return label;
+	const middle = label.length / 2;
+	let best = -1;
+	for (let i = 0; i < label.length; i++) {
+		if (label[i] === ' ' && (best < 0 || Math.abs(i - middle) < Math.abs(best - middle))) best = i;
+	}
+	return best < 0 ? label : `${label.slice(0, best)}\n${label.slice(best + 1)}`;
 }
 
 /** 0.4123 → "41%". */
@@ -330,7 +350,7 @@ export function traitHeatmapSpec(
 				type: 'nominal',
 				title: 'Segment',
 				sort: segments,
-				axis: { orient: 'top', labelAngle: 0, domain: false, ticks: false }
+				axis: { orient: 'top', labelAngle: -30, domain: false, ticks: false }
 			},
 			y: {
 				field: 'feature',
@@ -348,6 +368,7 @@ export function traitHeatmapSpec(
 						field: 'index',
 						type: 'quantitative',
 						title: 'Index (100 = average)',
+						legend: { orient: 'bottom', direction: 'horizontal', gradientLength: 240 },
 						// Symmetric around 100 so equal colour steps mean equal differences; beyond 200
 						// the colour saturates and the number in the cell still tells the value.
 						scale: { scheme: 'blueorange', domain: [0, 200], domainMid: 100, clamp: true }
@@ -409,7 +430,7 @@ export function featureBoxplotSpec(
 		},
 		columns: 3,
 		spec: {
-			width: 220,
+			width: 200,
 			height: 180,
 			mark: {
 				type: 'boxplot',
@@ -426,7 +447,8 @@ export function featureBoxplotSpec(
 					sort: segments,
 					axis: { labelAngle: -30 }
 				},
-				y: { field: 'value', type: 'quantitative', title: 'Value', scale: { zero: false } },
+				// The panel's header names the feature; a y title would only repeat "value".
+				y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } },
 				color: {
 					field: 'segment',
 					type: 'nominal',
@@ -435,7 +457,8 @@ export function featureBoxplotSpec(
 				}
 			}
 		},
-		resolve: { scale: { y: 'independent' } },
+		// Own y scale per feature (days and money differ); own x axis so every panel is labelled.
+		resolve: { scale: { y: 'independent' }, axis: { x: 'independent' } },
 		config: theme()
 	};
 }
@@ -509,10 +532,12 @@ function sweepSpec(
 								type: 'text' as const,
 								color: HIGHLIGHT,
 								fontWeight: 600 as const,
-								dy: -16,
+								align: 'left' as const,
+								baseline: 'top' as const,
+								dx: 5,
 								text: `chosen: ${chosen}`
 							},
-							encoding: { y }
+							encoding: { y: { value: 0 } }
 						}
 					]
 				: [])
@@ -560,7 +585,11 @@ export function rfmGridSpec(
 		r: finite(c.r),
 		fm: finite(c.fm),
 		customers: finite(c.customers),
-		group: text(c.group)
+		group: text(c.group),
+		// The cell's text: the name (on two lines when long: "Potential" / "loyalists") and the
+		// count below it, and how far up to move it so the block stays centred in the cell.
+		label: `${twoLines(text(c.group))}\n${count(c.customers)}`,
+		lift: -(twoLines(text(c.group)).split('\n').length * RFM_LINE) / 2
 	}));
 	const most = Math.max(0, ...values.map((v) => v.customers ?? 0));
 	// White text on the darkest cells; a field predicate, not an expression.
@@ -574,7 +603,7 @@ export function rfmGridSpec(
 			subtitle: 'Each cell is a score pair; the name is the RFM group it belongs to.'
 		},
 		description: 'Five by five grid of recency score against frequency and spend score.',
-		width: { step: 108 },
+		width: { step: 112 },
 		height: { step: 62 },
 		data: { values },
 		encoding: {
@@ -613,13 +642,18 @@ export function rfmGridSpec(
 				}
 			},
 			{
-				mark: { type: 'text', fontSize: 12, fontWeight: 600, dy: -8, limit: 100 },
-				encoding: { text: { field: 'group', type: 'nominal' }, color: onDark }
-			},
-			{
-				mark: { type: 'text', fontSize: 12, dy: 10 },
+				mark: {
+					type: 'text',
+					fontSize: 12,
+					lineHeight: RFM_LINE,
+					baseline: 'middle',
+					lineBreak: '\n',
+					limit: 106
+				},
 				encoding: {
-					text: { field: 'customers', type: 'quantitative', format: ',d' },
+					text: { field: 'label', type: 'nominal' },
+					// Pixels, no scale: Vega draws extra lines downwards from the anchor.
+					yOffset: { field: 'lift', type: 'quantitative', scale: null },
 					color: onDark
 				}
 			}
@@ -681,7 +715,12 @@ export function overlapSpec(
 						type: 'quantitative',
 						title: `Share of the ${aTitleText} row`,
 						scale: { scheme: 'blues', domain: [0, 1] },
-						legend: { format: '.0%' }
+						legend: {
+							format: '.0%',
+							orient: 'bottom',
+							direction: 'horizontal',
+							gradientLength: 240
+						}
 					},
 					tooltip: [
 						{ field: 'a', type: 'nominal', title: keySafeTitle(aTitleText) },

@@ -226,6 +226,7 @@ export class NotebookState {
 			if (result.ok) {
 				this.#adopt(result.notebook, newNotebookId(), 'link');
 				this.status = 'Opened from a link. Attach the data files it asks for, then press Run all.';
+				await this.#reloadDataForLink();
 				return;
 			}
 			this.alert(`${result.error} Your own notebooks are untouched.`);
@@ -340,6 +341,13 @@ export class NotebookState {
 		return `${location.origin}${location.pathname}${encodeShareLink(doc)}`;
 	}
 
+	#lastLink = '';
+
+	/** True for the fragment this tab just wrote itself with Copy share link. */
+	isOwnLink(hash: string): boolean {
+		return this.#lastLink.endsWith(hash);
+	}
+
 	async copyShareLink(): Promise<string | null> {
 		let link: string;
 		try {
@@ -350,6 +358,7 @@ export class NotebookState {
 			);
 			return null;
 		}
+		this.#lastLink = link;
 		history.replaceState(null, '', link);
 		try {
 			await navigator.clipboard.writeText(link);

@@ -8,7 +8,7 @@
  */
 import { describe, it, expect, afterEach } from 'vitest';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { parse, View, type Spec as VgSpec } from 'vega';
+import { parse, View, type Loader, type Spec as VgSpec } from 'vega';
 import { expressionInterpreter } from 'vega-interpreter';
 import {
 	SEGMENT_COLOURS,
@@ -26,7 +26,15 @@ import {
 	traitHeatmapSpec,
 	validateSpec
 } from '../../../src/charts/specs';
-import { SAFE_LOADER, slug, tooltipHtml } from '../../../src/charts/VegaChart.svelte';
+
+// The component's module script exports its loader and helpers; tsc only knows a .svelte file's
+// default export, so the named ones are typed here.
+const { SAFE_LOADER, slug, tooltipHtml } =
+	(await import('../../../src/charts/VegaChart.svelte')) as unknown as {
+		SAFE_LOADER: Loader;
+		slug: (title: string) => string;
+		tooltipHtml: (value: unknown) => string;
+	};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -78,6 +86,10 @@ function inlineValues(spec: TopLevelSpec): unknown[] {
 	expect(Object.keys(data ?? {})).toEqual(['values']);
 	expect(Array.isArray(data?.values)).toBe(true);
 	return data?.values as unknown[];
+}
+
+function encodingOf(spec: TopLevelSpec): Record<string, Record<string, unknown>> {
+	return (spec as unknown as { encoding: Record<string, Record<string, unknown>> }).encoding;
 }
 
 /** All colours in the ranges of the compiled spec's scales. */
@@ -361,7 +373,7 @@ describe('customChartSpec', () => {
 			const row: Record<string, unknown> = {};
 			// Own keys, as JSON.parse or a careful Arrow reader would make them.
 			Object.defineProperty(row, '__proto__', { value: `p${i % 3}`, enumerable: true });
-			row.constructor = i * 2;
+			Object.defineProperty(row, 'constructor', { value: i * 2, enumerable: true });
 			row[HTML] = i % 2 === 0 ? 'yes' : 'no';
 			return row;
 		});
@@ -382,9 +394,7 @@ describe('customChartSpec', () => {
 			expect(Object.keys(v)).toEqual(['f0', 'f1', 'f2']);
 		}
 		expect(values[4]).toEqual(Object.assign(Object.create(null), { f0: 'p1', f1: 8, f2: 'yes' }));
-		const enc = (
-			spec as { encoding: Record<string, { field: string; title: string; type: string }> }
-		).encoding;
+		const enc = encodingOf(spec);
 		// Vega refuses these as tooltip keys, so their titles say what they are.
 		expect(enc.x).toMatchObject({ field: 'f0', title: '__proto__ (column)', type: 'nominal' });
 		expect(enc.y).toMatchObject({
@@ -469,7 +479,7 @@ describe('customChartSpec', () => {
 			colour: null,
 			rows: hostileRows()
 		});
-		const enc = (spec as { encoding: Record<string, Record<string, unknown>> }).encoding;
+		const enc = encodingOf(spec);
 		expect(enc.y).toEqual({ aggregate: 'count', type: 'quantitative', title: 'Number of rows' });
 		expect(enc.x).toMatchObject({ field: 'f0', bin: { maxbins: 30 } });
 		expect(compileLoud(spec).warnings).toEqual([]);
@@ -483,7 +493,7 @@ describe('customChartSpec', () => {
 			colour: null,
 			rows: hostileRows()
 		});
-		const enc = (spec as { encoding: Record<string, Record<string, unknown>> }).encoding;
+		const enc = encodingOf(spec);
 		expect(enc.y).toMatchObject({ aggregate: 'count' });
 		expect(enc.x).not.toHaveProperty('bin');
 		expect(compileLoud(spec).warnings).toEqual([]);
@@ -494,12 +504,8 @@ describe('customChartSpec', () => {
 			{ n: 1, d: '2024-01-02', t: new Date(Date.UTC(2024, 0, 2)), s: 'a', b: 10n, mixed: 1 },
 			{ n: 2.5, d: '2024-02-03T10:00:00Z', t: null, s: 'b', b: 20n, mixed: 'x' }
 		];
-		const kinds = (x: string): string =>
-			(
-				customChartSpec({ mark: 'point', x, y: null, colour: null, rows }) as {
-					encoding: { x: { type: string } };
-				}
-			).encoding.x.type;
+		const kinds = (x: string): unknown =>
+			encodingOf(customChartSpec({ mark: 'point', x, y: null, colour: null, rows })).x?.type;
 		expect(kinds('n')).toBe('quantitative');
 		expect(kinds('b')).toBe('quantitative');
 		expect(kinds('d')).toBe('temporal');
