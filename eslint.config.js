@@ -39,7 +39,11 @@ export default ts.config(
 	{
 		files: ['**/*.svelte', '**/*.svelte.ts'],
 		languageOptions: { parserOptions: { parser: ts.parser, extraFileExtensions: ['.svelte'] } },
-		rules: { 'svelte/no-at-html-tags': 'error' }
+		rules: {
+			'svelte/no-at-html-tags': 'error',
+			// Maps and Sets built and dropped inside one function are not state.
+			'svelte/prefer-svelte-reactivity': 'off'
+		}
 	},
 	{
 		files: [

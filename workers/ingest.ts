@@ -176,7 +176,8 @@ async function ingestCsv(
 	const columns = await describeTable(db, table);
 	const hasHeader = !columns.every((c, i) => c.name === `column${i}`);
 	ctx.onPhase?.(`Checking every line of ${source.name} was read`);
-	const records = dialect.quote === '"' ? await counting : await countRecords(source, dialect.quote);
+	const records =
+		dialect.quote === '"' ? await counting : await countRecords(source, dialect.quote);
 	const dataLines = Math.max(0, records - (hasHeader ? 1 : 0) - dialect.skipRows);
 	const rowsLoaded = Number(await queryValue(db, `SELECT count(*) FROM ${ident(table)}`));
 	const { rejected, rowsRejected } = await readRejects(db, rejects);

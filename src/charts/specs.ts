@@ -153,6 +153,17 @@ function segmentScale(segments: string[]): { domain: string[]; range: string[] }
 const FIT_WIDTH = { type: 'fit-x', contains: 'padding' } as const;
 
 /**
+ * The title of a container-width chart, cut (with an ellipsis) at the plot's width: a title
+ * wider than the container would otherwise squeeze the plot itself to nothing.
+ */
+function fitTitle(
+	text: string,
+	subtitle?: string
+): { text: string; subtitle?: string; limit: { expr: string } } {
+	return { text, ...(subtitle === undefined ? {} : { subtitle }), limit: { expr: 'width' } };
+}
+
+/**
  * Names Vega's expression language refuses as object keys (vega-util DisallowedObjectProperties:
  * Object.prototype's methods, `__proto__`, `then`). Vega-Lite turns encoding titles into the keys
  * of the tooltip's object literal (boxplots always do), so a title `constructor` would stop the
@@ -179,7 +190,8 @@ function rowsHeight(rows: number, step: number): number {
 	return Math.max(1, rows) * step;
 }
 
-/** Line height of the RFM cell text. */
+/** Row height and line height of the RFM grid's cells. */
+const RFM_ROW = 62;
 const RFM_LINE = 15;
 
 /** 1234 → "1,234"; not a number → "". */
@@ -219,7 +231,7 @@ export function segmentSizesSpec(
 	const segments = segmentOrder(values.map((v) => v.segment));
 	const most = Math.max(0, ...values.map((v) => v.customers ?? 0));
 	return {
-		title: 'Customers in each segment',
+		title: fitTitle('Customers in each segment'),
 		description: 'Bar chart: number of customers in each segment, with each segment’s share.',
 		width: 'container',
 		autosize: FIT_WIDTH,
@@ -281,10 +293,10 @@ export function segmentMapSpec(
 	}));
 	const segments = segmentOrder(values.map((v) => v.segment));
 	return {
-		title: {
-			text: 'Customers on the two main directions of difference (PCA)',
-			subtitle: 'Each dot is a customer; customers close together behave alike.'
-		},
+		title: fitTitle(
+			'Customers on the two main directions of difference (PCA)',
+			'Each dot is a customer; customers close together behave alike.'
+		),
 		description: 'Scatter plot of customers on the two main directions of difference, by segment.',
 		width: 'container',
 		autosize: FIT_WIDTH,
@@ -335,10 +347,10 @@ export function traitHeatmapSpec(
 	const segments = segmentOrder(values.map((v) => v.segment));
 	const features = firstSeen(values.map((v) => v.feature));
 	return {
-		title: {
-			text: 'How each segment differs from the average customer',
-			subtitle: '100 = average; 200 = twice the average; 50 = half. Orange is above, blue below.'
-		},
+		title: fitTitle(
+			'How each segment differs from the average customer',
+			'100 = average; 200 = twice the average; 50 = half. Orange is above, blue below.'
+		),
 		description: 'Heatmap of each segment’s index on each feature, where 100 is the average.',
 		width: 'container',
 		autosize: FIT_WIDTH,
@@ -491,7 +503,7 @@ function sweepSpec(
 	} as const;
 	const only = [{ filter: { field: 'k', equal: chosen } }];
 	return {
-		title: { text: title, subtitle },
+		title: fitTitle(title, subtitle),
 		description: `Line chart of ${yTitle.toLowerCase()} for each number of segments${mark ? `; ${chosen} segments chosen` : ''}.`,
 		width: 'container',
 		autosize: FIT_WIDTH,
@@ -552,8 +564,8 @@ export function elbowSpec(rows: { k: number; inertia: number }[], chosen: number
 		rows.map((r) => ({ k: finite(r.k), score: finite(r.inertia) })),
 		chosen,
 		'Spread inside segments for each number of segments',
-		'Look for the bend (the "elbow"): after it, more segments help little.',
-		'Spread inside segments (inertia)',
+		'Spread is the inertia. Look for the bend (the "elbow"): after it, more segments help little.',
+		'Spread inside segments',
 		'~s'
 	);
 }
@@ -567,8 +579,8 @@ export function silhouetteSpec(
 		rows.map((r) => ({ k: finite(r.k), score: finite(r.silhouette) })),
 		chosen,
 		'How clearly the segments are separated',
-		'Silhouette score: higher is better (1 = perfectly separated).',
-		'Silhouette (higher is better)',
+		'The silhouette score: higher is better; 1 would be perfectly separated.',
+		'Silhouette score',
 		'.2f'
 	);
 }
@@ -587,9 +599,9 @@ export function rfmGridSpec(
 		customers: finite(c.customers),
 		group: text(c.group),
 		// The cell's text: the name (on two lines when long: "Potential" / "loyalists") and the
-		// count below it, and how far up to move it so the block stays centred in the cell.
+		// count below it; `lift` places its first line so the block is centred in the cell.
 		label: `${twoLines(text(c.group))}\n${count(c.customers)}`,
-		lift: -(twoLines(text(c.group)).split('\n').length * RFM_LINE) / 2
+		lift: (RFM_ROW - twoLines(text(c.group)).split('\n').length * RFM_LINE) / 2
 	}));
 	const most = Math.max(0, ...values.map((v) => v.customers ?? 0));
 	// White text on the darkest cells; a field predicate, not an expression.
@@ -604,20 +616,20 @@ export function rfmGridSpec(
 		},
 		description: 'Five by five grid of recency score against frequency and spend score.',
 		width: { step: 112 },
-		height: { step: 62 },
+		height: { step: RFM_ROW },
 		data: { values },
 		encoding: {
 			x: {
 				field: 'fm',
 				type: 'ordinal',
-				title: 'Frequency and spend score (5 = buys most often, spends most)',
+				title: 'Frequency and spend score (5 = most)',
 				scale: { domain: [1, 2, 3, 4, 5] },
 				axis: { labelAngle: 0, domain: false, ticks: false }
 			},
 			y: {
 				field: 'r',
 				type: 'ordinal',
-				title: 'Recency score (5 = bought most recently)',
+				title: 'Recency score (5 = most recent)',
 				scale: { domain: [5, 4, 3, 2, 1] },
 				axis: { domain: false, ticks: false }
 			}
@@ -652,7 +664,8 @@ export function rfmGridSpec(
 				},
 				encoding: {
 					text: { field: 'label', type: 'nominal' },
-					// Pixels, no scale: Vega draws extra lines downwards from the anchor.
+					// Pixels from the top of the row (no scale): Vega draws extra lines downwards
+					// from the anchor, so the block is placed here, not by the baseline.
 					yOffset: { field: 'lift', type: 'quantitative', scale: null },
 					color: onDark
 				}
@@ -681,10 +694,10 @@ export function overlapSpec(
 	const aTitleText = text(aTitle);
 	const bTitleText = text(bTitle);
 	return {
-		title: {
-			text: `How ${aTitleText} and ${bTitleText} overlap`,
-			subtitle: `Numbers are customers; colour is the share of the ${aTitleText} row.`
-		},
+		title: fitTitle(
+			`How ${aTitleText} and ${bTitleText} overlap`,
+			`Numbers are customers; colour is the share of the ${aTitleText} row.`
+		),
 		description: `Heatmap of customers in each pair of ${aTitleText} and ${bTitleText}.`,
 		width: 'container',
 		autosize: FIT_WIDTH,

@@ -1,0 +1,32 @@
+/**
+ * Notes cells' markdown to safe HTML. markdown-it with raw HTML off and its link check (no
+ * javascript:, vbscript:, file:, non-image data:), every image that is not a local data: image
+ * dropped (a remote image is a beacon: RELIABILITY.md T5), links opened without a referrer, and
+ * DOMPurify over the result as a second lock.
+ */
+import DOMPurify from 'dompurify';
+import MarkdownIt from 'markdown-it';
+
+const md = new MarkdownIt({ html: false, linkify: true, typographer: true });
+
+md.core.ruler.push('segbook_safety', (state) => {
+	for (const token of state.tokens) {
+		if (!token.children) continue;
+		token.children = token.children.filter(
+			(child) =>
+				child.type !== 'image' ||
+				/^data:image\/(png|gif|jpeg|webp);/i.test(String(child.attrGet('src') ?? ''))
+		);
+		for (const child of token.children) {
+			if (child.type === 'link_open') {
+				child.attrSet('rel', 'noopener noreferrer');
+				child.attrSet('target', '_blank');
+			}
+		}
+	}
+});
+
+export function renderMarkdown(source: string): string {
+	// DOMPurify's default URI check (no javascript:, data: only on images) applies.
+	return DOMPurify.sanitize(md.render(source), { ADD_ATTR: ['target', 'rel'] });
+}
