@@ -153,14 +153,17 @@ function segmentScale(segments: string[]): { domain: string[]; range: string[] }
 const FIT_WIDTH = { type: 'fit-x', contains: 'padding' } as const;
 
 /**
- * The title of a container-width chart, cut (with an ellipsis) at the plot's width: a title
- * wider than the container would otherwise squeeze the plot itself to nothing.
+ * The title of a container-width chart, cut (with an ellipsis) to the container's width (or the
+ * plot's, where there is no container): a wider title would squeeze the plot itself to nothing.
+ * `width` in the expression also makes Vega re-evaluate it when the container is resized.
  */
+const TITLE_LIMIT = 'isFinite(containerSize()[0]) ? max(width, containerSize()[0] - 24) : width';
+
 function fitTitle(
 	text: string,
 	subtitle?: string
 ): { text: string; subtitle?: string; limit: { expr: string } } {
-	return { text, ...(subtitle === undefined ? {} : { subtitle }), limit: { expr: 'width' } };
+	return { text, ...(subtitle === undefined ? {} : { subtitle }), limit: { expr: TITLE_LIMIT } };
 }
 
 /**
@@ -787,7 +790,7 @@ function jsonText(v: unknown): string {
 	}
 }
 
-/** One cell value reduced to what Vega needs; Dates become epoch milliseconds. */
+/** One cell value reduced to a scalar (or a Date, which `cast` turns into epoch milliseconds). */
 function plainValue(v: unknown): Scalar | Date {
 	if (v === null || v === undefined) return null;
 	if (typeof v === 'number') return Number.isFinite(v) ? v : null;
@@ -894,7 +897,10 @@ export function customChartSpec(options: CustomChartOptions): TopLevelSpec {
 		const kind = kinds.get(options.colour) ?? 'nominal';
 		encoding.color = {
 			...def(options.colour),
-			scale: kind === 'nominal' ? { range: [...SEGMENT_COLOURS] } : { scheme: 'viridis' }
+			scale:
+				kind === 'nominal'
+					? { range: [...SEGMENT_COLOURS] }
+					: { scheme: 'viridis', ...(kind === 'temporal' ? { type: 'utc' } : {}) }
 		};
 	}
 
