@@ -23,6 +23,12 @@ addEventListener('hashchange', () => {
 	if (location.hash.startsWith('#nb=') && !nb.isOwnLink(location.hash)) void nb.open(location.hash);
 });
 
+// End-to-end tests of crash recovery need a way to kill the engine as an out-of-memory would.
+// Only with ?testHooks in the address; nothing else is ever attached to window.
+if (new URLSearchParams(location.search).has('testHooks')) {
+	Object.defineProperty(window, '__segbookCrashEngine', { value: () => nb.engine.crashForTest() });
+}
+
 void (async () => {
 	await nb.open(location.hash);
 	const params = new URLSearchParams(location.search);

@@ -255,9 +255,12 @@ export class EngineClient {
 		return this.#restarting;
 	}
 
-	/** For tests of crash recovery: make the worker fail as an out-of-memory would. */
+	/** For tests of crash recovery: the worker dies as it does when the tab runs out of memory. */
 	crashForTest(): void {
-		this.#worker.dispatchEvent(new ErrorEvent('error', { message: 'simulated crash' }));
+		this.#worker.terminate();
+		this.#worker.dispatchEvent(
+			new ErrorEvent('error', { message: 'The engine stopped unexpectedly' })
+		);
 	}
 
 	dispose(): void {
