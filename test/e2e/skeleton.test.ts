@@ -163,3 +163,26 @@ describe.skipIf(!browser)('walking skeleton in Chromium', () => {
 		expect(sinkHits).toEqual([]);
 	});
 });
+
+describe.skipIf(!browser)('privacy panel', () => {
+	it('shows zero requests to other sites and erases what is stored', async () => {
+		const site = await serve({ dir: 'dist' });
+		const session = await openSession();
+		try {
+			const page = session.page;
+			await page.goto(site.url);
+			await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
+			await page.getByRole('button', { name: /^Privacy/ }).click();
+			const dialog = page.getByRole('dialog', { name: 'Privacy' });
+			await expect
+				.poll(() => dialog.textContent())
+				.toMatch(/Requests to other sites\s*0 \(0 bytes\)/);
+			page.once('dialog', (d) => void d.accept());
+			await dialog.getByRole('button', { name: 'Forget all data' }).click();
+			await expect.poll(() => dialog.textContent()).toMatch(/0 notebooks/);
+		} finally {
+			await session.close();
+			await site.close();
+		}
+	});
+});
