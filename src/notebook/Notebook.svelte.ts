@@ -57,6 +57,7 @@ import {
 	requestPersistence,
 	saveNotebook
 } from './persistence';
+import { newCellId } from './model';
 import {
 	decodeNotebookFile,
 	decodeShareLink,
@@ -113,6 +114,8 @@ export interface Alert {
 export type Origin = 'own' | 'link';
 
 const SAVE_DELAY_MS = 500;
+const HISTORY_LIMIT = 100;
+const HISTORY_GROUP_MS = 800;
 
 function download(blob: Blob, name: string): void {
 	const url = URL.createObjectURL(blob);
@@ -141,6 +144,10 @@ export class NotebookState {
 	#saveTimer: ReturnType<typeof setTimeout> | null = null;
 	#persistAsked = false;
 	#restoring = false;
+	#undoing = false;
+	#history: Notebook[] = $state.raw([]);
+	#future: Notebook[] = $state.raw([]);
+	#lastHistoryAt = 0;
 	runs: Record<string, CellRun> = $state.raw({});
 	progress: Progress | null = $state.raw(null);
 	status = $state('Starting the engine…');
@@ -186,8 +193,17 @@ export class NotebookState {
 		return this.#doc;
 	}
 
-	/** Every change to the document lands here and is saved within a second. */
+	/** Every change to the document lands here: kept for undo, and saved within a second. */
 	set doc(next: Notebook) {
+		if (!this.#restoring && !this.#undoing && next !== this.#doc) {
+			// Keystrokes within a moment are one step of undo.
+			const now = Date.now();
+			if (now - this.#lastHistoryAt > HISTORY_GROUP_MS) {
+				this.#history = [...this.#history.slice(-HISTORY_LIMIT + 1), this.#doc];
+				this.#future = [];
+			}
+			this.#lastHistoryAt = now;
+		}
 		this.#doc = next;
 		if (this.#restoring) return;
 		if (this.#saveTimer) clearTimeout(this.#saveTimer);
@@ -239,7 +255,69 @@ export class NotebookState {
 		}
 	}
 
+	get canUndo(): boolean {
+		return this.#history.length > 0;
+	}
+
+	get canRedo(): boolean {
+		return this.#future.length > 0;
+	}
+
+	undo(): void {
+		const previous = this.#history.at(-1);
+		if (!previous) return;
+		this.#history = this.#history.slice(0, -1);
+		this.#future = [...this.#future, this.#doc];
+		this.#replaceFromHistory(previous);
+	}
+
+	redo(): void {
+		const next = this.#future.at(-1);
+		if (!next) return;
+		this.#future = this.#future.slice(0, -1);
+		this.#history = [...this.#history, this.#doc];
+		this.#replaceFromHistory(next);
+	}
+
+	#replaceFromHistory(doc: Notebook): void {
+		this.#undoing = true;
+		this.doc = doc;
+		this.#undoing = false;
+		this.#lastHistoryAt = 0;
+		// Results may no longer match the cells: show them as stale until re-run.
+		for (const cell of doc.cells) {
+			if (cell.kind !== 'data' && cell.kind !== 'notes' && this.run(cell.id).status === 'done') {
+				this.#setRun(cell.id, { status: 'stale' });
+			}
+		}
+	}
+
+	setTitle(title: string): void {
+		this.doc = { ...this.doc, title: title.slice(0, 200) || 'Untitled notebook' };
+	}
+
+	duplicateCell(id: CellId): void {
+		const index = this.doc.cells.findIndex((c) => c.id === id);
+		const cell = this.doc.cells[index];
+		if (!cell || cell.kind === 'data') return;
+		this.doc = addCell(this.doc, { ...structuredClone(cell), id: newCellId() }, index + 1);
+	}
+
+	/** Open a notebook saved in this browser (the current one stays saved). */
+	async openSaved(id: string): Promise<void> {
+		await this.flush();
+		const stored = await loadNotebook(id);
+		if (!stored) {
+			this.alert('That notebook could not be read; it may have been erased.');
+			return;
+		}
+		this.#adopt(stored.doc, stored.id, 'own');
+		await this.#reloadData();
+	}
+
 	#adopt(doc: Notebook, id: string, origin: Origin): void {
+		this.#history = [];
+		this.#future = [];
 		this.#restoring = true;
 		this.id = id;
 		this.origin = origin;

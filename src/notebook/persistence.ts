@@ -46,13 +46,13 @@ export function newNotebookId(): string {
 }
 
 /** Save and read back; throws when the browser refused or lost the write (quota, eviction). */
-export async function saveNotebook(id: string, doc: Notebook): Promise<void> {
+export async function saveNotebook(id: string, doc: Notebook, markLast = true): Promise<void> {
 	const database = await db();
 	const record: StoredNotebook = { id, title: doc.title, savedAt: Date.now(), doc };
 	const tx = database.transaction(['notebooks', 'meta'], 'readwrite', { durability: 'strict' });
 	await Promise.all([
 		tx.objectStore('notebooks').put(record),
-		tx.objectStore('meta').put(id, 'last'),
+		markLast ? tx.objectStore('meta').put(id, 'last') : Promise.resolve(),
 		tx.done
 	]);
 	const back = await database.get('notebooks', id);
@@ -105,4 +105,17 @@ export async function storageUse(): Promise<{ usage: number; quota: number } | n
 	} catch {
 		return null;
 	}
+}
+
+export async function renameNotebook(id: string, title: string): Promise<void> {
+	const stored = await loadNotebook(id);
+	if (stored) await saveNotebook(id, { ...stored.doc, title }, false);
+}
+
+export async function duplicateNotebook(id: string): Promise<string | null> {
+	const stored = await loadNotebook(id);
+	if (!stored) return null;
+	const copy = newNotebookId();
+	await saveNotebook(copy, { ...stored.doc, title: `${stored.doc.title} (copy)` }, false);
+	return copy;
 }
