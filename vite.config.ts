@@ -1,10 +1,34 @@
-import { defineConfig } from 'vitest/config';
+import { readFileSync } from 'node:fs';
+import { defineConfig, type Plugin } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+
+/**
+ * Writes `sw.js` (src/offline/sw-template.js) with the list of built files to precache, so the
+ * app works offline after one visit. The mvp DuckDB build is left out: it is the fallback for
+ * browsers without wasm exceptions and would double the download.
+ */
+function offline(): Plugin {
+	return {
+		name: 'segbook-offline',
+		apply: 'build',
+		generateBundle(_, bundle) {
+			const files = Object.keys(bundle).filter(
+				(f) => !/mvp/.test(f) && !f.endsWith('.map') && f !== 'sw.js'
+			);
+			const list = ['./', ...files.map((f) => `./${f}`)];
+			const build = Date.now().toString(36);
+			const source = readFileSync('src/offline/sw-template.js', 'utf8')
+				.replace('__BUILD__', build)
+				.replace('/* precache */ []', JSON.stringify(list));
+			this.emitFile({ type: 'asset', fileName: 'sw.js', source });
+		}
+	};
+}
 
 // One config for the app, the worker and both test projects (unit in node, e2e in headless Chromium).
 export default defineConfig({
 	base: './',
-	plugins: [svelte()],
+	plugins: [svelte(), offline()],
 	worker: { format: 'es' },
 	optimizeDeps: { exclude: ['@duckdb/duckdb-wasm'] },
 	build: {

@@ -29,6 +29,13 @@ if (new URLSearchParams(location.search).has('testHooks')) {
 	Object.defineProperty(window, '__segbookCrashEngine', { value: () => nb.engine.crashForTest() });
 }
 
+// Offline after one visit (built site only; the dev server serves changing modules).
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+	navigator.serviceWorker.register('./sw.js').catch(() => {
+		// Private windows and some hosts refuse service workers: the app still works online.
+	});
+}
+
 void (async () => {
 	await nb.open(location.hash);
 	const params = new URLSearchParams(location.search);

@@ -42,6 +42,15 @@ import * as pipeline from './segment';
 
 const DEFAULT_ROW_LIMIT = 100_000;
 
+/** DuckDB's out-of-memory text talks about temp directories; say what it means here. */
+function plainOutOfMemory(error: EngineError): EngineError {
+	if (!/Out of Memory Error/i.test(error.message)) return error;
+	return new EngineError(
+		error.code,
+		'This step needs more memory than a browser tab allows (about 3 GB for the engine). Use fewer rows (filter by date in a SQL cell) or fewer features, then run it again. Your notebook is intact.'
+	);
+}
+
 export class Engine {
 	#db: Db;
 	#seq = 0;
@@ -172,7 +181,9 @@ export class Engine {
 			if (e instanceof EngineError) throw e;
 			const message = e instanceof Error ? e.message : String(e);
 			const plain = explainLockdownError(message);
-			throw new EngineError(plain ? 'locked' : 'sql', plain ? `${plain} (${message})` : message);
+			throw plainOutOfMemory(
+				new EngineError(plain ? 'locked' : 'sql', plain ? `${plain} (${message})` : message)
+			);
 		}
 	}
 
@@ -241,7 +252,7 @@ export class Engine {
 		try {
 			return await fn();
 		} catch (e) {
-			throw asEngineError(e, 'sql');
+			throw plainOutOfMemory(asEngineError(e, 'sql'));
 		}
 	}
 

@@ -15,7 +15,7 @@ export const LOCKDOWN_SQL: readonly string[] = [
 	`SET autoinstall_known_extensions = false`,
 	`SET autoload_known_extensions = false`,
 	`SET allow_community_extensions = false`,
-	`SET memory_limit = '2560MB'`,
+	`SET memory_limit = '3GB'`,
 	`SET enable_external_access = false`,
 	`SET lock_configuration = true`
 ];

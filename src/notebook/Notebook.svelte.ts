@@ -585,11 +585,15 @@ export class NotebookState {
 		const personas = newPersonasCell();
 		this.doc = addCell(addCell(addCell(this.doc, features), segments), personas);
 		this.#setRun(features.id, { suggestion: best });
-		await this.runCell(features.id);
-		// Profiling runs in DuckDB while k-means runs in JavaScript: two cores, both busy.
-		this.#startProfiles();
-		if (this.run(features.id).status === 'done') await this.runCell(segments.id);
-		if (this.run(segments.id).status === 'done') await this.runCell(personas.id);
+		// Segments first, then the column profiles: on two cores the profile would otherwise
+		// take turns with k-means and the pipeline's own queries.
+		try {
+			await this.runCell(features.id);
+			if (this.run(features.id).status === 'done') await this.runCell(segments.id);
+			if (this.run(segments.id).status === 'done') await this.runCell(personas.id);
+		} finally {
+			this.#startProfiles();
+		}
 	}
 
 	#addLoaded(report: LoadReport, sample: SampleOptions | null = null): void {

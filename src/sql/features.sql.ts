@@ -236,7 +236,7 @@ QUALIFY row_number() OVER (PARTITION BY ${keyExpr} ORDER BY t.rowid) = 1`;
 -- Lines without a ${roles.key} are left out; returns (negative amounts) reduce spend.
 ${definitions}
 CREATE OR REPLACE TABLE ${FEATURES_TABLE} AS
-WITH lines AS (
+WITH lines AS NOT MATERIALIZED (
 	SELECT ${key}::VARCHAR AS customer_key, ${order} AS order_id, ${ts} AS ts,
 	       ${amount} AS amount, ${qty} AS quantity${categoricalSelect}
 	FROM ${src}

@@ -114,7 +114,24 @@ async function journey(site, dir) {
 		const t0 = performance.now();
 		await page.getByLabel('Load data file').setInputFiles(join(dir, 'transactions.csv'));
 		const segments = page.getByRole('region', { name: 'Segments' });
-		await segments.getByText(/segments of [\d,]+ customers/).waitFor({ timeout: 1_800_000 });
+		// Segments, or an error anywhere (out of memory, …): never wait forever.
+		const outcome = await Promise.race([
+			segments
+				.getByText(/segments of [\d,]+ customers/)
+				.waitFor({ timeout: 1_800_000 })
+				.then(() => 'segments'),
+			page
+				.getByRole('alert')
+				.first()
+				.waitFor({ timeout: 1_800_000 })
+				.then(
+					() => 'alert',
+					() => 'closed'
+				)
+		]);
+		if (outcome !== 'segments') {
+			throw new Error(`the app reported: ${await page.getByRole('alert').first().textContent()}`);
+		}
 		const wall = performance.now() - t0;
 		const text = (/** @type {string} */ s) => s.replace(/\s+/g, ' ');
 		const data = text(
@@ -125,6 +142,12 @@ async function journey(site, dir) {
 		);
 		const seg = text((await segments.textContent()) ?? '');
 		const rows = Number(/([\d,]+) rows/.exec(data)?.[1]?.replaceAll(',', '') ?? NaN);
+		// Export once the Personas cell has finished (it runs right after the segments).
+		await page
+			.getByRole('region', { name: 'Personas' })
+			.getByRole('article')
+			.first()
+			.waitFor({ timeout: 1_800_000 });
 		const t1 = performance.now();
 		const [download] = await Promise.all([
 			page.waitForEvent('download'),
