@@ -242,6 +242,19 @@ export class Engine {
 		return this.#sqlErrors(() => personaPipeline.customer(this.#db, this.#pipeline, key));
 	}
 
+	async chartRows(table: string, limit: number): Promise<QueryResult> {
+		await this.#guard();
+		const started = performance.now();
+		const n = Math.max(1, Math.min(50_000, Math.trunc(limit)));
+		try {
+			const ipc = await this.#db.run(`FROM ${ident(table)} USING SAMPLE ${n} ROWS (reservoir, 7)`);
+			const columns = await describeTable(this.#db, table);
+			return { ipc, rowCount: await this.count(table), columns, resultName: null, ms: performance.now() - started };
+		} catch (e) {
+			throw asEngineError(e, 'sql');
+		}
+	}
+
 	async customerKeys(prefix: string): Promise<string[]> {
 		await this.#guard();
 		return this.#sqlErrors(() => personaPipeline.customerKeys(this.#db, this.#pipeline, prefix));
@@ -298,6 +311,7 @@ export function engineApi(engine: Engine, toSource: (file: File) => FileSource):
 		personas: () => engine.personas(),
 		customer: (key) => engine.customer(key),
 		customerKeys: (prefix) => engine.customerKeys(prefix),
+		chartRows: (table, limit) => engine.chartRows(table, limit),
 		cancel: () => engine.cancel()
 	};
 }

@@ -37,6 +37,10 @@ const exposed: EngineApi = {
 	personas: async () => (await start()).personas(),
 	customer: async (key) => (await start()).customer(key),
 	customerKeys: async (prefix) => (await start()).customerKeys(prefix),
+	chartRows: async (table, limit) => {
+		const result = await (await start()).chartRows(table, limit);
+		return Comlink.transfer(result, [result.ipc.buffer as ArrayBuffer]);
+	},
 	// Not queued behind start(): a cancel must reach a busy engine at once.
 	cancel: async () => (api ? (await api).cancel() : false)
 };

@@ -311,6 +311,8 @@ export interface EngineApi {
 	exportSegments(format: 'csv' | 'parquet', personas?: Map<number, string>): Promise<ExportFile>;
 	personas(): Promise<PersonasReport>;
 	customer(key: string): Promise<CustomerProfile>;
+	/** Rows of a table for a chart: at most `limit`, as Arrow IPC bytes. */
+	chartRows(table: string, limit: number): Promise<QueryResult>;
 	/** Customer keys starting with `prefix`, for the Customer cell's picker. */
 	customerKeys(prefix: string): Promise<string[]>;
 	/** Best-effort cancel of the running query (the client terminates the worker if it hangs). */

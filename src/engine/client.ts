@@ -198,6 +198,10 @@ export class EngineClient {
 		return this.#call(() => this.#remote.customer(key));
 	}
 
+	chartRows(table: string, limit: number): Promise<QueryResult> {
+		return this.#call(() => this.#remote.chartRows(table, limit));
+	}
+
 	customerKeys(prefix: string): Promise<string[]> {
 		return this.#call(() => this.#remote.customerKeys(prefix));
 	}

@@ -29,6 +29,7 @@ import {
 	moveCell,
 	newDataCell,
 	newFeaturesCell,
+	newChartCell,
 	newCustomerCell,
 	newNotesCell,
 	newPersonasCell,
@@ -40,6 +41,7 @@ import {
 	type Cell,
 	type CellId,
 	type CellKind,
+	type ChartCell,
 	type CustomerCell,
 	type DataCell,
 	type FeaturesCell,
@@ -290,6 +292,10 @@ export class NotebookState {
 				this.#setRun(cell.id, { status: 'stale' });
 			}
 		}
+	}
+
+	updateChart(id: CellId, patch: Partial<Omit<ChartCell, 'id' | 'kind'>>): void {
+		this.doc = updateCell<ChartCell>(this.doc, id, patch);
 	}
 
 	setTitle(title: string): void {
@@ -662,13 +668,15 @@ export class NotebookState {
 					? newFeaturesCell(firstTable ?? '')
 					: kind === 'segments'
 						? newSegmentsCell()
-						: kind === 'personas'
-							? newPersonasCell()
-							: kind === 'customer'
-								? newCustomerCell()
-								: kind === 'data'
-									? newSqlCell('SELECT 42 AS answer')
-									: newSqlCell(firstTable ? starterSql(firstTable) : 'SELECT 42 AS answer');
+						: kind === 'chart'
+							? newChartCell(firstTable ?? '')
+							: kind === 'personas'
+								? newPersonasCell()
+								: kind === 'customer'
+									? newCustomerCell()
+									: kind === 'data'
+										? newSqlCell('SELECT 42 AS answer')
+										: newSqlCell(firstTable ? starterSql(firstTable) : 'SELECT 42 AS answer');
 		const index = after
 			? this.doc.cells.findIndex((c) => c.id === after) + 1
 			: this.doc.cells.length;

@@ -5,6 +5,7 @@
 import type { FeatureRecipe } from '../sql/features.sql';
 import type { RfmRule } from '../segment/rfm';
 import type { SampleOptions } from '../engine/api';
+import type { CustomMark } from '../charts/specs';
 
 export type CellId = string & { readonly __brand: 'CellId' };
 
@@ -76,8 +77,28 @@ export interface CustomerCell {
 	key: string;
 }
 
+export interface ChartCell {
+	id: CellId;
+	kind: 'chart';
+	/** A table or named result to draw. */
+	source: string;
+	mark: CustomMark;
+	x: string;
+	y: string | null;
+	colour: string | null;
+	/** The Vega-Lite spec as the user edited it, or null to use the form. */
+	spec: string | null;
+}
+
 export type Cell =
-	DataCell | SqlCell | NotesCell | FeaturesCell | SegmentsCell | PersonasCell | CustomerCell;
+	| DataCell
+	| SqlCell
+	| NotesCell
+	| FeaturesCell
+	| SegmentsCell
+	| PersonasCell
+	| CustomerCell
+	| ChartCell;
 export type CellKind = Cell['kind'];
 
 export interface Notebook {
@@ -94,7 +115,8 @@ export const KIND_LABELS: Record<CellKind, string> = {
 	features: 'Features',
 	segments: 'Segments',
 	personas: 'Personas',
-	customer: 'Customer'
+	customer: 'Customer',
+	chart: 'Chart'
 };
 
 export const DEFAULT_SEED = 42;
@@ -124,6 +146,19 @@ export function newFeaturesCell(table: string, recipe: FeatureRecipe | null = nu
 
 export function newSegmentsCell(seed = DEFAULT_SEED): SegmentsCell {
 	return { id: newCellId(), kind: 'segments', k: null, seed, rfmRules: null };
+}
+
+export function newChartCell(source = '', x = ''): ChartCell {
+	return {
+		id: newCellId(),
+		kind: 'chart',
+		source,
+		mark: 'bar',
+		x,
+		y: null,
+		colour: null,
+		spec: null
+	};
 }
 
 export function newCustomerCell(key = ''): CustomerCell {

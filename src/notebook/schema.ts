@@ -298,6 +298,18 @@ const CustomerCellSchema = v.strictObject({
 	key: column
 });
 
+const ChartCellSchema = v.strictObject({
+	id: cellId,
+	kind: v.literal('chart'),
+	source: name,
+	mark: v.picklist(['bar', 'line', 'point', 'area', 'tick', 'boxplot']),
+	x: column,
+	y: v.nullable(column),
+	colour: v.nullable(column),
+	// A user-edited Vega-Lite spec as text; validated again (validateSpec) before it is drawn.
+	spec: v.nullable(text(SCHEMA_LIMITS.sqlChars))
+});
+
 const CellSchema = v.variant('kind', [
 	DataCellSchema,
 	SqlCellSchema,
@@ -305,7 +317,8 @@ const CellSchema = v.variant('kind', [
 	FeaturesCellSchema,
 	SegmentsCellSchema,
 	PersonasCellSchema,
-	CustomerCellSchema
+	CustomerCellSchema,
+	ChartCellSchema
 ]);
 
 /** The whole document. `version` is checked before the schema runs, for a clearer message. */

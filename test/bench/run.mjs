@@ -141,12 +141,16 @@ async function journey(site, dir) {
 			(await page.getByRole('region', { name: /^Features/ }).textContent()) ?? ''
 		);
 		const seg = text((await segments.textContent()) ?? '');
-		const rows = Number(/([\d,]+) rows/.exec(data)?.[1]?.replaceAll(',', '') ?? NaN);
-		// Export once the Personas cell has finished (it runs right after the segments).
+		const rows = Number(/([\d,]+) data lines/.exec(data)?.[1]?.replaceAll(',', '') ?? NaN);
+		// Export on its own: once the Personas cell and the column profiles (which run after the
+		// segments) have finished, so it does not queue behind them.
 		await page
 			.getByRole('region', { name: 'Personas' })
 			.getByRole('article')
 			.first()
+			.waitFor({ timeout: 1_800_000 });
+		await page
+			.getByRole('table', { name: 'Columns of transactions' })
 			.waitFor({ timeout: 1_800_000 });
 		const t1 = performance.now();
 		const [download] = await Promise.all([

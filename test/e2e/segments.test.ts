@@ -63,8 +63,9 @@ describe.skipIf(!browser)('segmentation in Chromium', () => {
 
 	it('offers a checkbox per feature column and re-segments with a chosen k and seed', async () => {
 		const page = app.page;
-		await page.reload();
-		await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
+		await page.getByRole('button', { name: 'Notebook', exact: true }).click();
+		await page.getByRole('menuitem', { name: 'New notebook' }).click();
+		await page.getByRole('region', { name: 'Welcome' }).waitFor({ timeout: 30_000 });
 		await page.getByRole('button', { name: 'Load sample data' }).click();
 		const dialog = page.getByRole('dialog', { name: 'Load sample data' });
 		await dialog.getByRole('combobox', { name: 'Size' }).selectOption('1000');
@@ -146,5 +147,33 @@ describe.skipIf(!browser)('segmentation in Chromium', () => {
 	it('sent no request to any origin but its own', () => {
 		expect(app.session.pageErrors).toEqual([]);
 		expect(foreignRequests(app.session.requests, app.site.url)).toEqual([]);
+	});
+});
+
+describe.skipIf(!browser)('chart cells', () => {
+	it('draws a result from the form, and refuses an edited spec that reaches out', async () => {
+		const app = await openApp();
+		try {
+			const page = app.page;
+			await page
+				.getByLabel('Load data file')
+				.setInputFiles(join(import.meta.dirname, '../fixtures/orders.csv'));
+			await page.getByRole('region', { name: 'Data: orders' }).waitFor({ timeout: 30_000 });
+			await page.getByRole('button', { name: 'Add cell' }).click();
+			await page.getByRole('menuitem', { name: 'Chart' }).click();
+			const cell = page.getByRole('region', { name: /^Chart/ });
+			await cell.getByRole('combobox', { name: 'X' }).selectOption('channel');
+			await cell.getByRole('figure').locator('canvas, svg').first().waitFor({ timeout: 30_000 });
+			await cell.getByText('Vega-Lite spec').click();
+			await cell
+				.getByRole('textbox', { name: 'Vega-Lite spec' })
+				.fill('{"data":{"url":"http://127.0.0.1:9/x.csv"},"mark":"bar"}');
+			await cell.getByRole('button', { name: 'Apply spec' }).click();
+			await expect.poll(() => textOf(cell)).toMatch(/data\.url is not allowed/);
+			expect(foreignRequests(app.session.requests, app.site.url)).toEqual([]);
+			expect(app.session.pageErrors).toEqual([]);
+		} finally {
+			await app.close();
+		}
 	});
 });
