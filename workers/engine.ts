@@ -249,7 +249,13 @@ export class Engine {
 		try {
 			const ipc = await this.#db.run(`FROM ${ident(table)} USING SAMPLE ${n} ROWS (reservoir, 7)`);
 			const columns = await describeTable(this.#db, table);
-			return { ipc, rowCount: await this.count(table), columns, resultName: null, ms: performance.now() - started };
+			return {
+				ipc,
+				rowCount: await this.count(table),
+				columns,
+				resultName: null,
+				ms: performance.now() - started
+			};
 		} catch (e) {
 			throw asEngineError(e, 'sql');
 		}
