@@ -182,7 +182,7 @@ describe('parseNotebook: valid documents', () => {
 		// Same keys in the same order: a file saved again reads the same.
 		expect(JSON.stringify(result.notebook)).toBe(JSON.stringify(JSON.parse(text)));
 		expect(new Set(result.notebook.cells.map((c) => c.kind))).toEqual(
-			new Set(['notes', 'data', 'sql', 'features', 'segments', 'personas', 'customer'])
+			new Set(['notes', 'data', 'sql', 'features', 'segments', 'personas', 'customer', 'chart'])
 		);
 	});
 });
@@ -236,8 +236,8 @@ describe('parseNotebook: every rejection names the problem', () => {
 	});
 
 	it('a kind that does not exist, or a cell that is not an object', () => {
-		expect(errorOf(withCell(1, (c) => ({ ...c, kind: 'chart' })))).toBe(
-			'cell 2: kind must be one of "data", "sql", "notes", "features", "segments", "personas", "customer" (got "chart")'
+		expect(errorOf(withCell(1, (c) => ({ ...c, kind: 'widget' })))).toBe(
+			'cell 2: kind must be one of "data", "sql", "notes", "features", "segments", "personas", "customer", "chart" (got "widget")'
 		);
 		expect(errorOf(withCell(1, () => 'a cell'))).toBe(
 			'cell 2: the cell must be an object (got "a cell")'

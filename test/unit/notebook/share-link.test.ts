@@ -322,7 +322,7 @@ describe('share links: damaged links (RELIABILITY.md case 8d)', () => {
 
 	it('a link whose JSON is fine but whose notebook is not says what is wrong', () => {
 		const bad = craftLink(
-			JSON.stringify({ version: 1, title: 't', cells: [{ id: 'x', kind: 'chart' }] })
+			JSON.stringify({ version: 1, title: 't', cells: [{ id: 'x', kind: 'widget' }] })
 		);
 		const result = decodeShareLink(bad);
 		expect(result).toMatchObject({ ok: false, reason: 'invalid' });
