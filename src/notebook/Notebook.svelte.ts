@@ -244,7 +244,7 @@ export class NotebookState {
 			if (result.ok) {
 				this.#adopt(result.notebook, newNotebookId(), 'link');
 				this.status = 'Opened from a link. Attach the data files it asks for, then press Run all.';
-				await this.#reloadDataForLink();
+				await this.#reloadData();
 				return;
 			}
 			this.alert(`${result.error} Your own notebooks are untouched.`);
@@ -333,7 +333,10 @@ export class NotebookState {
 		if (origin === 'link') void this.flush();
 	}
 
-	/** Bring back generated samples by their seed; files wait for the user to re-attach them. */
+	/**
+	 * Bring back generated samples by their seed (also for links: samples hold no one's data);
+	 * files wait for the user to re-attach them. Only the user's own notebook then runs itself.
+	 */
 	async #reloadData(): Promise<void> {
 		const samples = new Map<string, SampleOptions>();
 		for (const cell of this.doc.cells) {
@@ -471,14 +474,7 @@ export class NotebookState {
 		this.#adopt(result.notebook, newNotebookId(), 'link');
 		void this.flush();
 		this.status = `Opened ${file.name}. Attach the data files it asks for, then press Run all.`;
-		await this.#reloadDataForLink();
-	}
-
-	/** Samples come back by themselves even for links (they hold no one's data). */
-	async #reloadDataForLink(): Promise<void> {
-		const origin = this.origin;
 		await this.#reloadData();
-		this.origin = origin;
 	}
 
 	/** Forget every stored notebook in this browser, and start empty. */
