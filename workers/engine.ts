@@ -37,6 +37,7 @@ import { assertLockedDown, explainLockdownError, lockDown } from './lockdown';
 import { profileTable } from './profile';
 import { loadRetailSample } from './sample';
 import { describeTable, listTables } from './tables';
+import { exportQuery } from './export';
 import * as personaPipeline from './personas';
 import * as pipeline from './segment';
 
@@ -242,6 +243,11 @@ export class Engine {
 		return this.#sqlErrors(() => personaPipeline.customer(this.#db, this.#pipeline, key));
 	}
 
+	async exportQuery(sqlText: string, format: 'csv' | 'parquet'): Promise<ExportFile> {
+		await this.#guard();
+		return this.#sqlErrors(() => exportQuery(this.#db, sqlText, format));
+	}
+
 	async chartRows(table: string, limit: number): Promise<QueryResult> {
 		await this.#guard();
 		const started = performance.now();
@@ -318,6 +324,7 @@ export function engineApi(engine: Engine, toSource: (file: File) => FileSource):
 		customer: (key) => engine.customer(key),
 		customerKeys: (prefix) => engine.customerKeys(prefix),
 		chartRows: (table, limit) => engine.chartRows(table, limit),
+		exportQuery: (sqlText, format) => engine.exportQuery(sqlText, format),
 		cancel: () => engine.cancel()
 	};
 }

@@ -37,6 +37,10 @@ const exposed: EngineApi = {
 	personas: async () => (await start()).personas(),
 	customer: async (key) => (await start()).customer(key),
 	customerKeys: async (prefix) => (await start()).customerKeys(prefix),
+	exportQuery: async (sqlText, format) => {
+		const file = await (await start()).exportQuery(sqlText, format);
+		return Comlink.transfer(file, [file.bytes.buffer as ArrayBuffer]);
+	},
 	chartRows: async (table, limit) => {
 		const result = await (await start()).chartRows(table, limit);
 		return Comlink.transfer(result, [result.ipc.buffer as ArrayBuffer]);

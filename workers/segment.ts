@@ -59,6 +59,7 @@ import {
 } from '../src/sql/features.sql';
 import { ident, literal } from '../src/sql/sql';
 import { encodeColumns } from './arrow-build';
+import { csvField } from './export';
 import { queryRows, queryTable, queryValue, type Db } from './db';
 import { isNumericType } from './profile';
 import { describeTable, listTables } from './tables';
@@ -605,11 +606,6 @@ export async function rfm(db: Db, state: PipelineState, rules?: RfmRule[]): Prom
 		sql,
 		ms: performance.now() - started
 	};
-}
-
-function csvField(v: unknown): string {
-	const s = v === null || v === undefined ? '' : String(v);
-	return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
 /** segments.csv: the key under its own name, segment 1..k, persona; one row per customer. */

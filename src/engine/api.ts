@@ -311,6 +311,8 @@ export interface EngineApi {
 	exportSegments(format: 'csv' | 'parquet', personas?: Map<number, string>): Promise<ExportFile>;
 	personas(): Promise<PersonasReport>;
 	customer(key: string): Promise<CustomerProfile>;
+	/** A query's whole result as a CSV or Parquet file. */
+	exportQuery(sql: string, format: 'csv' | 'parquet'): Promise<ExportFile>;
 	/** Rows of a table for a chart: at most `limit`, as Arrow IPC bytes. */
 	chartRows(table: string, limit: number): Promise<QueryResult>;
 	/** Customer keys starting with `prefix`, for the Customer cell's picker. */

@@ -198,6 +198,10 @@ export class EngineClient {
 		return this.#call(() => this.#remote.customer(key));
 	}
 
+	exportQuery(sqlText: string, format: 'csv' | 'parquet'): Promise<ExportFile> {
+		return this.#call(() => this.#remote.exportQuery(sqlText, format));
+	}
+
 	chartRows(table: string, limit: number): Promise<QueryResult> {
 		return this.#call(() => this.#remote.chartRows(table, limit));
 	}

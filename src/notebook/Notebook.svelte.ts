@@ -143,6 +143,9 @@ export class NotebookState {
 	id = $state(newNotebookId());
 	origin: Origin = $state('own');
 	saveError = $state(false);
+	/** Another tab holds this notebook: nothing is saved from here (no overwriting each other). */
+	readOnly = $state(false);
+	#releaseLock: (() => void) | null = null;
 	#saveTimer: ReturnType<typeof setTimeout> | null = null;
 	#persistAsked = false;
 	#restoring = false;
@@ -178,6 +181,7 @@ export class NotebookState {
 				);
 			}
 		});
+		void this.#claim(this.id);
 		this.#engine.ready.then(
 			(info) => {
 				this.engineReady = true;
@@ -216,7 +220,7 @@ export class NotebookState {
 	async flush(): Promise<void> {
 		if (this.#saveTimer) clearTimeout(this.#saveTimer);
 		this.#saveTimer = null;
-		if (this.#doc.cells.length === 0) return;
+		if (this.#doc.cells.length === 0 || this.readOnly) return;
 		try {
 			await saveNotebook(this.id, this.#doc);
 			if (this.saveError) this.saveError = false;
@@ -321,7 +325,38 @@ export class NotebookState {
 		await this.#reloadData();
 	}
 
+	/**
+	 * One writer per notebook: a Web Lock named after the notebook, held while it is open here.
+	 * A second tab on the same notebook gets none and becomes read-only.
+	 */
+	async #claim(id: string): Promise<void> {
+		this.#releaseLock?.();
+		this.#releaseLock = null;
+		const locks = globalThis.navigator?.locks;
+		if (!locks) {
+			this.readOnly = false;
+			return;
+		}
+		await new Promise<void>((claimed) => {
+			void locks.request(`segbook-notebook-${id}`, { ifAvailable: true }, (lock) => {
+				this.readOnly = lock === null && this.id === id;
+				claimed();
+				if (!lock) return undefined;
+				return new Promise<void>((release) => {
+					this.#releaseLock = release;
+				});
+			});
+		});
+	}
+
+	/** Edit this notebook as a copy of one another tab is editing. */
+	editCopy(): void {
+		this.#adopt({ ...this.doc, title: `${this.doc.title} (copy)` }, newNotebookId(), 'own');
+		void this.flush();
+	}
+
 	#adopt(doc: Notebook, id: string, origin: Origin): void {
+		void this.#claim(id);
 		this.#history = [];
 		this.#future = [];
 		this.#restoring = true;
@@ -879,6 +914,23 @@ export class NotebookState {
 	updateSegments(id: CellId, patch: Partial<Pick<SegmentsCell, 'k' | 'seed'>>): void {
 		this.doc = updateCell<SegmentsCell>(this.doc, id, patch);
 		if (this.run(id).status === 'done') this.#setRun(id, { status: 'stale' });
+	}
+
+	/** Download a SQL cell's whole result (the grid shows at most 100,000 rows). */
+	async exportResult(id: CellId, format: 'csv' | 'parquet'): Promise<void> {
+		const cell = this.doc.cells.find((c) => c.id === id);
+		if (cell?.kind !== 'sql') return;
+		try {
+			const file = await this.#engine.exportQuery(cell.sql, format);
+			const name = cell.resultName.trim() || 'result';
+			download(
+				new Blob([file.bytes as BlobPart], { type: file.mime }),
+				file.name.replace('result', name)
+			);
+			this.status = `Exported ${file.rows.toLocaleString('en')} rows to ${file.name.replace('result', name)}.`;
+		} catch (e) {
+			this.alert(`Could not export: ${asEngineError(e).message}`);
+		}
 	}
 
 	/** Download the segments as a file (CSV per the user contract, or Parquet). */

@@ -56,6 +56,22 @@ describe.skipIf(!browser)('the notebook in Chromium', () => {
 		await expect.poll(() => segmentSizes(app), { timeout: 120_000 }).toBe(sizes);
 	});
 
+	it('a second tab on the same notebook is read-only and can edit a copy', async () => {
+		const second = await app.session.context.newPage();
+		try {
+			await second.goto(app.site.url);
+			const banner = second.getByRole('status').filter({ hasText: 'open in another tab' });
+			await banner.waitFor({ timeout: 30_000 });
+			await banner.getByRole('button', { name: 'Edit a copy here' }).click();
+			await expect.poll(() => banner.count()).toBe(0);
+			expect(await second.getByRole('textbox', { name: 'Notebook title' }).inputValue()).toMatch(
+				/\(copy\)$/
+			);
+		} finally {
+			await second.close();
+		}
+	});
+
 	it('copies a share link that opens in a fresh browser, checks the file, and runs on request', async () => {
 		const page = app.page;
 		await page.getByRole('button', { name: 'Copy share link' }).click();

@@ -100,3 +100,24 @@ describe('SQL cells', () => {
 		});
 	});
 });
+
+describe('result export', () => {
+	it('exports a whole query result as CSV with quoting, and as Parquet that reads back', async () => {
+		const csv = await engine.exportQuery(
+			`SELECT id, email, 'say "hi", ok' AS note, DATE '2024-02-29' AS d FROM customers ORDER BY id`,
+			'csv'
+		);
+		expect(new TextDecoder().decode(csv.bytes).trim().split('\n')).toEqual([
+			'id,email,note,d',
+			'1,a@x.com,"say ""hi"", ok",2024-02-29',
+			'2,b@y.com,"say ""hi"", ok",2024-02-29'
+		]);
+		const parquet = await engine.exportQuery('SELECT id, email FROM customers', 'parquet');
+		const { sourceFromBytes } = await import('../../workers/db');
+		const back = await engine.loadSource(sourceFromBytes('back.parquet', parquet.bytes));
+		expect(back.rowsLoaded).toBe(2);
+		await expect(engine.exportQuery('CREATE TABLE z AS SELECT 1', 'csv')).rejects.toMatchObject({
+			message: expect.stringMatching(/Only a single query/)
+		});
+	});
+});

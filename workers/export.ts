@@ -1,0 +1,99 @@
+/**
+ * Any query result as a downloadable file: CSV (RFC 4180 quoting, dates in ISO) or Parquet
+ * (hyparquet-writer; DuckDB's own Parquet writer is an extension we do not load).
+ */
+import { DataType, type Table } from 'apache-arrow';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import type { ExportFile } from '../src/engine/api';
+import { EngineError } from '../src/engine/errors';
+import { isQueryStatement } from '../src/sql/sql';
+import { queryTable, type Db } from './db';
+
+export function csvField(v: unknown): string {
+	const s = v === null || v === undefined ? '' : String(v);
+	return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+type Kind = 'number' | 'bigint' | 'boolean' | 'timestamp' | 'date' | 'text';
+
+function kindOf(type: DataType): Kind {
+	if (DataType.isTimestamp(type)) return 'timestamp';
+	if (DataType.isDate(type)) return 'date';
+	if (DataType.isInt(type)) return type.bitWidth === 64 ? 'bigint' : 'number';
+	if (DataType.isFloat(type) || DataType.isDecimal(type)) return 'number';
+	if (DataType.isBool(type)) return 'boolean';
+	return 'text';
+}
+
+function textOf(v: unknown, kind: Kind): string | null {
+	if (v === null || v === undefined) return null;
+	if (kind === 'timestamp' && typeof v === 'number')
+		return new Date(v).toISOString().replace('T', ' ').replace('Z', '');
+	if (kind === 'date' && typeof v === 'number') return new Date(v).toISOString().slice(0, 10);
+	if (typeof v === 'object')
+		return JSON.stringify(v, (_, x: unknown) => (typeof x === 'bigint' ? x.toString() : x));
+	return String(v);
+}
+
+export function tableToFile(table: Table, base: string, format: 'csv' | 'parquet'): ExportFile {
+	const fields = table.schema.fields;
+	const kinds = fields.map((f) => kindOf(f.type));
+	const vectors = fields.map((_, i) => table.getChildAt(i));
+	const n = table.numRows;
+	if (format === 'csv') {
+		const lines = [fields.map((f) => csvField(f.name)).join(',')];
+		for (let r = 0; r < n; r++) {
+			lines.push(vectors.map((v, j) => csvField(textOf(v?.get(r), kinds[j]!))).join(','));
+		}
+		return {
+			name: `${base}.csv`,
+			mime: 'text/csv',
+			bytes: new TextEncoder().encode(lines.join('\n') + '\n'),
+			rows: n
+		};
+	}
+	const columnData = fields.map((f, j) => {
+		const kind = kinds[j]!;
+		const values: unknown[] = new Array<unknown>(n);
+		for (let r = 0; r < n; r++) {
+			const v: unknown = vectors[j]?.get(r);
+			values[r] =
+				v === null || v === undefined
+					? null
+					: kind === 'number'
+						? Number(v)
+						: kind === 'bigint' || kind === 'boolean'
+							? v
+							: textOf(v, kind);
+		}
+		const type =
+			kind === 'number'
+				? 'DOUBLE'
+				: kind === 'bigint'
+					? 'INT64'
+					: kind === 'boolean'
+						? 'BOOLEAN'
+						: 'STRING';
+		return { name: f.name, data: values, type } as const;
+	});
+	const buffer = parquetWriteBuffer({ columnData });
+	return {
+		name: `${base}.parquet`,
+		mime: 'application/vnd.apache.parquet',
+		bytes: new Uint8Array(buffer),
+		rows: n
+	};
+}
+
+/** Run a single query and return its whole result as a file. */
+export async function exportQuery(
+	db: Db,
+	sqlText: string,
+	format: 'csv' | 'parquet'
+): Promise<ExportFile> {
+	if (!isQueryStatement(sqlText)) {
+		throw new EngineError('sql', 'Only a single query (SELECT, WITH, FROM …) can be exported.');
+	}
+	const table = await queryTable(db, sqlText.trim().replace(/;\s*$/, ''));
+	return tableToFile(table, 'result', format);
+}
