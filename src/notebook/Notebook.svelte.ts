@@ -578,6 +578,7 @@ export class NotebookState {
 			async () => {
 				try {
 					const reports = await this.#engine.loadSample(options);
+					if (this.doc.cells.length === 0) this.setTitle('Retail sample');
 					for (const report of reports) this.#addLoaded(report, options);
 					loaded.push(...reports.map((r) => r.table.name));
 					const rows = reports.reduce((n, r) => n + r.rowsLoaded, 0);
