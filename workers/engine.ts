@@ -11,6 +11,7 @@ import type {
 	ExportFile,
 	FeatureRecipe,
 	FeatureReport,
+	Protection,
 	RecipeSuggestion,
 	RfmReport,
 	RfmRule,
@@ -140,6 +141,40 @@ export class Engine {
 		}
 		const after = Number(await queryValue(this.#db, `SELECT count(${c}) FROM ${t}`));
 		return { profile: await profileTable(this.#db, table), lost: before - after };
+	}
+
+	/**
+	 * Personal data handled at the source table, so no later query, feature, chart or export
+	 * can see the raw values: excluded (column dropped), masked (first letter and e-mail domain
+	 * kept) or hashed (SHA-256 of the notebook's salt and the value, 16 hex digits: still a
+	 * usable key for joins within the notebook, not reversible without the salt).
+	 */
+	async protectColumn(
+		table: string,
+		column: string,
+		action: Protection,
+		salt: string
+	): Promise<TableProfile> {
+		await this.#guard();
+		const t = ident(table);
+		const c = ident(column);
+		this.#pipeline.categories.clear();
+		try {
+			if (action === 'exclude') {
+				await this.#db.run(`ALTER TABLE ${t} DROP COLUMN ${c}`);
+			} else {
+				await this.#db.run(`ALTER TABLE ${t} ALTER ${c} SET DATA TYPE VARCHAR`);
+				const value =
+					action === 'hash'
+						? `'h_' || left(sha256(${literal(salt)} || ${c}), 16)`
+						: `CASE WHEN contains(${c}, '@') THEN left(${c}, 1) || '***' || substr(${c}, strpos(${c}, '@'))
+						        ELSE left(${c}, 1) || repeat('*', greatest(length(${c}) - 1, 0)) END`;
+				await this.#db.run(`UPDATE ${t} SET ${c} = ${value} WHERE ${c} IS NOT NULL`);
+			}
+		} catch (e) {
+			throw asEngineError(e, 'sql');
+		}
+		return profileTable(this.#db, table);
 	}
 
 	async query(sqlText: string, options: QueryOptions): Promise<QueryResult> {
@@ -312,6 +347,8 @@ export function engineApi(engine: Engine, toSource: (file: File) => FileSource):
 		profile: (table) => engine.profile(table),
 		setColumnType: (table, column, type) => engine.setColumnType(table, column, type),
 		query: (sqlText, options) => engine.query(sqlText, options),
+		protectColumn: (table, column, action, salt) =>
+			engine.protectColumn(table, column, action, salt),
 		schema: () => engine.schema(),
 		dropTable: (name) => engine.dropTable(name),
 		suggestRecipe: (table) => engine.suggestRecipe(table),

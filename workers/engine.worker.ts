@@ -19,6 +19,8 @@ const exposed: EngineApi = {
 	loadSample: async (options, onProgress) => (await start()).loadSample(options, onProgress),
 	profile: async (table) => (await start()).profile(table),
 	setColumnType: async (table, column, type) => (await start()).setColumnType(table, column, type),
+	protectColumn: async (table, column, action, salt) =>
+		(await start()).protectColumn(table, column, action, salt),
 	query: async (sqlText, options) => {
 		const result = await (await start()).query(sqlText, options);
 		return Comlink.transfer(result, [result.ipc.buffer as ArrayBuffer]);

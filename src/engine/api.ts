@@ -82,6 +82,9 @@ export interface ColumnProfile extends ColumnInfo {
 	pii: string | null;
 }
 
+/** What to do with a column of personal data, applied in the worker before anything else sees it. */
+export type Protection = 'exclude' | 'mask' | 'hash';
+
 export interface TypeChange {
 	profile: TableProfile;
 	/** Values that could not be converted and became empty (NULL). */
@@ -298,6 +301,13 @@ export interface EngineApi {
 	loadSample(options: SampleOptions, onProgress?: ProgressCallback): Promise<LoadReport[]>;
 	profile(table: string): Promise<TableProfile>;
 	setColumnType(table: string, column: string, type: ColumnType): Promise<TypeChange>;
+	/** Drop, mask or hash (salted) a column in place; `salt` is the notebook's own. */
+	protectColumn(
+		table: string,
+		column: string,
+		action: Protection,
+		salt: string
+	): Promise<TableProfile>;
 	query(sql: string, options: QueryOptions): Promise<QueryResult>;
 	/** Names of tables and their columns, for completion in the editor. */
 	schema(): Promise<TableInfo[]>;

@@ -27,6 +27,7 @@ import type {
 	SweepReport,
 	LoadReport,
 	Progress,
+	Protection,
 	QueryOptions,
 	QueryResult,
 	SampleOptions,
@@ -148,6 +149,15 @@ export class EngineClient {
 
 	setColumnType(table: string, column: string, type: ColumnType): Promise<TypeChange> {
 		return this.#call(() => this.#remote.setColumnType(table, column, type));
+	}
+
+	protectColumn(
+		table: string,
+		column: string,
+		action: Protection,
+		salt: string
+	): Promise<TableProfile> {
+		return this.#call(() => this.#remote.protectColumn(table, column, action, salt));
 	}
 
 	query(sqlText: string, options: QueryOptions): Promise<QueryResult> {

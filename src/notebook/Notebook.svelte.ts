@@ -5,6 +5,7 @@
 import { tableFromIPC, type Table } from 'apache-arrow';
 import type {
 	ColumnType,
+	Protection,
 	CustomerProfile,
 	PersonasReport,
 	FeatureRecipe,
@@ -395,14 +396,46 @@ export class NotebookState {
 		}
 	}
 
-	/** A loaded report for an existing Data cell (restored notebooks). */
+	/** A loaded report for an existing Data cell (restored notebooks): protections first. */
 	#attached(report: LoadReport): void {
 		const cell = this.doc.cells.find(
 			(c): c is DataCell => c.kind === 'data' && c.table === report.table.name
 		);
 		if (!cell) return;
 		this.#setRun(cell.id, { status: 'running', report, error: null });
-		void this.#profile(cell.id, cell.table);
+		void (async () => {
+			for (const p of cell.protect ?? []) {
+				await this.#engine.protectColumn(cell.table, p.column, p.action, this.id).catch(() => null);
+			}
+			await this.#profile(cell.id, cell.table);
+		})();
+	}
+
+	/** Exclude, mask or hash a personal-data column, and remember it for every reload. */
+	async protect(id: CellId, column: string, action: Protection): Promise<void> {
+		const cell = this.doc.cells.find((c) => c.id === id);
+		if (cell?.kind !== 'data') return;
+		this.#setRun(id, { status: 'running' });
+		try {
+			const profile = await this.#engine.protectColumn(cell.table, column, action, this.id);
+			const protect = [
+				...(cell.protect ?? []).filter((p) => p.column !== column),
+				{ column, action }
+			];
+			this.doc = updateCell<DataCell>(this.doc, id, { protect });
+			const done = { exclude: 'left out', mask: 'masked', hash: 'replaced by salted hashes' }[
+				action
+			];
+			this.#setRun(id, {
+				status: 'done',
+				profile,
+				notice: `${column} is ${done} everywhere in this notebook.`
+			});
+			this.#markDownstreamStale(id);
+			await this.#refreshTables();
+		} catch (e) {
+			this.#setRun(id, { status: 'error', error: asEngineError(e).message });
+		}
 	}
 
 	/** Data cells whose table is not loaded in this session. */

@@ -4,7 +4,7 @@
  */
 import type { FeatureRecipe } from '../sql/features.sql';
 import type { RfmRule } from '../segment/rfm';
-import type { SampleOptions } from '../engine/api';
+import type { Protection, SampleOptions } from '../engine/api';
 import type { CustomMark } from '../charts/specs';
 
 export type CellId = string & { readonly __brand: 'CellId' };
@@ -20,6 +20,8 @@ export interface DataCell {
 	columns: string[];
 	/** Generated sample data comes back from its options; null for a user's file. */
 	sample: SampleOptions | null;
+	/** Personal-data columns excluded, masked or hashed: re-applied whenever the data loads. */
+	protect?: { column: string; action: Protection }[];
 }
 
 export interface SqlCell {

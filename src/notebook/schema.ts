@@ -253,7 +253,13 @@ const DataCellSchema = v.strictObject({
 	table: name,
 	source: text(SCHEMA_LIMITS.sourceChars),
 	columns: columnList,
-	sample: v.nullable(SampleOptionsSchema)
+	sample: v.nullable(SampleOptionsSchema),
+	protect: v.optional(
+		list(
+			v.strictObject({ column, action: v.picklist(['exclude', 'mask', 'hash']) }),
+			SCHEMA_LIMITS.columns
+		)
+	)
 });
 
 const SqlCellSchema = v.strictObject({

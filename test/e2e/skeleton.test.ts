@@ -157,6 +157,19 @@ describe.skipIf(!browser)('walking skeleton in Chromium', () => {
 		await page.getByRole('region', { name: 'Data: transactions' }).waitFor();
 	});
 
+	it('replaces a personal-data column by salted hashes before anything else sees it', async () => {
+		const data = page.getByRole('region', { name: 'Data: orders' });
+		await data.getByRole('combobox', { name: 'Personal data in email' }).selectOption('hash');
+		await expect
+			.poll(() => textOf(data), { timeout: 30_000 })
+			.toMatch(/email is replaced by salted hashes/);
+		await runSql('SQL cell 2', 'SELECT DISTINCT email FROM orders ORDER BY 1');
+		const cell = page.getByRole('region', { name: 'SQL cell 2' });
+		await expect
+			.poll(() => cell.getByRole('gridcell').first().textContent(), { timeout: 30_000 })
+			.toMatch(/^h_[0-9a-f]{16}$/);
+	});
+
 	it('sent no request to any origin but its own', () => {
 		expect(session.pageErrors).toEqual([]);
 		expect(foreignRequests(session.requests, site.url)).toEqual([]);

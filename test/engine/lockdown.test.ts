@@ -4,6 +4,7 @@
  * message. Node's DuckDB-WASM has no HTTP, so the permission error is what we can assert here;
  * the browser suite checks that no request is made.
  */
+import { tableFromIPC } from 'apache-arrow';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../workers/engine';
 import { createEngine, textFile } from '../helpers/engine';
@@ -119,5 +120,31 @@ describe('result export', () => {
 		await expect(engine.exportQuery('CREATE TABLE z AS SELECT 1', 'csv')).rejects.toMatchObject({
 			message: expect.stringMatching(/Only a single query/)
 		});
+	});
+});
+
+describe('personal data', () => {
+	it('hashes (salted, stable), masks and excludes a column in place', async () => {
+		const e = await createEngine();
+		await e.loadSource(
+			textFile(
+				'people.csv',
+				'id,email,name\n1,ann@shop.com,Ann Lee\n2,bob@shop.com,Bob Ray\n1,ann@shop.com,Ann Lee\n'
+			)
+		);
+		await e.protectColumn('people', 'email', 'hash', 'salt-1');
+		const hashed = tableFromIPC(
+			(await e.query('SELECT DISTINCT email FROM people ORDER BY email', {})).ipc
+		);
+		const values = [...(hashed.getChildAt(0)?.toArray() ?? [])] as string[];
+		expect(values).toHaveLength(2);
+		for (const v of values) expect(v).toMatch(/^h_[0-9a-f]{16}$/);
+		await e.protectColumn('people', 'name', 'mask', 'salt-1');
+		const masked = tableFromIPC(
+			(await e.query('SELECT name FROM people ORDER BY id LIMIT 1', {})).ipc
+		);
+		expect(masked.getChildAt(0)?.get(0)).toBe('A******');
+		const profile = await e.protectColumn('people', 'name', 'exclude', 'salt-1');
+		expect(profile.columns.map((c) => c.name)).toEqual(['id', 'email']);
 	});
 });
