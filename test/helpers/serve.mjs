@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * A plain static file server for the built site (dist/): no compression, no rewrites, like
+ * A plain static file server for the built site (dist/, or $SEGBOOK_DIST): no compression, no rewrites, like
  * any static host. `npm start` runs it with --sample so the app opens on the retail sample.
  *
  *   node test/helpers/serve.mjs [--port 4173] [--dir dist] [--sample]
@@ -16,7 +16,7 @@ import sirv from 'sirv';
  * @returns {Promise<{ url: string, close: () => Promise<void> }>}
  */
 export async function serve(options = {}) {
-	const dir = resolve(options.dir ?? 'dist');
+	const dir = resolve(process.env.SEGBOOK_DIST ?? options.dir ?? 'dist');
 	const handler = sirv(dir, { dev: false, etag: true, gzip: false, brotli: false });
 	const server = createServer((req, res) =>
 		handler(req, res, () => {
