@@ -1,6 +1,7 @@
 /**
  * Boot: mount the app, open the notebook from a share link or this browser's storage, and
- * `?sample=retail` (used by `npm start`) loads the generated sample into an empty notebook.
+ * `?sample=retail` (used by `npm start`) opens the guided lesson on the generated sample when no
+ * notebook is open.
  */
 import { mount } from 'svelte';
 import App from './App.svelte';
@@ -41,6 +42,6 @@ void (async () => {
 	const params = new URLSearchParams(location.search);
 	if (params.get('sample') === 'retail' && nb.doc.cells.length === 0) {
 		const customers = Number(params.get('customers') ?? 6000);
-		await nb.loadSample({ customers: Number.isInteger(customers) ? customers : 6000, seed: 7 });
+		await nb.loadLesson({ customers: Number.isInteger(customers) ? customers : 6000, seed: 7 });
 	}
 })();

@@ -5,9 +5,12 @@
  */
 import type {
 	ColumnType,
+	CompareOptions,
+	CompareReport,
 	CustomerProfile,
 	EngineApi,
 	PersonasReport,
+	AnswerKeyReport,
 	ExportFile,
 	FeatureRecipe,
 	FeatureReport,
@@ -40,6 +43,8 @@ import { loadRetailSample } from './sample';
 import { describeTable, listTables } from './tables';
 import { exportQuery } from './export';
 import * as personaPipeline from './personas';
+import * as comparePipeline from './compare';
+import * as answerKeyPipeline from './answer-key';
 import * as pipeline from './segment';
 
 const DEFAULT_ROW_LIMIT = 100_000;
@@ -268,9 +273,19 @@ export class Engine {
 		);
 	}
 
+	async compare(options: CompareOptions): Promise<CompareReport> {
+		await this.#guard();
+		return this.#sqlErrors(() => comparePipeline.compare(this.#db, this.#pipeline, options));
+	}
+
 	async personas(): Promise<PersonasReport> {
 		await this.#guard();
 		return this.#sqlErrors(() => personaPipeline.personas(this.#db, this.#pipeline));
+	}
+
+	async answerKey(seed: number): Promise<AnswerKeyReport> {
+		await this.#guard();
+		return this.#sqlErrors(() => answerKeyPipeline.answerKey(this.#db, this.#pipeline, seed));
 	}
 
 	async customer(key: string): Promise<CustomerProfile> {
@@ -358,6 +373,8 @@ export function engineApi(engine: Engine, toSource: (file: File) => FileSource):
 		rfm: (rules) => engine.rfm(rules),
 		exportSegments: (format, personas) => engine.exportSegments(format, personas),
 		personas: () => engine.personas(),
+		compare: (options) => engine.compare(options),
+		answerKey: (seed) => engine.answerKey(seed),
 		customer: (key) => engine.customer(key),
 		customerKeys: (prefix) => engine.customerKeys(prefix),
 		chartRows: (table, limit) => engine.chartRows(table, limit),

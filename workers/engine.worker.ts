@@ -37,6 +37,8 @@ const exposed: EngineApi = {
 		return Comlink.transfer(file, [file.bytes.buffer as ArrayBuffer]);
 	},
 	personas: async () => (await start()).personas(),
+	compare: async (options) => (await start()).compare(options),
+	answerKey: async (seed) => (await start()).answerKey(seed),
 	customer: async (key) => (await start()).customer(key),
 	customerKeys: async (prefix) => (await start()).customerKeys(prefix),
 	exportQuery: async (sqlText, format) => {

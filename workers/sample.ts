@@ -1,7 +1,8 @@
 /**
  * `Load sample data`: synthetic retail customers and transactions with planted personas,
  * generated here in the worker from a seed (nothing large ships with the app). The answer
- * key goes to a hidden table `_answer_key` for the classroom reveal, never into the pipeline.
+ * key goes to a hidden table `_answer_key` for the classroom reveal, never into the pipeline;
+ * with `shift`, the planted movers go to `_answer_key_moves`.
  */
 import type { LoadReport, ProgressCallback, SampleOptions } from '../src/engine/api';
 import { EngineError } from '../src/engine/errors';
@@ -10,6 +11,9 @@ import { ident, tableNameFor } from '../src/sql/sql';
 import { encodeColumns, type ColumnValues } from './arrow-build';
 import type { Db } from './db';
 import { describeTable } from './tables';
+
+/** Hidden table: customer_id, persona_before, persona_after of the planted movers. */
+export const ANSWER_KEY_MOVES = '_answer_key_moves';
 
 async function insert(
 	db: Db,
@@ -67,9 +71,12 @@ export async function loadRetailSample(
 		`* REPLACE (epoch_ms(invoice_date::BIGINT) AS invoice_date)`
 	);
 	await insert(db, '_answer_key', { ...sample.truth }, '*');
+	// The planted shift's key: who moves from which persona to which (none without the shift).
+	if (sample.moves) await insert(db, ANSWER_KEY_MOVES, { ...sample.moves }, '*');
+	else await db.run(`DROP TABLE IF EXISTS ${ident(ANSWER_KEY_MOVES)}`);
 	onProgress?.({ phase: 'Sample ready', fraction: 1 });
 
-	const source = `sample: retail, ${options.customers} customers, seed ${options.seed}`;
+	const source = `sample: retail, ${options.customers} customers, seed ${options.seed}${options.shift ? ', with a shift in year 2' : ''}`;
 	const ms = performance.now() - started;
 	const report = async (table: string, rows: number): Promise<LoadReport> => ({
 		table: { name: table, source, rowCount: rows, columns: await describeTable(db, table) },

@@ -139,7 +139,7 @@ async function categoryValues(
 	return values;
 }
 
-async function allCategories(
+export async function allCategories(
 	db: Db,
 	state: PipelineState,
 	recipe: FeatureRecipe
@@ -326,20 +326,24 @@ export async function buildFeatures(
 	};
 }
 
-interface LoadedMatrix {
+export interface LoadedMatrix {
 	matrix: Matrix;
 	keys: string[];
 	features: string[];
 }
 
 /** The model matrix as a row-major Float64Array, keys beside it, in the table's key order. */
-async function loadMatrix(db: Db, state: PipelineState): Promise<LoadedMatrix> {
+export async function loadMatrix(
+	db: Db,
+	state: PipelineState,
+	table: string = MATRIX_TABLE
+): Promise<LoadedMatrix> {
 	if (!state.recipe || !state.keyColumn) {
 		throw new EngineError('sql', 'Build the features first (run the Features cell).');
 	}
-	const table: Table = await queryTable(db, `FROM ${MATRIX_TABLE}`);
-	const n = table.numRows;
-	const features = table.schema.fields.slice(1).map((f) => f.name);
+	const arrow: Table = await queryTable(db, `FROM ${ident(table)}`);
+	const n = arrow.numRows;
+	const features = arrow.schema.fields.slice(1).map((f) => f.name);
 	const d = features.length;
 	if (n === 0)
 		throw new EngineError(
@@ -348,12 +352,12 @@ async function loadMatrix(db: Db, state: PipelineState): Promise<LoadedMatrix> {
 		);
 	const data = new Float64Array(n * d);
 	for (let j = 0; j < d; j++) {
-		const column = table.getChildAt(j + 1);
+		const column = arrow.getChildAt(j + 1);
 		if (!column) continue;
 		const values = column.toArray() as ArrayLike<number | null>;
 		for (let i = 0; i < n; i++) data[i * d + j] = Number(values[i] ?? Number.NaN);
 	}
-	const keyColumn = table.getChildAt(0);
+	const keyColumn = arrow.getChildAt(0);
 	const keys = new Array<string>(n);
 	for (let i = 0; i < n; i++) keys[i] = String(keyColumn?.get(i));
 	return { matrix: { data, n, d }, keys, features };

@@ -221,9 +221,10 @@ type Pass = { inertia: number; changed: number };
 /**
  * Full assignment: each point to its nearest centroid (ties to the lower index). Writes labels,
  * squared distances `mind`, and `lower` = distance to the second-nearest centroid, the starting
- * lower bound for the bounded passes. This is the n·k·d loop.
+ * lower bound for the bounded passes. This is the n·k·d loop. Exported for the step-through
+ * stepper (stepper.ts), which runs exactly these two halves of a Lloyd iteration one at a time.
  */
-function assignAll(
+export function assignAll(
 	data: Float64Array,
 	n: number,
 	d: number,
@@ -377,7 +378,7 @@ function boundsAfterUpdate(
  * cluster of identical customers then gets exactly their value as centroid (a plain sum of 100
  * copies of 0.1, divided by 100, is off by an ulp), and cancellation is smaller for data far from 0.
  */
-function update(
+export function update(
 	data: Float64Array,
 	n: number,
 	d: number,

@@ -119,6 +119,8 @@ export interface QueryResult {
 export interface SampleOptions {
 	customers: number;
 	seed: number;
+	/** Plant a shift between the two years (some customers change segment); absent = off. */
+	shift?: boolean | undefined;
 }
 
 export interface EngineInfo {
@@ -287,6 +289,102 @@ export interface CustomerProfile {
 	timeline: { date: string; amount: number }[];
 }
 
+/** The generated sample's planted personas against the segments found (the classroom reveal). */
+export interface AnswerKeyReport {
+	/** Planted personas (generator names, e.g. `champion`), rows of `counts`. */
+	personas: string[];
+	/** Segments found, columns of `counts`. */
+	segments: number[];
+	counts: number[][];
+	customers: number;
+	/** Adjusted Rand index between planted and found (1 = the same grouping). */
+	ari: number;
+	/** Share of customers in a segment whose majority persona is their own. */
+	agreement: number;
+	matches: { segment: number; persona: string; share: number }[];
+	k: number;
+	seed: number;
+	/** The same k and seed on other feature choices, scored against the planted personas. */
+	experiments: {
+		label: string;
+		features: string[];
+		transforms: FeatureRecipe['transforms'];
+		ari: number;
+	}[];
+	ms: number;
+}
+
+export interface CompareOptions {
+	/** Split the history at this date (YYYY-MM-DD, the first day of the second period); null = halfway. */
+	split: string | null;
+}
+
+/** One side of a Compare: the orders before the split, or from it on. */
+export interface ComparePeriod {
+	label: 'before' | 'after';
+	/** First and last order instant in the period, `YYYY-MM-DD HH:MM:SS`. */
+	from: string;
+	to: string;
+	days: number;
+	orders: number;
+	/** Segmented customers with at least one order in the period. */
+	activeCustomers: number;
+	/**
+	 * Orders and spend of the period multiplied by this (whole history ÷ period length) before
+	 * scaling, so a period's customers are measured against segments fitted on the whole history.
+	 */
+	scaleFactor: number;
+}
+
+/** A segment's size and key figures in one period (plain, unscaled units). */
+export interface CompareKpis {
+	segment: number;
+	customers: number;
+	revenue: number | null;
+	orders: number | null;
+	avgOrderValue: number | null;
+}
+
+/** Customers by segment before × segment after; null = not active (no orders in that period). */
+export interface MigrationCell {
+	from: number | null;
+	to: number | null;
+	customers: number;
+}
+
+export interface CompareFlow extends MigrationCell {
+	/** Share of the `from` group (before the split) that made this move. */
+	share: number;
+}
+
+export interface SegmentDrift {
+	segment: number;
+	/** Mean of each model feature per period in plain units, for the segment's members then. */
+	features: { feature: string; before: number | null; after: number | null }[];
+	/** How far the segment's centre moved, in the model's scaled units (Euclidean). */
+	distance: number | null;
+}
+
+export interface CompareReport {
+	/** The split instant used, `YYYY-MM-DD HH:MM:SS`. */
+	split: string;
+	periods: [ComparePeriod, ComparePeriod];
+	/** Segment numbers 1..k. */
+	segments: number[];
+	/** Segmented customers (rows of the migration matrix sum to it). */
+	customers: number;
+	/** Every non-empty cell of the migration matrix. */
+	matrix: MigrationCell[];
+	/** The largest moves between two segments (both active), largest first. */
+	flows: CompareFlow[];
+	kpis: [CompareKpis[], CompareKpis[]];
+	drift: SegmentDrift[];
+	/** The per-customer result, for SQL cells: key, segment, segment_before, segment_after. */
+	table: string;
+	notes: string[];
+	ms: number;
+}
+
 export interface ExportFile {
 	name: string;
 	mime: string;
@@ -321,6 +419,10 @@ export interface EngineApi {
 	exportSegments(format: 'csv' | 'parquet', personas?: Map<number, string>): Promise<ExportFile>;
 	personas(): Promise<PersonasReport>;
 	customer(key: string): Promise<CustomerProfile>;
+	/** Customers' segments before and after a split date, against the current segmentation. */
+	compare(options: CompareOptions): Promise<CompareReport>;
+	/** The sample's answer key against the segments; `seed` re-runs the variations. */
+	answerKey(seed: number): Promise<AnswerKeyReport>;
 	/** A query's whole result as a CSV or Parquet file. */
 	exportQuery(sql: string, format: 'csv' | 'parquet'): Promise<ExportFile>;
 	/** Rows of a table for a chart: at most `limit`, as Arrow IPC bytes. */

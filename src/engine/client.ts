@@ -12,9 +12,12 @@ import * as Comlink from 'comlink';
 import workerUrl from '../../workers/engine.worker.ts?worker&url';
 import type {
 	ColumnType,
+	CompareOptions,
+	CompareReport,
 	CustomerProfile,
 	EngineApi,
 	PersonasReport,
+	AnswerKeyReport,
 	EngineInfo,
 	ExportFile,
 	FeatureRecipe,
@@ -202,6 +205,14 @@ export class EngineClient {
 
 	personas(): Promise<PersonasReport> {
 		return this.#call(() => this.#remote.personas());
+	}
+
+	compare(options: CompareOptions): Promise<CompareReport> {
+		return this.#call(() => this.#remote.compare(options));
+	}
+
+	answerKey(seed: number): Promise<AnswerKeyReport> {
+		return this.#call(() => this.#remote.answerKey(seed));
 	}
 
 	customer(key: string): Promise<CustomerProfile> {

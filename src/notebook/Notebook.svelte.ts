@@ -4,9 +4,11 @@
  */
 import { tableFromIPC, type Table } from 'apache-arrow';
 import type {
+	AnswerKeyReport,
 	ColumnType,
 	Protection,
 	CustomerProfile,
+	CompareReport,
 	PersonasReport,
 	FeatureRecipe,
 	FeatureReport,
@@ -32,35 +34,46 @@ import {
 	newFeaturesCell,
 	newChartCell,
 	newCustomerCell,
+	newCompareCell,
 	newNotesCell,
 	newPersonasCell,
 	newSegmentsCell,
+	newStepperCell,
 	newSqlCell,
 	removeCell,
 	starterSql,
 	updateCell,
+	newAnswerCell,
+	DEFAULT_SEED,
+	type AnswerCell,
 	type Cell,
 	type CellId,
 	type CellKind,
 	type ChartCell,
 	type CustomerCell,
+	type CompareCell,
 	type DataCell,
 	type FeaturesCell,
 	type Notebook,
 	type PersonaEdit,
 	type PersonasCell,
 	type SegmentsCell,
-	type SqlCell
+	type SqlCell,
+	type StepperCell
 } from './model';
 import {
 	forgetEverything,
+	keepDataSetting,
 	lastNotebookId,
 	loadNotebook,
 	newNotebookId,
 	requestPersistence,
-	saveNotebook
+	saveNotebook,
+	setKeepDataSetting
 } from './persistence';
-import { newCellId } from './model';
+import { forgetKept, keepFile, keptFile, pruneKept } from './kept-data';
+import { KIND_LABELS, newCellId } from './model';
+import { segmentation101, type LessonTable } from './lessons';
 import {
 	decodeNotebookFile,
 	decodeShareLink,
@@ -90,6 +103,10 @@ export interface CellRun {
 	personas: PersonasReport | null;
 	/** Customer cells. */
 	customer: CustomerProfile | null;
+	/** Compare cells. */
+	compare: CompareReport | null;
+	/** Answer-key cells. */
+	answer: AnswerKeyReport | null;
 }
 
 const IDLE: CellRun = {
@@ -105,7 +122,9 @@ const IDLE: CellRun = {
 	segments: null,
 	rfm: null,
 	personas: null,
-	customer: null
+	customer: null,
+	compare: null,
+	answer: null
 };
 
 export interface Alert {
@@ -116,7 +135,13 @@ export interface Alert {
 /** Where the open notebook came from: the user's own (autosaved) or a link (untrusted). */
 export type Origin = 'own' | 'link';
 
-const SAVE_DELAY_MS = 500;
+/** A pause in typing this long saves the notebook. */
+const SAVE_DELAY_MS = 300;
+/**
+ * Continuous typing never holds a save back longer than this after the first unsaved change,
+ * so a crash (a killed browser, a power cut) loses at most about a second of work.
+ */
+const SAVE_MAX_WAIT_MS = 1000;
 const HISTORY_LIMIT = 100;
 const HISTORY_GROUP_MS = 800;
 
@@ -147,7 +172,21 @@ export class NotebookState {
 	/** Another tab holds this notebook: nothing is saved from here (no overwriting each other). */
 	readOnly = $state(false);
 	#releaseLock: (() => void) | null = null;
+	/** "Keep loaded data in this browser": off unless the user turned it on (privacy panel). */
+	keepData = $state(false);
+	#keepDataRead = keepDataSetting().then(
+		(on) => {
+			this.keepData = on;
+		},
+		() => undefined
+	);
+	/** The user's files loaded in this session, by table: what turning keepData on copies. */
+	#files = new Map<string, File>();
 	#saveTimer: ReturnType<typeof setTimeout> | null = null;
+	/** When the oldest change not yet handed to storage was made; 0 when none. */
+	#dirtySince = 0;
+	/** The save in flight: saves run one at a time so a read-back never sees a later write. */
+	#saving: Promise<void> | null = null;
 	#persistAsked = false;
 	#restoring = false;
 	#undoing = false;
@@ -213,14 +252,34 @@ export class NotebookState {
 		}
 		this.#doc = next;
 		if (this.#restoring) return;
+		// Debounced, with a ceiling: a pause saves at once, steady typing saves every second.
+		const now = Date.now();
+		if (this.#dirtySince === 0) this.#dirtySince = now;
+		const wait = Math.min(SAVE_DELAY_MS, this.#dirtySince + SAVE_MAX_WAIT_MS - now);
 		if (this.#saveTimer) clearTimeout(this.#saveTimer);
-		this.#saveTimer = setTimeout(() => void this.flush(), SAVE_DELAY_MS);
+		this.#saveTimer = setTimeout(() => void this.flush(), Math.max(0, wait));
 	}
 
 	/** Save now (called on a timer, and when the page is hidden or closed). */
 	async flush(): Promise<void> {
 		if (this.#saveTimer) clearTimeout(this.#saveTimer);
 		this.#saveTimer = null;
+		const previous = this.#saving;
+		const current = (async () => {
+			await previous;
+			await this.#save();
+		})();
+		this.#saving = current;
+		try {
+			await current;
+		} finally {
+			if (this.#saving === current) this.#saving = null;
+		}
+	}
+
+	async #save(): Promise<void> {
+		// Changes made from here on belong to the next save.
+		this.#dirtySince = 0;
 		if (this.#doc.cells.length === 0 || this.readOnly) return;
 		try {
 			await saveNotebook(this.id, this.#doc);
@@ -299,6 +358,10 @@ export class NotebookState {
 		}
 	}
 
+	updateStepper(id: CellId, patch: Partial<Omit<StepperCell, 'id' | 'kind'>>): void {
+		this.doc = updateCell<StepperCell>(this.doc, id, patch);
+	}
+
 	updateChart(id: CellId, patch: Partial<Omit<ChartCell, 'id' | 'kind'>>): void {
 		this.doc = updateCell<ChartCell>(this.doc, id, patch);
 	}
@@ -307,11 +370,14 @@ export class NotebookState {
 		this.doc = { ...this.doc, title: title.slice(0, 200) || 'Untitled notebook' };
 	}
 
-	duplicateCell(id: CellId): void {
+	/** A copy right below; not for Data cells (a table is loaded once). The copy's id. */
+	duplicateCell(id: CellId): CellId | null {
 		const index = this.doc.cells.findIndex((c) => c.id === id);
 		const cell = this.doc.cells[index];
-		if (!cell || cell.kind === 'data') return;
-		this.doc = addCell(this.doc, { ...structuredClone(cell), id: newCellId() }, index + 1);
+		if (!cell || cell.kind === 'data') return null;
+		const copy = { ...structuredClone(cell), id: newCellId() };
+		this.doc = addCell(this.doc, copy, index + 1);
+		return copy.id;
 	}
 
 	/** Open a notebook saved in this browser (the current one stays saved). */
@@ -387,6 +453,16 @@ export class NotebookState {
 				this.alert(`Could not regenerate the sample: ${asEngineError(e).message}`);
 			}
 		}
+		// Kept copies of the user's files come back by themselves (the user's own notebooks only).
+		await this.#keepDataRead;
+		if (this.keepData && this.origin === 'own') {
+			const files = this.doc.cells.filter((c): c is DataCell => c.kind === 'data' && !c.sample);
+			for (const cell of files) await this.#restoreKept(cell);
+			void pruneKept(
+				this.id,
+				files.map((c) => c.table)
+			);
+		}
 		await this.#refreshTables();
 		if (this.missingData().length === 0 && this.origin === 'own') await this.runAll();
 		else if (this.missingData().length > 0) {
@@ -450,23 +526,13 @@ export class NotebookState {
 		const cell = this.doc.cells.find((c) => c.id === id);
 		if (cell?.kind !== 'data') return;
 		await this.#task(`Loading ${file.name}…`, async () => {
-			try {
-				const report = await this.#engine.loadFile(file, cell.table);
-				const got = new Set(report.table.columns.map((c) => c.name));
-				const missing = cell.columns.filter((c) => !got.has(c));
-				if (missing.length > 0) {
-					await this.#engine.dropTable(cell.table);
-					this.#setRun(id, {
-						status: 'error',
-						error: `${file.name} lacks the column${missing.length === 1 ? '' : 's'} ${missing.join(', ')} that this notebook expects. Attach the file it was made with.`
-					});
-					return;
-				}
-				this.#attached(report);
-				this.status = `Attached ${file.name} as ${cell.table}.`;
-			} catch (e) {
-				this.#setRun(id, { status: 'error', error: asEngineError(e).message });
+			const error = await this.#attachFile(cell, file);
+			if (error) {
+				this.#setRun(id, { status: 'error', error });
+				return;
 			}
+			this.status = `Attached ${file.name} as ${cell.table}.`;
+			if (this.keepData) void this.#keep(cell.table, file);
 		});
 		await this.#refreshTables();
 		if (this.missingData().length === 0) {
@@ -476,6 +542,74 @@ export class NotebookState {
 					: 'All data attached.';
 			if (this.origin === 'own') await this.runAll();
 		}
+	}
+
+	/** Load a file as a Data cell's table, if it has the columns the cell expects: null, or what failed. */
+	async #attachFile(cell: DataCell, file: File): Promise<string | null> {
+		try {
+			const report = await this.#engine.loadFile(file, cell.table);
+			const got = new Set(report.table.columns.map((c) => c.name));
+			const missing = cell.columns.filter((c) => !got.has(c));
+			if (missing.length > 0) {
+				await this.#engine.dropTable(cell.table);
+				return `${file.name} lacks the column${missing.length === 1 ? '' : 's'} ${missing.join(', ')} that this notebook expects. Attach the file it was made with.`;
+			}
+			this.#attached(report);
+			this.#files.set(cell.table, file);
+			return null;
+		} catch (e) {
+			return asEngineError(e).message;
+		}
+	}
+
+	/** Re-attach a Data cell from its kept copy; a missing or damaged copy asks for the file. */
+	async #restoreKept(cell: DataCell): Promise<void> {
+		const kept = await keptFile(this.id, cell.table);
+		if (kept.ok) {
+			const error = await this.#task(`Loading the kept copy of ${cell.source}…`, () =>
+				this.#attachFile(cell, kept.file)
+			);
+			if (!error) return;
+		} else if (kept.reason === 'none') {
+			return; // Loaded before keeping was turned on: ask for it as usual.
+		}
+		const why =
+			kept.ok || kept.reason === 'damaged'
+				? 'is damaged'
+				: kept.reason === 'missing'
+					? 'is missing'
+					: 'cannot be read here';
+		this.#setRun(cell.id, {
+			status: 'error',
+			error: `The copy of ${cell.source} kept in this browser ${why}. Attach the file again to carry on.`
+		});
+	}
+
+	/** Copy a loaded file into this browser's private storage (when keepData is on). */
+	async #keep(table: string, file: File): Promise<void> {
+		try {
+			await keepFile(this.id, table, file);
+		} catch (e) {
+			this.alert(
+				`Could not keep a copy of ${file.name} in this browser (${e instanceof Error ? e.message : String(e)}). After a reload it will be asked for.`
+			);
+		}
+	}
+
+	/** Turn "Keep loaded data in this browser" on (copy the loaded files) or off (delete all copies). */
+	async setKeepData(on: boolean): Promise<void> {
+		this.keepData = on;
+		await setKeepDataSetting(on).catch(() => undefined);
+		if (!on) {
+			await forgetKept();
+			this.status = 'Kept data files are deleted from this browser.';
+			return;
+		}
+		for (const cell of this.doc.cells) {
+			const file = cell.kind === 'data' && !cell.sample ? this.#files.get(cell.table) : undefined;
+			if (cell.kind === 'data' && file) await this.#keep(cell.table, file);
+		}
+		this.status = 'Loaded data files are kept in this browser from now on.';
 	}
 
 	/** Start a fresh, empty notebook (the current one stays saved). */
@@ -488,12 +622,14 @@ export class NotebookState {
 	 * The share link for this notebook: cells and parameters, never data. A Customer cell's key
 	 * is a real customer's id, so it stays out of the link.
 	 */
-	shareLink(): string {
+	shareLink(options: { present?: boolean } = {}): string {
 		const doc: Notebook = {
 			...this.doc,
 			cells: this.doc.cells.map((c) => (c.kind === 'customer' ? { ...c, key: '' } : c))
 		};
-		return `${location.origin}${location.pathname}${encodeShareLink(doc)}`;
+		// `?present`: a student link, opened read-only in presentation mode until made one's own.
+		const query = options.present ? '?present' : '';
+		return `${location.origin}${location.pathname}${query}${encodeShareLink(doc)}`;
 	}
 
 	#lastLink = '';
@@ -503,10 +639,10 @@ export class NotebookState {
 		return this.#lastLink.endsWith(hash);
 	}
 
-	async copyShareLink(): Promise<string | null> {
+	async copyShareLink(options: { present?: boolean } = {}): Promise<string | null> {
 		let link: string;
 		try {
-			link = this.shareLink();
+			link = this.shareLink(options);
 		} catch (e) {
 			this.alert(
 				`This notebook is too large for a link (${e instanceof Error ? e.message : String(e)}). Use Notebook → Export notebook and send the file.`
@@ -548,6 +684,7 @@ export class NotebookState {
 	/** Forget every stored notebook in this browser, and start empty. */
 	async forgetAll(): Promise<void> {
 		await forgetEverything();
+		this.keepData = false;
 		this.#adopt(emptyNotebook(), newNotebookId(), 'own');
 		this.status = 'Everything Segbook stored in this browser is erased.';
 	}
@@ -590,6 +727,8 @@ export class NotebookState {
 				try {
 					const report = await this.#engine.loadFile(file);
 					this.#addLoaded(report);
+					this.#files.set(report.table.name, file);
+					if (this.keepData) void this.#keep(report.table.name, file);
 					loaded.push(report.table.name);
 					this.status = `Loaded ${file.name}: ${report.rowsLoaded.toLocaleString('en')} rows in ${(report.ms / 1000).toFixed(1)} s.`;
 				} catch (e) {
@@ -624,6 +763,39 @@ export class NotebookState {
 		this.#ensureSqlCell();
 		await this.#refreshTables();
 		await this.#proposePipeline(loaded);
+	}
+
+	/**
+	 * "Segmentation 101": the sample in a guided notebook of its own (the open one stays saved),
+	 * run from top to bottom except the answer key, which the teacher reveals.
+	 */
+	async loadLesson(options: SampleOptions): Promise<void> {
+		if (this.doc.cells.length > 0) await this.newNotebook();
+		const reports = await this.#task('Generating the sample for the lesson…', async () => {
+			try {
+				return await this.#engine.loadSample(options);
+			} catch (e) {
+				this.alert(`Could not generate the sample: ${asEngineError(e).message}`);
+				return null;
+			}
+		});
+		const [customers, transactions] = reports ?? [];
+		if (!customers || !transactions) return;
+		const table = (r: LoadReport): LessonTable => ({
+			name: r.table.name,
+			source: r.table.source,
+			columns: r.table.columns.map((c) => c.name)
+		});
+		this.doc = segmentation101(table(customers), table(transactions), options);
+		for (const report of reports ?? []) {
+			const cell = this.doc.cells.find(
+				(c): c is DataCell => c.kind === 'data' && c.table === report.table.name
+			);
+			if (cell) this.#setRun(cell.id, { report });
+		}
+		await this.#refreshTables();
+		await this.runAll();
+		this.status = 'The lesson is ready: read from the top, or press Present.';
 	}
 
 	/**
@@ -739,9 +911,15 @@ export class NotebookState {
 								? newPersonasCell()
 								: kind === 'customer'
 									? newCustomerCell()
-									: kind === 'data'
-										? newSqlCell('SELECT 42 AS answer')
-										: newSqlCell(firstTable ? starterSql(firstTable) : 'SELECT 42 AS answer');
+									: kind === 'compare'
+										? newCompareCell()
+										: kind === 'stepper'
+										? newStepperCell()
+										: kind === 'answer'
+											? newAnswerCell()
+											: kind === 'data'
+												? newSqlCell('SELECT 42 AS answer')
+												: newSqlCell(firstTable ? starterSql(firstTable) : 'SELECT 42 AS answer');
 		const index = after
 			? this.doc.cells.findIndex((c) => c.id === after) + 1
 			: this.doc.cells.length;
@@ -749,10 +927,12 @@ export class NotebookState {
 		return cell.id;
 	}
 
+	/** Undo brings a deleted cell back, so its results are kept until the notebook closes. */
 	removeCell(id: CellId): void {
+		const cell = this.doc.cells.find((c) => c.id === id);
+		if (!cell) return;
 		this.doc = removeCell(this.doc, id);
-		const { [id]: _removed, ...rest } = this.runs;
-		this.runs = rest;
+		this.status = `Deleted a ${KIND_LABELS[cell.kind]} cell. Undo (Ctrl+Z) brings it back.`;
 	}
 
 	moveCell(id: CellId, delta: number): void {
@@ -789,6 +969,8 @@ export class NotebookState {
 		if (cell.kind === 'segments') return this.#runSegments(cell);
 		if (cell.kind === 'personas') return this.#runPersonas(cell);
 		if (cell.kind === 'customer') return this.#runCustomer(cell);
+		if (cell.kind === 'compare') return this.#runCompare(cell);
+		if (cell.kind === 'answer') return this.#runAnswer(cell);
 		if (cell.kind !== 'sql') return;
 		this.#setRun(id, { status: 'running', error: null });
 		await this.#task('Running SQL…', async () => {
@@ -880,6 +1062,26 @@ export class NotebookState {
 		});
 	}
 
+	async #runCompare(cell: CompareCell): Promise<void> {
+		this.#setRun(cell.id, { status: 'running', error: null });
+		await this.#task('Comparing the two periods…', async () => {
+			try {
+				const compare = await this.#engine.compare({ split: cell.split });
+				this.#setRun(cell.id, { status: 'done', compare, error: null });
+				this.status = `Compared ${compare.customers.toLocaleString('en')} customers before and after ${compare.split.slice(0, 10)} in ${Math.round(compare.ms)} ms.`;
+				await this.#refreshTables();
+			} catch (e) {
+				this.#setRun(cell.id, { status: 'error', compare: null, error: asEngineError(e).message });
+			}
+		});
+	}
+
+	/** A new split date (null = halfway): the result no longer matches until it runs again. */
+	updateCompare(id: CellId, split: string | null): void {
+		this.doc = updateCell<CompareCell>(this.doc, id, { split });
+		if (this.run(id).status === 'done') this.#setRun(id, { status: 'stale' });
+	}
+
 	async #runCustomer(cell: CustomerCell): Promise<void> {
 		if (cell.key.trim() === '') {
 			this.#setRun(cell.id, { status: 'idle', customer: null, error: null });
@@ -892,6 +1094,23 @@ export class NotebookState {
 		} catch (e) {
 			this.#setRun(cell.id, { status: 'error', customer: null, error: asEngineError(e).message });
 		}
+	}
+
+	/** Reveal the sample's planted personas against the segments found. */
+	async #runAnswer(cell: AnswerCell): Promise<void> {
+		this.#setRun(cell.id, { status: 'running', error: null });
+		await this.#task('Comparing with the answer key…', async () => {
+			try {
+				const seed =
+					this.doc.cells.find((c): c is SegmentsCell => c.kind === 'segments')?.seed ??
+					DEFAULT_SEED;
+				const answer = await this.#engine.answerKey(seed);
+				this.#setRun(cell.id, { status: 'done', answer, error: null });
+				this.status = `Answer key revealed: adjusted Rand index ${answer.ari.toFixed(2)}.`;
+			} catch (e) {
+				this.#setRun(cell.id, { status: 'error', answer: null, error: asEngineError(e).message });
+			}
+		});
 	}
 
 	customerKeys(prefix: string): Promise<string[]> {
@@ -982,6 +1201,8 @@ export class NotebookState {
 	async runAll(): Promise<void> {
 		for (const cell of this.doc.cells) {
 			if (cell.kind === 'notes') continue;
+			// The answer key is revealed when the teacher says so, not by Run all.
+			if (cell.kind === 'answer' && this.run(cell.id).answer === null) continue;
 			await this.runCell(cell.id);
 			if (this.run(cell.id).status === 'error') break;
 		}

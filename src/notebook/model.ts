@@ -92,6 +92,42 @@ export interface ChartCell {
 	spec: string | null;
 }
 
+/**
+ * K-means step by step, for teaching: Lloyd iterations on two features of a customer sample,
+ * one at a time. Nothing is stored but the choices; the picture is recomputed on the page.
+ */
+export interface StepperCell {
+	id: CellId;
+	kind: 'stepper';
+	/**
+	 * Model-matrix columns on the axes; null = the first selected feature across and `monetary`
+	 * (else the second selected feature) up.
+	 */
+	x: string | null;
+	y: string | null;
+	/** Number of clusters, 1..STEPPER_MAX_K (one palette colour each). */
+	k: number;
+	/** The k-means++ start; "New seed" draws another. */
+	seed: number;
+}
+
+/** As many clusters as the Okabe-Ito palette has colours, so no two share one on screen. */
+export const STEPPER_MAX_K = 8;
+
+/** The generated sample's planted personas against the segments found (the classroom reveal). */
+export interface AnswerCell {
+	id: CellId;
+	kind: 'answer';
+}
+
+/** Customers' segments in two periods of the history, split at a date. */
+export interface CompareCell {
+	id: CellId;
+	kind: 'compare';
+	/** The first day of the second period (YYYY-MM-DD); null = halfway through the history. */
+	split: string | null;
+}
+
 export type Cell =
 	| DataCell
 	| SqlCell
@@ -100,7 +136,10 @@ export type Cell =
 	| SegmentsCell
 	| PersonasCell
 	| CustomerCell
-	| ChartCell;
+	| ChartCell
+	| CompareCell
+	| StepperCell
+	| AnswerCell;
 export type CellKind = Cell['kind'];
 
 export interface Notebook {
@@ -118,7 +157,10 @@ export const KIND_LABELS: Record<CellKind, string> = {
 	segments: 'Segments',
 	personas: 'Personas',
 	customer: 'Customer',
-	chart: 'Chart'
+	chart: 'Chart',
+	compare: 'Compare',
+	stepper: 'K-means step by step',
+	answer: 'Answer key'
 };
 
 export const DEFAULT_SEED = 42;
@@ -165,6 +207,18 @@ export function newChartCell(source = '', x = ''): ChartCell {
 
 export function newCustomerCell(key = ''): CustomerCell {
 	return { id: newCellId(), kind: 'customer', key };
+}
+
+export function newStepperCell(seed = DEFAULT_SEED, k = 4): StepperCell {
+	return { id: newCellId(), kind: 'stepper', x: null, y: null, k, seed };
+}
+
+export function newAnswerCell(): AnswerCell {
+	return { id: newCellId(), kind: 'answer' };
+}
+
+export function newCompareCell(split: string | null = null): CompareCell {
+	return { id: newCellId(), kind: 'compare', split };
 }
 
 export function newPersonasCell(): PersonasCell {

@@ -7,9 +7,12 @@
  *   notebook document   IndexedDB `notebooks` (autosave, ≤ 1 s after a change) + file export
  *   last open notebook  IndexedDB `meta`
  *   share link          URL fragment, only when the user asks (Copy share link)
- *   loaded data         the engine worker's memory only
+ *   loaded data         the engine worker's memory; and, only when the user turns on
+ *                       "Keep loaded data in this browser" (IndexedDB `meta` keepData), a copy
+ *                       of each loaded file in OPFS (kept-data.ts)
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { forgetKept } from './kept-data';
 import type { Notebook } from './model';
 import { parseNotebook } from './schema';
 
@@ -80,13 +83,26 @@ export async function listNotebooks(): Promise<Omit<StoredNotebook, 'doc'>[]> {
 
 export async function deleteNotebook(id: string): Promise<void> {
 	await (await db()).delete('notebooks', id);
+	await forgetKept(id);
 }
 
-/** `Forget all data`: every stored notebook and setting of this origin. */
+/** `Forget all data`: every stored notebook, setting and kept data file of this origin. */
 export async function forgetEverything(): Promise<void> {
 	const database = await db();
 	const tx = database.transaction(['notebooks', 'meta'], 'readwrite', { durability: 'strict' });
 	await Promise.all([tx.objectStore('notebooks').clear(), tx.objectStore('meta').clear(), tx.done]);
+	await forgetKept();
+}
+
+/** "Keep loaded data in this browser": off unless the user turned it on. */
+export async function keepDataSetting(): Promise<boolean> {
+	return (await (await db()).get('meta', 'keepData')) === 'on';
+}
+
+export async function setKeepDataSetting(on: boolean): Promise<void> {
+	const database = await db();
+	if (on) await database.put('meta', 'on', 'keepData');
+	else await database.delete('meta', 'keepData');
 }
 
 /** Ask the browser not to evict our storage under pressure (after the first real save). */

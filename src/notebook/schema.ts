@@ -18,7 +18,7 @@
  * Pure: no DOM, no Svelte.
  */
 import * as v from 'valibot';
-import type { CellId, Notebook } from './model';
+import { STEPPER_MAX_K, type CellId, type Notebook } from './model';
 import { RFM_GROUPS } from '../segment/rfm';
 import { RETAIL_MAX_CUSTOMERS } from '../sample/retail';
 
@@ -181,7 +181,9 @@ const cellId = v.pipe(
 
 const SampleOptionsSchema = v.strictObject({
 	customers: wholeNumber(1, RETAIL_MAX_CUSTOMERS),
-	seed
+	seed,
+	// Optional: notebooks saved before the planted shift existed stay valid.
+	shift: v.optional(v.boolean())
 });
 
 const RolesSchema = v.strictObject({
@@ -316,6 +318,29 @@ const ChartCellSchema = v.strictObject({
 	spec: v.nullable(text(SCHEMA_LIMITS.sqlChars))
 });
 
+const StepperCellSchema = v.strictObject({
+	id: cellId,
+	kind: v.literal('stepper'),
+	x: v.nullable(column),
+	y: v.nullable(column),
+	k: wholeNumber(1, STEPPER_MAX_K),
+	seed
+});
+
+const AnswerCellSchema = v.strictObject({
+	id: cellId,
+	kind: v.literal('answer')
+});
+
+/** A split date as `<input type="date">` gives it; quoted into SQL as TIMESTAMP. */
+const SPLIT_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
+const CompareCellSchema = v.strictObject({
+	id: cellId,
+	kind: v.literal('compare'),
+	split: v.nullable(v.pipe(v.string(), v.regex(SPLIT_PATTERN, 'must be a date like 2025-01-01')))
+});
+
 const CellSchema = v.variant('kind', [
 	DataCellSchema,
 	SqlCellSchema,
@@ -324,7 +349,10 @@ const CellSchema = v.variant('kind', [
 	SegmentsCellSchema,
 	PersonasCellSchema,
 	CustomerCellSchema,
-	ChartCellSchema
+	ChartCellSchema,
+	CompareCellSchema,
+	StepperCellSchema,
+	AnswerCellSchema
 ]);
 
 /** The whole document. `version` is checked before the schema runs, for a clearer message. */

@@ -216,17 +216,48 @@ export interface RetailTruth {
 	persona: PersonaName[];
 }
 
+/**
+ * The planted shift's answer key: the customers whose behaviour changes between the first and
+ * the second year of history, with the persona they act like in each year.
+ */
+export interface RetailMoves {
+	customer_id: string[];
+	persona_before: PersonaName[];
+	persona_after: PersonaName[];
+}
+
 export interface RetailSample {
 	customers: RetailCustomers;
 	transactions: RetailTransactions;
 	truth: RetailTruth;
+	/** Who was planted to move (options.shift), or null without a shift. */
+	moves: RetailMoves | null;
 }
+
+/**
+ * The planted shift (options.shift): in the second year a share of one persona behaves like
+ * another. Loyal regulars slow down and slip away; some hibernating one-timers come back as
+ * regulars. Every other customer keeps exactly the history it has without the shift.
+ */
+export const RETAIL_SHIFT: readonly {
+	readonly from: PersonaName;
+	readonly to: PersonaName;
+	readonly share: number;
+}[] = Object.freeze([
+	{ from: 'loyal', to: 'at_risk', share: 0.35 },
+	{ from: 'hibernating', to: 'loyal', share: 0.3 }
+]);
 
 export interface RetailOptions {
 	/** Integer, 1..1,000,000. */
 	customers: number;
 	/** Any safe integer; the same seed always gives the same sample. */
 	seed: number;
+	/**
+	 * Plant a shift between the two years (RETAIL_SHIFT). Off or absent: the sample is exactly
+	 * the one without this option.
+	 */
+	shift?: boolean | undefined;
 }
 
 /** A typed-array column that grows by doubling, so we need not know the line count up front. */
@@ -236,6 +267,10 @@ class Column<T extends Float64Array | Int32Array> {
 		private buf: T,
 		private readonly make: (capacity: number) => T
 	) {}
+	/** Drops everything after the first `length` values (the capacity stays). */
+	truncate(length: number): void {
+		this.length = Math.min(this.length, length);
+	}
 	push(value: number): void {
 		if (this.length === this.buf.length) {
 			const bigger = this.make(this.buf.length * 2);
@@ -311,6 +346,46 @@ function validate(options: RetailOptions): void {
 	if (!Number.isSafeInteger(seed)) {
 		throw new RangeError(`generateRetail: seed must be a safe integer, got ${String(seed)}`);
 	}
+	if (options.shift !== undefined && typeof options.shift !== 'boolean') {
+		throw new RangeError(`generateRetail: shift must be true or false, got ${String(options.shift)}`);
+	}
+}
+
+/** The shift's own random stream: a different seed, so the base sample's stream is untouched. */
+function shiftSeed(seed: number): number {
+	return seed > 0 ? -seed : -seed - 1;
+}
+
+/** `n` order instants: `first`, `n - 2` uniform ones in between (sorted), and `last`. */
+function orderStamps(rng: Rng, n: number, first: number, last: number): number[] {
+	if (n === 1) return [first];
+	const inner: number[] = [];
+	for (let k = 0; k < n - 2; k++) inner.push(first + (last - first) * rng.next());
+	inner.sort((a, b) => a - b);
+	return [first, ...inner, last];
+}
+
+/**
+ * A mover's two years: the `from` persona's habits in the first year, the `to` persona's in the
+ * second, each kept at least 15 days clear of the middle of the history, so a split anywhere
+ * near the middle separates them. Returns the order instants of each year.
+ */
+function shiftedStamps(rng: Rng, from: PersonaName): { before: number[]; after: number[] } {
+	const mid = HISTORY_START + (RETAIL_DAYS / 2) * DAY_MS;
+	const day = (lo: number, hi: number): number => rng.uniform(lo, hi) * DAY_MS;
+	let before: number[];
+	let after: number[];
+	if (from === 'loyal') {
+		// A regular all year, then a few orders early in the second year and silence.
+		before = orderStamps(rng, rng.int(5, 10), HISTORY_START + day(0, 60), mid - day(15, 75));
+		after = orderStamps(rng, rng.int(2, 4), mid + day(15, 45), RETAIL_END - day(180, 300));
+	} else {
+		// One or two orders at the start, then a regular through the second year.
+		const n = rng.int(1, 2);
+		before = orderStamps(rng, n, HISTORY_START + day(0, 30), HISTORY_START + day(30, 90));
+		after = orderStamps(rng, rng.int(5, 10), mid + day(15, 60), RETAIL_END - day(0, 60));
+	}
+	return { before, after };
 }
 
 /**
@@ -322,6 +397,10 @@ export function generateRetail(options: RetailOptions): RetailSample {
 	validate(options);
 	const count = options.customers;
 	const rng = createRng(options.seed);
+	const shiftRng = options.shift ? createRng(shiftSeed(options.seed)) : null;
+	const moves: RetailMoves | null = shiftRng
+		? { customer_id: [], persona_before: [], persona_after: [] }
+		: null;
 
 	const customerId: string[] = [];
 	const signupDate = new Float64Array(count);
@@ -348,11 +427,36 @@ export function generateRetail(options: RetailOptions): RetailSample {
 	const middle = new Float64Array(MAX_ORDERS);
 	let invoice = 100000;
 
-	for (let i = 0; i < count; i++) {
-		const pi = pickCumulative(PERSONA_CUM, rng.next());
+	/** One invoice of persona `pi` at `stamp`: its order lines, drawn from `r`. */
+	const emitOrder = (r: Rng, cid: string, stamp: number, pi: number): void => {
 		const p = at(PERSONAS, pi);
 		const channelCum = at(CHANNEL_CUM, pi);
 		const categoryCum = at(CATEGORY_CUM, pi);
+		// Whole seconds, truncated as strftime does. The stamps never leave the history
+		// window because RETAIL_END and HISTORY_START are themselves whole seconds.
+		const t = Math.floor(stamp / 1000) * 1000;
+		const inv = 'INV' + String(++invoice);
+		const chan = at(CHANNELS, pickCumulative(channelCum, r.next()));
+		const lines = 1 + (r.next() < 0.35 ? 1 : 0) + (r.next() < 0.1 ? 1 : 0);
+		for (let l = 0; l < lines; l++) {
+			const qty = 1 + Math.floor(r.expovariate(1.2));
+			const value = r.uniform(p.basket[0], p.basket[1]);
+			invoiceId.push(inv);
+			lineCustomer.push(cid);
+			invoiceDate.push(t);
+			quantity.push(qty);
+			unitPrice.push(Math.round((value / qty) * 100) / 100);
+			discount.push(
+				r.next() < p.discountProbability ? at(DISCOUNTS, r.int(0, DISCOUNTS.length - 1)) : 0
+			);
+			category.push(at(CATEGORIES, pickCumulative(categoryCum, r.next())));
+			channel.push(chan);
+		}
+	};
+
+	for (let i = 0; i < count; i++) {
+		const pi = pickCumulative(PERSONA_CUM, rng.next());
+		const p = at(PERSONAS, pi);
 		const cid = 'C' + String(i + 1).padStart(7, '0');
 		const n = rng.int(p.orders[0], p.orders[1]);
 		const last = RETAIL_END - rng.uniform(p.recencyDays[0], p.recencyDays[1]) * DAY_MS;
@@ -377,27 +481,39 @@ export function generateRetail(options: RetailOptions): RetailSample {
 		for (let k = 0; k < inner; k++) middle[k] = first + (last - first) * rng.next();
 		const sorted = middle.subarray(0, inner).sort();
 
+		// The lines a mover would have had are generated all the same (so the random stream,
+		// and every other customer, stays as without the shift) and then taken back.
+		const mark = invoiceId.length;
+		const invoiceMark = invoice;
 		for (let k = 0; k < n; k++) {
 			const stamp = k === 0 ? first : k === n - 1 ? last : (sorted[k - 1] ?? first);
-			// Whole seconds, truncated as strftime does. The stamps never leave the history
-			// window because RETAIL_END and HISTORY_START are themselves whole seconds.
-			const t = Math.floor(stamp / 1000) * 1000;
-			const inv = 'INV' + String(++invoice);
-			const chan = at(CHANNELS, pickCumulative(channelCum, rng.next()));
-			const lines = 1 + (rng.next() < 0.35 ? 1 : 0) + (rng.next() < 0.1 ? 1 : 0);
-			for (let l = 0; l < lines; l++) {
-				const qty = 1 + Math.floor(rng.expovariate(1.2));
-				const value = rng.uniform(p.basket[0], p.basket[1]);
-				invoiceId.push(inv);
-				lineCustomer.push(cid);
-				invoiceDate.push(t);
-				quantity.push(qty);
-				unitPrice.push(Math.round((value / qty) * 100) / 100);
-				discount.push(
-					rng.next() < p.discountProbability ? at(DISCOUNTS, rng.int(0, DISCOUNTS.length - 1)) : 0
-				);
-				category.push(at(CATEGORIES, pickCumulative(categoryCum, rng.next())));
-				channel.push(chan);
+			emitOrder(rng, cid, stamp, pi);
+		}
+
+		if (shiftRng && moves) {
+			// One draw per customer decides; the shift's draws never touch the base stream.
+			const u = shiftRng.next();
+			const move = RETAIL_SHIFT.find((m) => m.from === p.name);
+			if (move && u < move.share) {
+				invoiceId.length = mark;
+				lineCustomer.length = mark;
+				category.length = mark;
+				channel.length = mark;
+				invoiceDate.truncate(mark);
+				quantity.truncate(mark);
+				unitPrice.truncate(mark);
+				discount.truncate(mark);
+				invoice = invoiceMark;
+				const toIndex = PERSONAS.findIndex((q) => q.name === move.to);
+				const { before, after } = shiftedStamps(shiftRng, move.from);
+				for (const stamp of before) emitOrder(shiftRng, cid, stamp, pi);
+				for (const stamp of after) emitOrder(shiftRng, cid, stamp, toIndex);
+				const firstOrder = before[0] ?? first;
+				signupDate[i] =
+					Math.floor((firstOrder - shiftRng.uniform(0, 30) * DAY_MS) / DAY_MS) * DAY_MS;
+				moves.customer_id.push(cid);
+				moves.persona_before.push(move.from);
+				moves.persona_after.push(move.to);
 			}
 		}
 	}
@@ -424,7 +540,8 @@ export function generateRetail(options: RetailOptions): RetailSample {
 			channel
 		},
 		// A copy, so a consumer that edits one id column cannot corrupt the other.
-		truth: { customer_id: customerId.slice(), persona }
+		truth: { customer_id: customerId.slice(), persona },
+		moves
 	};
 }
 

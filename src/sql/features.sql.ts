@@ -82,7 +82,8 @@ export function slug(value: string): string {
 	return s === '' ? 'blank' : s.slice(0, 40);
 }
 
-function timestampExpr(column: string, type: string): string {
+/** A timestamp column (or text that looks like one) as TIMESTAMP, as the feature SQL reads it. */
+export function timestampExpr(column: string, type: string): string {
 	const c = ident(column);
 	if (/^(DATE|TIMESTAMP)/.test(type)) return `CAST(${c} AS TIMESTAMP)`;
 	return `COALESCE(TRY_CAST(${c} AS TIMESTAMP), TRY_STRPTIME(${c}::VARCHAR, ['%d/%m/%Y %H:%M', '%m/%d/%Y %H:%M', '%d/%m/%Y %H:%M:%S', '%d/%m/%Y', '%m/%d/%Y', '%d.%m.%Y %H:%M', '%d.%m.%Y', '%d-%m-%Y', '%Y/%m/%d']))`;
@@ -147,7 +148,8 @@ function oneHot(table: string, column: string, values: readonly string[]): strin
 export function featureSql(
 	recipe: FeatureRecipe,
 	categories: CategoryValues,
-	columnTypes: Record<string, string>
+	columnTypes: Record<string, string>,
+	table: string = FEATURES_TABLE
 ): string {
 	const { roles } = recipe;
 	if (!roles.key && recipe.grain === 'transactions')
@@ -179,7 +181,7 @@ export function featureSql(
 		return `-- One row per ${roles.key ?? 'line'} of ${recipe.source}: its numeric columns, and a 0/1 column per
 -- value of each low-cardinality text column (one-hot). Rows without a key are left out; a key
 -- that repeats keeps its first row.
-CREATE OR REPLACE TABLE ${FEATURES_TABLE} AS
+CREATE OR REPLACE TABLE ${ident(table)} AS
 SELECT ${columns.join(',\n       ')}
 FROM ${src} AS t${joinCustomers(`${keyExpr}::VARCHAR`)}
 WHERE ${keyExpr} IS NOT NULL
@@ -235,7 +237,7 @@ QUALIFY row_number() OVER (PARTITION BY ${keyExpr} ORDER BY t.rowid) = 1`;
 -- Reference date: ${asOfText}. Line amount: ${roles.amount ? roles.amount : roles.quantity && roles.unitPrice ? `${roles.quantity} × ${roles.unitPrice}${roles.discount ? ` × (1 − ${roles.discount})` : ''}` : 'none (every line counts 1)'}.
 -- Lines without a ${roles.key} are left out; returns (negative amounts) reduce spend.
 ${definitions}
-CREATE OR REPLACE TABLE ${FEATURES_TABLE} AS
+CREATE OR REPLACE TABLE ${ident(table)} AS
 WITH lines AS NOT MATERIALIZED (
 	SELECT ${key}::VARCHAR AS customer_key, ${order} AS order_id, ${ts} AS ts,
 	       ${amount} AS amount, ${qty} AS quantity${categoricalSelect}
@@ -279,7 +281,11 @@ export function finiteExpr(x: string): string {
  * `CREATE TABLE model_matrix`: the selected features, transformed in four visible steps.
  * Non-finite values (NaN, ±Infinity) count as missing, so no statistic ever sees them.
  */
-export function matrixSql(recipe: FeatureRecipe, keyColumn: string): string {
+export function matrixSql(
+	recipe: FeatureRecipe,
+	keyColumn: string,
+	table: string = MATRIX_TABLE
+): string {
 	const features = recipe.selected;
 	if (features.length === 0) throw new Error('Choose at least one feature.');
 	const key = ident(keyColumn);
@@ -336,7 +342,7 @@ export function matrixSql(recipe: FeatureRecipe, keyColumn: string): string {
 -- 2. winsorise: ${winsorise ? `clip to the ${winsorise.lower * 100}th–${winsorise.upper * 100}th percentile` : 'none'}
 -- 3. missing values (empty, NaN, infinite or beyond ±1e100): ${recipe.missing === 'median' ? 'filled with the column median' : 'customers with any missing value are left out'}
 -- 4. scaling: ${scaleText} (a constant column is divided by 1)
-CREATE OR REPLACE TABLE ${MATRIX_TABLE} AS
+CREATE OR REPLACE TABLE ${ident(table)} AS
 WITH logged AS (
 	SELECT ${key}, ${step1.join(', ')}
 	FROM ${FEATURES_TABLE}

@@ -15,7 +15,7 @@ import {
 	safeJsonParse,
 	SCHEMA_LIMITS
 } from '../../../src/notebook/schema';
-import type { Cell, CellId, Notebook } from '../../../src/notebook/model';
+import { KIND_LABELS, type Cell, type CellId, type Notebook } from '../../../src/notebook/model';
 import { DEFAULT_RFM_RULES } from '../../../src/segment/rfm';
 
 const FIXTURE = new URL('../../fixtures/notebooks/v1.json', import.meta.url);
@@ -100,7 +100,19 @@ function everyKind(): Notebook {
 				edits: [{ segment: 2, name: 'Bargain hunters', description: 'Buy on discount.' }],
 				minShare: 0.05
 			},
-			{ id: id('customer'), kind: 'customer', key: 'C000042' }
+			{ id: id('customer'), kind: 'customer', key: 'C000042' },
+			{ id: id('answer'), kind: 'answer' },
+			{
+				id: id('chart'),
+				kind: 'chart',
+				source: 'customer_features',
+				mark: 'point',
+				x: 'recency_days',
+				y: 'monetary',
+				colour: null,
+				spec: null
+			},
+			{ id: id('stepper'), kind: 'stepper', x: 'recency_days', y: null, k: 4, seed: 7 }
 		]
 	};
 }
@@ -135,7 +147,8 @@ describe('parseNotebook: valid documents', () => {
 		const result = parseNotebook(nb);
 		expect(result).toEqual({ ok: true, notebook: nb });
 		const kinds = new Set(nb.cells.map((c) => c.kind));
-		expect(kinds.size).toBe(7);
+		const missing = Object.keys(KIND_LABELS).filter((k) => !kinds.has(k as Cell['kind']));
+		expect(missing, 'kinds missing from everyKind()').toEqual([]);
 	});
 
 	it('round-trips through JSON text', () => {
@@ -188,6 +201,17 @@ describe('parseNotebook: valid documents', () => {
 });
 
 describe('parseNotebook: every rejection names the problem', () => {
+	it('a step-through cell with more clusters than palette colours, or a bad seed', () => {
+		const at = everyKind().cells.findIndex((c) => c.kind === 'stepper');
+		for (const k of [1, 8]) expect(parseNotebook(withCell(at, (c) => ({ ...c, k }))).ok).toBe(true);
+		expect(errorOf(withCell(at, (c) => ({ ...c, k: 9 })))).toBe(
+			`cell ${at + 1} (stepper): k must be a whole number from 1 to 8`
+		);
+		expect(errorOf(withCell(at, (c) => ({ ...c, seed: 0.5 })))).toMatch(
+			new RegExp(`^cell ${at + 1} \\(stepper\\): seed must be a whole number`)
+		);
+	});
+
 	it('an unknown key, at the top, in a cell, or deep in a recipe', () => {
 		expect(errorOf({ ...everyKind(), author: 'x' })).toBe(
 			'the notebook has an unknown field "author"'
@@ -236,9 +260,12 @@ describe('parseNotebook: every rejection names the problem', () => {
 	});
 
 	it('a kind that does not exist, or a cell that is not an object', () => {
-		expect(errorOf(withCell(1, (c) => ({ ...c, kind: 'widget' })))).toBe(
-			'cell 2: kind must be one of "data", "sql", "notes", "features", "segments", "personas", "customer", "chart" (got "widget")'
+		const widget = errorOf(withCell(1, (c) => ({ ...c, kind: 'widget' })));
+		expect(widget).toMatch(
+			/^cell 2: kind must be one of "data", "sql", "notes", .* \(got "widget"\)$/
 		);
+		// Every kind is offered, the newest too.
+		for (const kind of Object.keys(KIND_LABELS)) expect(widget).toContain(`"${kind}"`);
 		expect(errorOf(withCell(1, () => 'a cell'))).toBe(
 			'cell 2: the cell must be an object (got "a cell")'
 		);

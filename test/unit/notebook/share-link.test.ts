@@ -177,7 +177,15 @@ const cell: fc.Arbitrary<Cell> = fc.oneof(
 		edits: fc.array(personaEdit, { maxLength: 6 }),
 		minShare: unit(0, 1)
 	}),
-	fc.record({ id: cellId, kind: fc.constant('customer' as const), key: text(60) })
+	fc.record({ id: cellId, kind: fc.constant('customer' as const), key: text(60) }),
+	fc.record({
+		id: cellId,
+		kind: fc.constant('stepper' as const),
+		x: fc.option(text(60), { nil: null }),
+		y: fc.option(text(60), { nil: null }),
+		k: fc.integer({ min: 1, max: 8 }),
+		seed
+	})
 );
 
 const notebook: fc.Arbitrary<Notebook> = fc.record({

@@ -1,0 +1,167 @@
+/**
+ * K-means step by step (issue 7), as a teacher drives it in headless Chromium: after the sample's
+ * pipeline, add the cell; it shows two scaled features of a customer sample with its starting
+ * centres; Next step advances one Lloyd iteration at a time (the sentence and the picture change);
+ * Play runs to convergence and stops by itself; Reset goes back to step 0; New seed starts the
+ * centres elsewhere. No page error, and nothing requested from another origin.
+ *
+ * SEGBOOK_SCREENSHOTS=dir saves pictures of the cell there, for a look at how it reads.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator } from 'playwright-core';
+import { chromiumPath, foreignRequests } from '../helpers/browser';
+import { openApp, textOf, type App } from '../helpers/ui';
+
+const browser = chromiumPath();
+if (!browser && process.env.CI)
+	throw new Error('CI=true but no Chromium: install Debian chromium.');
+
+const shots = process.env.SEGBOOK_SCREENSHOTS;
+
+describe.skipIf(!browser)('k-means step by step in Chromium', () => {
+	let app: App;
+	let cell: Locator;
+	let sentence: Locator;
+	let picture: Locator;
+
+	beforeAll(async () => {
+		app = await openApp();
+	});
+	afterAll(async () => {
+		await app?.close();
+	});
+
+	/** Where the crosses stand: the start of a run, as the page draws it. */
+	async function centres(): Promise<string[]> {
+		return cell
+			.locator('g.centre')
+			.evaluateAll((gs) => gs.map((g) => (g as SVGGElement).style.transform));
+	}
+
+	it('appears after the sample pipeline with the first two features and the starting centres', async () => {
+		const page = app.page;
+		await page.getByRole('button', { name: 'Load sample data' }).click();
+		const dialog = page.getByRole('dialog', { name: 'Load sample data' });
+		await dialog.getByRole('combobox', { name: 'Size' }).selectOption('1000');
+		await dialog.getByRole('button', { name: 'Generate sample' }).click();
+		const segments = page.getByRole('region', { name: 'Segments' });
+		await expect
+			.poll(() => textOf(segments), { timeout: 120_000 })
+			.toMatch(/segments of 1,000 customers/);
+
+		await page.getByRole('button', { name: 'Add cell' }).click();
+		await page.getByRole('menuitem', { name: 'K-means step by step' }).click();
+		cell = page.getByRole('region', { name: /^K-means step by step/ });
+		sentence = cell.locator('[aria-live="polite"]');
+		picture = cell.getByRole('img');
+		await expect.poll(() => textOf(sentence), { timeout: 30_000 }).toMatch(/^Step 0: 4 starting/);
+
+		expect(await cell.getByRole('combobox', { name: 'X feature' }).inputValue()).toBe(
+			'recency_days'
+		);
+		// Spend goes up the side when it is a feature: recency against spend, the classic picture.
+		expect(await cell.getByRole('combobox', { name: 'Y feature' }).inputValue()).toBe('monetary');
+		expect(await cell.getByRole('spinbutton', { name: 'Clusters' }).inputValue()).toBe('4');
+		expect(await picture.getAttribute('aria-label')).toMatch(
+			/^K-means step by step: 600 customers by recency_days \(across\) and monetary \(up\); 4 starting centres/
+		);
+		expect(await textOf(picture)).toContain('recency_days');
+		expect(await cell.locator('g.centre').count()).toBe(4);
+		expect(await cell.locator('g.points circle').count()).toBe(600);
+		if (shots) await cell.screenshot({ path: join(shots, 'stepper-0.png') });
+	});
+
+	it('Next step advances one iteration at a time', async () => {
+		const next = cell.getByRole('button', { name: 'Next step' });
+		const start = await centres();
+		await next.click();
+		await expect
+			.poll(() => textOf(sentence))
+			.toMatch(/^Step 1: all 600 customers joined their nearest centre; total squared distance/);
+		expect(await picture.getAttribute('aria-label')).toMatch(/; after step 1; cluster 1: \d+/);
+		// The centres moved to the means of their customers.
+		expect(await centres()).not.toEqual(start);
+		let previous = await textOf(sentence);
+		for (const step of [2, 3]) {
+			await next.click();
+			await expect.poll(() => textOf(sentence)).not.toBe(previous);
+			previous = await textOf(sentence);
+			expect(previous).toMatch(
+				new RegExp(
+					`^(Step ${step}: [\\d,]+ customers? changed cluster; total squared distance [\\d,.]+ \\(|Converged after ${step} steps)`
+				)
+			);
+		}
+		if (shots) await cell.screenshot({ path: join(shots, 'stepper-3.png') });
+	});
+
+	it('Play runs to convergence and stops by itself', async () => {
+		await cell.getByRole('button', { name: 'Play' }).click();
+		await expect
+			.poll(() => textOf(sentence), { timeout: 90_000 })
+			.toMatch(/^Converged after \d+ steps: no customer changed cluster\./);
+		const steps = Number(/after (\d+) steps/.exec(await textOf(sentence))?.[1]);
+		expect(steps).toBeGreaterThan(3);
+		await cell.getByRole('button', { name: 'Play' }).waitFor();
+		expect(await cell.getByRole('button', { name: 'Next step' }).isDisabled()).toBe(true);
+		expect(await picture.getAttribute('aria-label')).toMatch(
+			new RegExp(`; converged after step ${steps}; cluster 1: \\d+`)
+		);
+		if (shots) await cell.screenshot({ path: join(shots, 'stepper-converged.png') });
+	});
+
+	it('Pause stops a run part-way', async () => {
+		await cell.getByRole('button', { name: 'Reset' }).click();
+		await cell.getByRole('button', { name: 'Play' }).click();
+		await expect.poll(() => textOf(sentence), { timeout: 10_000 }).toMatch(/^Step 2:/);
+		await cell.getByRole('button', { name: 'Pause' }).click();
+		const paused = await textOf(sentence);
+		await new Promise((r) => setTimeout(r, 1_600));
+		expect(await textOf(sentence)).toBe(paused);
+	});
+
+	it('Reset goes back to step 0, and New seed starts the centres elsewhere', async () => {
+		await cell.getByRole('button', { name: 'Reset' }).click();
+		await expect.poll(() => textOf(sentence)).toMatch(/^Step 0: 4 starting centres .*\(seed 42\)/);
+		expect(await picture.getAttribute('aria-label')).toMatch(/no customer assigned yet/);
+		const start = await centres();
+		await cell.getByRole('button', { name: 'New seed' }).click();
+		await expect.poll(() => textOf(sentence)).toMatch(/^Step 0: 4 starting centres .*\(seed \d+\)/);
+		expect(await textOf(sentence)).not.toMatch(/\(seed 42\)/);
+		await expect.poll(() => centres()).not.toEqual(start);
+
+		const k = cell.getByRole('spinbutton', { name: 'Clusters' });
+		await k.fill('3');
+		await k.press('Tab');
+		await expect.poll(() => textOf(sentence)).toMatch(/^Step 0: 3 starting centres/);
+		expect(await cell.locator('g.centre').count()).toBe(3);
+	});
+
+	it('draws another feature from step 0; picking the other axis swaps the two', async () => {
+		const y = cell.getByRole('combobox', { name: 'Y feature' });
+		await y.selectOption('frequency');
+		await expect
+			.poll(() => picture.getAttribute('aria-label'))
+			.toMatch(/by recency_days \(across\) and frequency \(up\); 3 starting centres/);
+		expect(await textOf(sentence)).toMatch(/^Step 0:/);
+		await cell.getByRole('combobox', { name: 'X feature' }).selectOption('frequency');
+		await expect
+			.poll(() => picture.getAttribute('aria-label'))
+			.toMatch(/by frequency \(across\) and recency_days \(up\)/);
+		if (shots) {
+			const next = cell.getByRole('button', { name: 'Next step' });
+			for (let i = 0; i < 3; i++) {
+				await next.click();
+				await expect.poll(() => textOf(sentence)).toMatch(new RegExp(`^(Step ${i + 1}|Converged)`));
+			}
+			await new Promise((r) => setTimeout(r, 600)); // let the centres finish moving
+			await cell.screenshot({ path: join(shots, 'stepper-swapped.png') });
+		}
+	});
+
+	it('raised no page error and requested nothing from another origin', () => {
+		expect(app.session.pageErrors).toEqual([]);
+		expect(foreignRequests(app.session.requests, app.site.url)).toEqual([]);
+	});
+});

@@ -1,0 +1,151 @@
+/**
+ * The classroom reveal, in the worker: the generated sample's planted personas (hidden table
+ * `_answer_key`) against the segments found, and the same k and seed re-run on other feature
+ * choices, so a class sees what log, scaling and the choice of features do to the result.
+ */
+import type { AnswerKeyReport } from '../src/engine/api';
+import { EngineError } from '../src/engine/errors';
+import { kmeans } from '../src/cluster/kmeans';
+import { ClusterInputError } from '../src/cluster/matrix';
+import { adjustedRandIndex } from '../src/cluster/ari';
+import { confusion } from '../src/segment/answer-key';
+import { matrixSql, type FeatureRecipe } from '../src/sql/features.sql';
+import { ident } from '../src/sql/sql';
+import { queryRows, queryValue, type Db } from './db';
+import { loadMatrix, SEGMENTS_TABLE, type PipelineState } from './segment';
+
+export const ANSWER_KEY_TABLE = '_answer_key';
+const SCRATCH = 'segbook_variant_matrix';
+
+/** The variations a class compares, each as a change to the recipe the notebook uses. */
+function variations(recipe: FeatureRecipe): { label: string; recipe: FeatureRecipe }[] {
+	const t = recipe.transforms;
+	const out = [{ label: 'As in the Features cell', recipe }];
+	if (t.log1p.length > 0 || t.scale !== 'none' || t.winsorise) {
+		out.push({
+			label: 'Raw units: no log, no clipping, no scaling',
+			recipe: { ...recipe, transforms: { log1p: [], winsorise: null, scale: 'none' } }
+		});
+	}
+	if (t.log1p.length > 0) {
+		out.push({
+			label: 'Scaled, but without the log',
+			recipe: {
+				...recipe,
+				transforms: { ...t, log1p: [], scale: t.scale === 'none' ? 'zscore' : t.scale }
+			}
+		});
+	}
+	const rf = recipe.selected.filter((f) => f === 'recency_days' || f === 'frequency');
+	if (rf.length === 2 && recipe.selected.length > 2) {
+		out.push({ label: 'Recency and frequency only', recipe: { ...recipe, selected: rf } });
+	}
+	if (recipe.selected.includes('monetary') && recipe.selected.length > 1) {
+		out.push({ label: 'Spend only', recipe: { ...recipe, selected: ['monetary'] } });
+	}
+	return out;
+}
+
+export async function answerKey(
+	db: Db,
+	state: PipelineState,
+	seed: number
+): Promise<AnswerKeyReport> {
+	const started = performance.now();
+	const tables = new Set(
+		(
+			await queryRows(
+				db,
+				`SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'`
+			)
+		).map(([name]) => String(name))
+	);
+	if (!tables.has(ANSWER_KEY_TABLE)) {
+		throw new EngineError(
+			'sql',
+			'There is no answer key: only the generated sample (Load sample data) has planted personas to compare with.'
+		);
+	}
+	if (!tables.has(SEGMENTS_TABLE) || !state.recipe || !state.keyColumn) {
+		throw new EngineError('sql', 'Segment the customers first (run the Segments cell).');
+	}
+	const key = ident(state.keyColumn);
+	const k = Number(await queryValue(db, `SELECT count(DISTINCT segment) FROM ${SEGMENTS_TABLE}`));
+	const truth = new Map<string, string>();
+	for (const [customer, persona] of await queryRows(
+		db,
+		`SELECT customer_id::VARCHAR, persona::VARCHAR FROM ${ANSWER_KEY_TABLE}`
+	)) {
+		truth.set(String(customer), String(persona));
+	}
+	const found = await queryRows(db, `SELECT ${key}::VARCHAR, segment FROM ${SEGMENTS_TABLE}`);
+	const personas: string[] = [];
+	const segments: number[] = [];
+	for (const [customer, segment] of found) {
+		const persona = truth.get(String(customer));
+		if (persona === undefined) continue;
+		personas.push(persona);
+		segments.push(Number(segment));
+	}
+	if (personas.length === 0) {
+		throw new EngineError(
+			'sql',
+			'None of the segmented customers are in the answer key: the segments were not made from the sample’s customer ids.'
+		);
+	}
+	const table = confusion(personas, segments);
+
+	const experiments: AnswerKeyReport['experiments'] = [];
+	for (const variation of variations(state.recipe)) {
+		if (variation.recipe === state.recipe) {
+			// The segments already found, not a re-fit: the headline figure and this row agree.
+			experiments.push({
+				label: variation.label,
+				features: variation.recipe.selected,
+				transforms: variation.recipe.transforms,
+				ari: table.ari
+			});
+			continue;
+		}
+		await db.run(matrixSql(variation.recipe, state.keyColumn, SCRATCH));
+		try {
+			const { matrix, keys } = await loadMatrix(db, state, SCRATCH);
+			const fit = kmeans(matrix, { k: Math.min(k, matrix.n), seed, restarts: 4 });
+			const planted: string[] = [];
+			const labels: number[] = [];
+			keys.forEach((customer, i) => {
+				const persona = truth.get(customer);
+				if (persona === undefined) return;
+				planted.push(persona);
+				labels.push(fit.labels[i]!);
+			});
+			const ids = new Map([...new Set(planted)].map((p, i) => [p, i]));
+			experiments.push({
+				label: variation.label,
+				features: variation.recipe.selected,
+				transforms: variation.recipe.transforms,
+				ari: adjustedRandIndex(
+					planted.map((p) => ids.get(p)!),
+					labels
+				)
+			});
+		} catch (e) {
+			if (!(e instanceof ClusterInputError)) throw e;
+		} finally {
+			await db.run(`DROP TABLE IF EXISTS ${SCRATCH}`);
+		}
+	}
+	return {
+		personas: table.personas,
+		segments: table.segments,
+		counts: table.counts,
+		customers: table.customers,
+		ari: table.ari,
+		agreement: table.agreement,
+		matches: table.matches,
+		k,
+		seed,
+		experiments,
+		ms: performance.now() - started
+	};
+}

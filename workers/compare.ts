@@ -1,0 +1,375 @@
+/**
+ * Compare: how customers move between segments over time.
+ *
+ *   1. split the order history at a date (default: the first midnight at or before halfway)
+ *   2. each period's features with the current recipe, as of the period's end (featureSql)
+ *   3. each period's model matrix with the fit's own statistics (periodMatrixSql)
+ *   4. both periods assigned to the nearest centroid of the current segmentation (the means of
+ *      the segments' members in model_matrix), so the segments are the same ones
+ *   5. table segment_changes (key, segment, segment_before, segment_after; NULL = no orders in
+ *      that period), the migration matrix, per-period KPIs and each segment's drift
+ *
+ * Scratch tables start with `segbook_` and are dropped at the end.
+ */
+import type {
+	CompareFlow,
+	CompareKpis,
+	CompareOptions,
+	ComparePeriod,
+	CompareReport,
+	MigrationCell,
+	SegmentDrift
+} from '../src/engine/api';
+import { EngineError } from '../src/engine/errors';
+import { CHANGES_TABLE, periodLinesSql, periodMatrixSql } from '../src/sql/compare.sql';
+import {
+	MATRIX_TABLE,
+	featureSql,
+	finiteExpr,
+	timestampExpr
+} from '../src/sql/features.sql';
+import { ident, literal } from '../src/sql/sql';
+import { queryRows, queryValue, type Db } from './db';
+import { SEGMENTS_TABLE, allCategories, type PipelineState } from './segment';
+import { describeTable } from './tables';
+
+const DAY_MS = 86_400_000;
+const SPLIT_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+const LINES = 'segbook_compare_lines';
+const CENTROIDS = 'segbook_compare_centroids';
+const features = (i: number): string => `segbook_compare_features_${i}`;
+const matrix = (i: number): string => `segbook_compare_matrix_${i}`;
+const assigned = (i: number): string => `segbook_compare_assigned_${i}`;
+/** Flows listed in the report, largest first. */
+const FLOWS = 5;
+
+const num = (v: unknown): number | null => {
+	const n = typeof v === 'bigint' ? Number(v) : v;
+	return typeof n === 'number' && Number.isFinite(n) ? n : null;
+};
+
+/** Epoch ms → `YYYY-MM-DD HH:MM:SS` (UTC, as DuckDB's TIMESTAMP reads it). */
+export function stamp(ms: number): string {
+	return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+const day = (ms: number): string => stamp(ms).slice(0, 10);
+
+/** `2025-01-01` → epoch ms of its midnight (UTC), or null for anything else. */
+export function parseSplit(text: string): number | null {
+	const m = SPLIT_PATTERN.exec(text);
+	if (!m) return null;
+	const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+	// Date.UTC rolls 2025-02-30 over to March: refuse dates that do not exist.
+	return stamp(ms).slice(0, 10) === text ? ms : null;
+}
+
+async function exists(db: Db, table: string): Promise<boolean> {
+	return (
+		Number(
+			await queryValue(
+				db,
+				`SELECT count(*) FROM information_schema.tables WHERE table_name = ${literal(table)}`
+			)
+		) > 0
+	);
+}
+
+async function dropScratch(db: Db): Promise<void> {
+	await db.run(`DROP VIEW IF EXISTS ${LINES}`);
+	for (const t of [CENTROIDS, ...[1, 2].flatMap((i) => [features(i), matrix(i), assigned(i)])]) {
+		await db.run(`DROP TABLE IF EXISTS ${t}`);
+	}
+}
+
+export async function compare(
+	db: Db,
+	state: PipelineState,
+	options: CompareOptions
+): Promise<CompareReport> {
+	const started = performance.now();
+	const recipe = state.recipe;
+	const keyColumn = state.keyColumn;
+	if (!recipe || !keyColumn || !(await exists(db, SEGMENTS_TABLE))) {
+		throw new EngineError(
+			'sql',
+			'There is no segmentation yet: run the Features and Segments cells first, then Compare.'
+		);
+	}
+	const column = recipe.roles.timestamp;
+	if (recipe.grain !== 'transactions' || !column) {
+		throw new EngineError(
+			'sql',
+			`Compare needs order dates, and ${recipe.source} has no date column in the recipe. Choose the order date column in the Features cell${recipe.grain === 'customers' ? ' (a file with one row per customer has no history to split)' : ''}.`
+		);
+	}
+	const key = ident(keyColumn);
+	const model = Number(await queryValue(db, `SELECT count(*) FROM ${MATRIX_TABLE}`));
+	const segmented = Number(await queryValue(db, `SELECT count(*) FROM ${SEGMENTS_TABLE}`));
+	const joined = Number(
+		await queryValue(db, `SELECT count(*) FROM ${SEGMENTS_TABLE} JOIN ${MATRIX_TABLE} USING (${key})`)
+	);
+	if (joined === 0 || joined !== segmented || joined !== model) {
+		throw new EngineError(
+			'sql',
+			'The segments do not match the current features: run the Segments cell again, then Compare.'
+		);
+	}
+
+	const types = Object.fromEntries(
+		(await describeTable(db, recipe.source)).map((c) => [c.name, c.type])
+	);
+	if (!(column in types)) {
+		throw new EngineError('sql', `${recipe.source} has no column “${column}” (the order date).`);
+	}
+	const ts = timestampExpr(column, types[column] ?? 'VARCHAR');
+	const [lo, hi] =
+		(
+			await queryRows(
+				db,
+				`SELECT epoch_ms(min(${ts})), epoch_ms(max(${ts})) FROM ${ident(recipe.source)}`
+			)
+		)[0] ?? [];
+	const first = num(lo);
+	const last = num(hi);
+	if (first === null || last === null) {
+		throw new EngineError(
+			'sql',
+			`No order dates could be read in ${column}: set its type to TIMESTAMP or DATE in the Data cell.`
+		);
+	}
+
+	let split: number;
+	if (options.split === null) {
+		const mid = first + (last - first) / 2;
+		split = Math.floor(mid / DAY_MS) * DAY_MS;
+		if (split <= first) split = Math.floor(mid / 1000) * 1000;
+	} else {
+		const parsed = parseSplit(options.split);
+		if (parsed === null) {
+			throw new EngineError(
+				'sql',
+				`“${options.split}” is not a date: write the split date as YYYY-MM-DD, e.g. 2025-01-01.`
+			);
+		}
+		split = parsed;
+	}
+	if (split <= first || split > last) {
+		throw new EngineError(
+			'sql',
+			`The split date ${day(split)} is outside the data, whose orders run from ${day(first)} to ${day(last)}. Choose a date after ${day(first)} and up to ${day(last)}.`
+		);
+	}
+	const asOf = recipe.asOf ? parseSplit(recipe.asOf.slice(0, 10)) : null;
+	const end = asOf ?? last;
+	if (end <= split) {
+		throw new EngineError(
+			'sql',
+			`The features are measured as of ${recipe.asOf ?? day(last)}, which is not after the split date ${day(split)}. Choose an earlier split date or a later reference date in the Features cell.`
+		);
+	}
+
+	const splitText = stamp(split);
+	const whole = end - first;
+	const periods: ComparePeriod[] = [];
+	const categories = await allCategories(db, state, recipe);
+	try {
+		// 1–3: each period's features and matrix.
+		for (const i of [1, 2]) {
+			await db.run(
+				periodLinesSql(
+					LINES,
+					recipe.source,
+					ts,
+					i === 1 ? null : splitText,
+					i === 1 ? splitText : null
+				)
+			);
+			const periodRecipe = {
+				...recipe,
+				source: LINES,
+				asOf: i === 1 ? splitText : recipe.asOf
+			};
+			await db.run(featureSql(periodRecipe, categories, types, features(i)));
+			const [orders, active] =
+				(
+					await queryRows(
+						db,
+						`SELECT coalesce(sum(frequency), 0)::DOUBLE, count(*) FILTER (WHERE frequency > 0 AND ${key} IN (SELECT ${key} FROM ${SEGMENTS_TABLE}))
+						 FROM ${features(i)}`
+					)
+				)[0] ?? [];
+			if (!num(orders)) {
+				throw new EngineError(
+					'sql',
+					i === 1
+						? `There are no orders before ${day(split)}, so the first period is empty. Choose a later split date.`
+						: `There are no orders from ${day(split)} on, so the second period is empty. Choose an earlier split date.`
+				);
+			}
+			const length = i === 1 ? split - first : end - split;
+			const factor = whole / length;
+			await db.run(
+				periodMatrixSql(recipe, keyColumn, {
+					features: features(i),
+					target: matrix(i),
+					factor,
+					where: `frequency > 0 AND ${key} IN (SELECT ${key} FROM ${SEGMENTS_TABLE})`
+				})
+			);
+			const span = (
+				await queryRows(
+					db,
+					`SELECT epoch_ms(min(${ts})), epoch_ms(max(${ts})) FROM ${LINES}`
+				)
+			)[0];
+			periods.push({
+				label: i === 1 ? 'before' : 'after',
+				from: stamp(num(span?.[0]) ?? (i === 1 ? first : split)),
+				to: stamp(num(span?.[1]) ?? (i === 1 ? split : last)),
+				days: length / DAY_MS,
+				orders: num(orders) ?? 0,
+				activeCustomers: num(active) ?? 0,
+				scaleFactor: factor
+			});
+		}
+
+		// 4: the centroids of the current fit, and each period's nearest one.
+		const selected = recipe.selected;
+		await db.run(
+			`CREATE OR REPLACE TABLE ${CENTROIDS} AS
+			 SELECT s.segment, ${selected.map((f) => `avg(m.${ident(f)}) AS ${ident(f)}`).join(', ')}
+			 FROM ${SEGMENTS_TABLE} s JOIN ${MATRIX_TABLE} m USING (${key})
+			 GROUP BY s.segment`
+		);
+		const distance = selected.map((f) => `pow(p.${ident(f)} - c.${ident(f)}, 2)`).join(' + ');
+		for (const i of [1, 2]) {
+			// Ties (rare) go to the lower segment number, so the result is deterministic.
+			await db.run(
+				`CREATE OR REPLACE TABLE ${assigned(i)} AS
+				 SELECT p.${key}, min([${distance}, c.segment::DOUBLE])[2]::INTEGER AS segment
+				 FROM ${matrix(i)} p CROSS JOIN ${CENTROIDS} c
+				 GROUP BY p.${key}`
+			);
+		}
+
+		// 5: the per-customer result and the summaries.
+		await db.run(
+			`CREATE OR REPLACE TABLE ${ident(CHANGES_TABLE)} AS
+			 SELECT s.${key}, s.segment, b.segment AS segment_before, a.segment AS segment_after
+			 FROM ${SEGMENTS_TABLE} s
+			 LEFT JOIN ${assigned(1)} b USING (${key})
+			 LEFT JOIN ${assigned(2)} a USING (${key})
+			 ORDER BY s.${key}`
+		);
+		const cells: MigrationCell[] = (
+			await queryRows(
+				db,
+				`SELECT segment_before, segment_after, count(*) FROM ${ident(CHANGES_TABLE)}
+				 GROUP BY ALL ORDER BY 1 NULLS LAST, 2 NULLS LAST`
+			)
+		).map(([from, to, n]) => ({ from: num(from), to: num(to), customers: num(n) ?? 0 }));
+		const segments = (
+			await queryRows(db, `SELECT DISTINCT segment FROM ${SEGMENTS_TABLE} ORDER BY 1`)
+		).map(([s]) => Number(s));
+		const before = new Map<number | null, number>();
+		for (const c of cells) before.set(c.from, (before.get(c.from) ?? 0) + c.customers);
+		const flows: CompareFlow[] = cells
+			.filter((c) => c.from !== null && c.to !== null && c.from !== c.to && c.customers > 0)
+			.map((c) => ({ ...c, share: c.customers / Math.max(1, before.get(c.from) ?? 0) }))
+			.sort((a, b) => b.customers - a.customers || (a.from ?? 0) - (b.from ?? 0))
+			.slice(0, FLOWS);
+
+		const periodColumns = new Set((await describeTable(db, features(1))).map((c) => c.name));
+		const has = (f: string): boolean => periodColumns.has(f);
+		const x = (f: string): string => finiteExpr(`f.${ident(f)}`);
+		const kpis: CompareKpis[][] = [];
+		const means: Map<number, (number | null)[]>[] = [];
+		const centres: Map<number, (number | null)[]>[] = [];
+		const shown = selected.filter(has);
+		for (const i of [1, 2]) {
+			const rows = await queryRows(
+				db,
+				`SELECT a.segment, count(*),
+				        ${has('monetary') ? `sum(${x('monetary')})::DOUBLE` : 'NULL'},
+				        ${has('frequency') ? `sum(${x('frequency')})::DOUBLE` : 'NULL'}
+				        ${shown.map((f) => `, avg(${x(f)})`).join('')}
+				 FROM ${assigned(i)} a JOIN ${features(i)} f USING (${key})
+				 GROUP BY a.segment ORDER BY a.segment`
+			);
+			const bySegment = new Map(rows.map((r) => [Number(r[0]), r]));
+			kpis.push(
+				segments.map((segment) => {
+					const r = bySegment.get(segment);
+					const revenue = r ? num(r[2]) : null;
+					const orders = r ? num(r[3]) : null;
+					return {
+						segment,
+						customers: r ? (num(r[1]) ?? 0) : 0,
+						revenue,
+						orders,
+						avgOrderValue: revenue !== null && orders ? revenue / orders : null
+					};
+				})
+			);
+			means.push(new Map(rows.map((r) => [Number(r[0]), shown.map((_, j) => num(r[4 + j]))])));
+			const centre = await queryRows(
+				db,
+				`SELECT a.segment${selected.map((f) => `, avg(m.${ident(f)})`).join('')}
+				 FROM ${assigned(i)} a JOIN ${matrix(i)} m USING (${key})
+				 GROUP BY a.segment`
+			);
+			centres.push(new Map(centre.map((r) => [Number(r[0]), selected.map((_, j) => num(r[1 + j]))])));
+		}
+		const drift: SegmentDrift[] = segments.map((segment) => {
+			const b = centres[0]?.get(segment);
+			const a = centres[1]?.get(segment);
+			let distance: number | null = null;
+			if (b && a && b.every((v) => v !== null) && a.every((v) => v !== null)) {
+				distance = Math.sqrt(b.reduce<number>((s, v, j) => s + ((v ?? 0) - (a[j] ?? 0)) ** 2, 0));
+			}
+			return {
+				segment,
+				features: shown.map((feature, j) => ({
+					feature,
+					before: means[0]?.get(segment)?.[j] ?? null,
+					after: means[1]?.get(segment)?.[j] ?? null
+				})),
+				distance
+			};
+		});
+
+		const customers = cells.reduce((n, c) => n + c.customers, 0);
+		const newcomers = cells.filter((c) => c.from === null).reduce((n, c) => n + c.customers, 0);
+		const lapsed = cells.filter((c) => c.to === null).reduce((n, c) => n + c.customers, 0);
+		const [p1, p2] = periods as [ComparePeriod, ComparePeriod];
+		const notes = [
+			`Split at ${day(split)}: ${Math.round(p1.days)} days before, ${Math.round(p2.days)} days from then on.`,
+			`${newcomers.toLocaleString('en')} customers had no orders before the split; ${lapsed.toLocaleString('en')} had none after it (“not active”).`
+		];
+		const totals = selected.filter((f) => f === 'frequency' || f === 'monetary');
+		if (totals.length > 0) {
+			notes.push(
+				`The segments were fitted on the whole history, so each period's ${totals.join(' and ')} count × ${p1.scaleFactor.toFixed(2)} (before) and × ${p2.scaleFactor.toFixed(2)} (after) when customers are placed; the figures shown are the periods' own.`
+			);
+		}
+		if (recipe.missing === 'drop') {
+			notes.push("Missing feature values in a period are filled with the model's medians.");
+		}
+		return {
+			split: splitText,
+			periods: [p1, p2],
+			segments,
+			customers,
+			matrix: cells,
+			flows,
+			kpis: [kpis[0] ?? [], kpis[1] ?? []],
+			drift,
+			table: CHANGES_TABLE,
+			notes,
+			ms: performance.now() - started
+		};
+	} finally {
+		await dropScratch(db);
+	}
+}
