@@ -22,12 +22,7 @@ import type {
 } from '../src/engine/api';
 import { EngineError } from '../src/engine/errors';
 import { CHANGES_TABLE, periodLinesSql, periodMatrixSql } from '../src/sql/compare.sql';
-import {
-	MATRIX_TABLE,
-	featureSql,
-	finiteExpr,
-	timestampExpr
-} from '../src/sql/features.sql';
+import { MATRIX_TABLE, featureSql, finiteExpr, timestampExpr } from '../src/sql/features.sql';
 import { ident, literal } from '../src/sql/sql';
 import { queryRows, queryValue, type Db } from './db';
 import { SEGMENTS_TABLE, allCategories, type PipelineState } from './segment';
@@ -107,7 +102,10 @@ export async function compare(
 	const model = Number(await queryValue(db, `SELECT count(*) FROM ${MATRIX_TABLE}`));
 	const segmented = Number(await queryValue(db, `SELECT count(*) FROM ${SEGMENTS_TABLE}`));
 	const joined = Number(
-		await queryValue(db, `SELECT count(*) FROM ${SEGMENTS_TABLE} JOIN ${MATRIX_TABLE} USING (${key})`)
+		await queryValue(
+			db,
+			`SELECT count(*) FROM ${SEGMENTS_TABLE} JOIN ${MATRIX_TABLE} USING (${key})`
+		)
 	);
 	if (joined === 0 || joined !== segmented || joined !== model) {
 		throw new EngineError(
@@ -218,10 +216,7 @@ export async function compare(
 				})
 			);
 			const span = (
-				await queryRows(
-					db,
-					`SELECT epoch_ms(min(${ts})), epoch_ms(max(${ts})) FROM ${LINES}`
-				)
+				await queryRows(db, `SELECT epoch_ms(min(${ts})), epoch_ms(max(${ts})) FROM ${LINES}`)
 			)[0];
 			periods.push({
 				label: i === 1 ? 'before' : 'after',
@@ -319,7 +314,9 @@ export async function compare(
 				 FROM ${assigned(i)} a JOIN ${matrix(i)} m USING (${key})
 				 GROUP BY a.segment`
 			);
-			centres.push(new Map(centre.map((r) => [Number(r[0]), selected.map((_, j) => num(r[1 + j]))])));
+			centres.push(
+				new Map(centre.map((r) => [Number(r[0]), selected.map((_, j) => num(r[1 + j]))]))
+			);
 		}
 		const drift: SegmentDrift[] = segments.map((segment) => {
 			const b = centres[0]?.get(segment);

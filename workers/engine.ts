@@ -12,6 +12,7 @@ import type {
 	PersonasReport,
 	AnswerKeyReport,
 	ExportFile,
+	ExportPrivacy,
 	FeatureRecipe,
 	FeatureReport,
 	Protection,
@@ -265,11 +266,12 @@ export class Engine {
 
 	async exportSegments(
 		format: 'csv' | 'parquet',
-		personas?: ReadonlyMap<number, string>
+		personas?: ReadonlyMap<number, string>,
+		privacy?: ExportPrivacy
 	): Promise<ExportFile> {
 		await this.#guard();
 		return this.#sqlErrors(() =>
-			pipeline.exportSegments(this.#db, this.#pipeline, format, personas)
+			pipeline.exportSegments(this.#db, this.#pipeline, format, personas, privacy)
 		);
 	}
 
@@ -293,9 +295,13 @@ export class Engine {
 		return this.#sqlErrors(() => personaPipeline.customer(this.#db, this.#pipeline, key));
 	}
 
-	async exportQuery(sqlText: string, format: 'csv' | 'parquet'): Promise<ExportFile> {
+	async exportQuery(
+		sqlText: string,
+		format: 'csv' | 'parquet',
+		privacy?: ExportPrivacy
+	): Promise<ExportFile> {
 		await this.#guard();
-		return this.#sqlErrors(() => exportQuery(this.#db, sqlText, format));
+		return this.#sqlErrors(() => exportQuery(this.#db, sqlText, format, privacy));
 	}
 
 	async chartRows(table: string, limit: number): Promise<QueryResult> {
@@ -371,14 +377,14 @@ export function engineApi(engine: Engine, toSource: (file: File) => FileSource):
 		sweep: (seed, onProgress) => engine.sweep(seed, onProgress),
 		segment: (options, onProgress) => engine.segment(options, onProgress),
 		rfm: (rules) => engine.rfm(rules),
-		exportSegments: (format, personas) => engine.exportSegments(format, personas),
+		exportSegments: (format, personas, privacy) => engine.exportSegments(format, personas, privacy),
 		personas: () => engine.personas(),
 		compare: (options) => engine.compare(options),
 		answerKey: (seed) => engine.answerKey(seed),
 		customer: (key) => engine.customer(key),
 		customerKeys: (prefix) => engine.customerKeys(prefix),
 		chartRows: (table, limit) => engine.chartRows(table, limit),
-		exportQuery: (sqlText, format) => engine.exportQuery(sqlText, format),
+		exportQuery: (sqlText, format, privacy) => engine.exportQuery(sqlText, format, privacy),
 		cancel: () => engine.cancel()
 	};
 }

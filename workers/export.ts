@@ -4,8 +4,9 @@
  */
 import { DataType, type Table } from 'apache-arrow';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import type { ExportFile } from '../src/engine/api';
+import type { ExportFile, ExportPrivacy } from '../src/engine/api';
 import { EngineError } from '../src/engine/errors';
+import { exportPii, maskValue } from '../src/segment/pii';
 import { isQueryStatement } from '../src/sql/sql';
 import { queryTable, type Db } from './db';
 
@@ -35,15 +36,48 @@ function textOf(v: unknown, kind: Kind): string | null {
 	return String(v);
 }
 
-export function tableToFile(table: Table, base: string, format: 'csv' | 'parquet'): ExportFile {
+/** Sample this many values of each column to decide whether it holds personal data. */
+const PII_SAMPLE = 200;
+
+/** Indexes of the columns that look like personal data (pii.ts), from a sample of each. */
+export function personalColumns(table: Table): number[] {
+	const out: number[] = [];
+	table.schema.fields.forEach((f, j) => {
+		const vector = table.getChildAt(j);
+		const isText = kindOf(f.type) === 'text';
+		const sample: string[] = [];
+		if (isText && vector) {
+			for (let r = 0; r < table.numRows && sample.length < PII_SAMPLE; r++) {
+				const v: unknown = vector.get(r);
+				if (typeof v === 'string') sample.push(v);
+			}
+		}
+		if (exportPii(f.name, sample, isText) !== null) out.push(j);
+	});
+	return out;
+}
+
+/** `masked` columns are written as text with each value masked (maskValue). */
+export function tableToFile(
+	table: Table,
+	base: string,
+	format: 'csv' | 'parquet',
+	masked: ReadonlySet<number> = new Set()
+): ExportFile {
 	const fields = table.schema.fields;
-	const kinds = fields.map((f) => kindOf(f.type));
+	const kinds = fields.map((f, j) => (masked.has(j) ? 'text' : kindOf(f.type)));
 	const vectors = fields.map((_, i) => table.getChildAt(i));
+	const rawKinds = fields.map((f) => kindOf(f.type));
+	const valueAt = (j: number, r: number): unknown => {
+		const v: unknown = vectors[j]?.get(r);
+		if (!masked.has(j) || v === null || v === undefined) return v;
+		return maskValue(textOf(v, rawKinds[j]!) ?? '');
+	};
 	const n = table.numRows;
 	if (format === 'csv') {
 		const lines = [fields.map((f) => csvField(f.name)).join(',')];
 		for (let r = 0; r < n; r++) {
-			lines.push(vectors.map((v, j) => csvField(textOf(v?.get(r), kinds[j]!))).join(','));
+			lines.push(vectors.map((_, j) => csvField(textOf(valueAt(j, r), kinds[j]!))).join(','));
 		}
 		return {
 			name: `${base}.csv`,
@@ -56,7 +90,7 @@ export function tableToFile(table: Table, base: string, format: 'csv' | 'parquet
 		const kind = kinds[j]!;
 		const values: unknown[] = new Array<unknown>(n);
 		for (let r = 0; r < n; r++) {
-			const v: unknown = vectors[j]?.get(r);
+			const v: unknown = valueAt(j, r);
 			values[r] =
 				v === null || v === undefined
 					? null
@@ -85,15 +119,28 @@ export function tableToFile(table: Table, base: string, format: 'csv' | 'parquet
 	};
 }
 
-/** Run a single query and return its whole result as a file. */
+/**
+ * Run a single query and return its whole result as a file. Columns that look like personal
+ * data are masked unless `privacy.includePersonal` (no privacy given: masked too).
+ */
 export async function exportQuery(
 	db: Db,
 	sqlText: string,
-	format: 'csv' | 'parquet'
+	format: 'csv' | 'parquet',
+	privacy?: ExportPrivacy
 ): Promise<ExportFile> {
 	if (!isQueryStatement(sqlText)) {
 		throw new EngineError('sql', 'Only a single query (SELECT, WITH, FROM …) can be exported.');
 	}
 	const table = await queryTable(db, sqlText.trim().replace(/;\s*$/, ''));
-	return tableToFile(table, 'result', format);
+	const personal = privacy?.includePersonal ? [] : personalColumns(table);
+	const file = tableToFile(table, 'result', format, new Set(personal));
+	if (personal.length === 0) return file;
+	const names = personal.map((j) => table.schema.fields[j]?.name ?? '').join(', ');
+	return {
+		...file,
+		notes: [
+			`${names} ${personal.length === 1 ? 'looks' : 'look'} like personal data and ${personal.length === 1 ? 'is' : 'are'} masked in the file. Tick “Include personal data in exports” to keep the values.`
+		]
+	};
 }

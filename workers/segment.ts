@@ -15,6 +15,7 @@ import type { Table } from 'apache-arrow';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import type {
 	ExportFile,
+	ExportPrivacy,
 	FeatureReport,
 	ProgressCallback,
 	RecipeSuggestion,
@@ -49,6 +50,8 @@ import {
 	FEATURES_TABLE,
 	MATRIX_TABLE,
 	MAX_CATEGORY_VALUES,
+	RFM_TABLE,
+	SEGMENTS_TABLE,
 	amountExpr,
 	candidateFeatures,
 	featureSql,
@@ -58,6 +61,7 @@ import {
 	type FeatureRecipe
 } from '../src/sql/features.sql';
 import { ident, literal } from '../src/sql/sql';
+import { exportPii } from '../src/segment/pii';
 import { encodeColumns } from './arrow-build';
 import { csvField } from './export';
 import { queryRows, queryTable, queryValue, type Db } from './db';
@@ -65,8 +69,7 @@ import { isNumericType } from './profile';
 import { describeTable, listTables } from './tables';
 import { ROW_KEY } from '../src/sql/features.sql';
 
-export const SEGMENTS_TABLE = 'segments';
-export const RFM_TABLE = 'rfm_segments';
+export { SEGMENTS_TABLE, RFM_TABLE };
 /** The k sweep runs on at most this many customers (seeded sample); the final fit on all. */
 const SWEEP_SAMPLE = 12_000;
 const SILHOUETTE_SAMPLE = 3_000;
@@ -617,7 +620,8 @@ export async function exportSegments(
 	db: Db,
 	state: PipelineState,
 	format: 'csv' | 'parquet',
-	personas: ReadonlyMap<number, string> = new Map()
+	personas: ReadonlyMap<number, string> = new Map(),
+	privacy?: ExportPrivacy
 ): Promise<ExportFile> {
 	if (!state.keyColumn)
 		throw new EngineError('sql', 'There are no segments yet: run the Segments cell.');
@@ -629,9 +633,49 @@ export async function exportSegments(
 	);
 	if (exists === 0)
 		throw new EngineError('sql', 'There are no segments yet: run the Segments cell.');
+	const key = ident(state.keyColumn);
+	const notes: string[] = [];
+	// Personal data stays out unless the user opts in: a key that looks personal (an e-mail, a
+	// phone number, a name) becomes the notebook-salted hash protectColumn writes.
+	let keyExpr = key;
+	if (!privacy?.includePersonal) {
+		const sample = await queryTable(
+			db,
+			`SELECT ${key}::VARCHAR FROM ${SEGMENTS_TABLE} WHERE ${key} IS NOT NULL LIMIT 200`
+		);
+		const values: string[] = [];
+		for (let i = 0; i < sample.numRows; i++) values.push(String(sample.getChildAt(0)?.get(i)));
+		if (sample.numRows > 0 && exportPii(state.keyColumn, values, true) !== null) {
+			keyExpr = `'h_' || left(sha256(${literal(privacy?.salt ?? '')} || ${key}::VARCHAR), 16)`;
+			notes.push(
+				`${state.keyColumn} looks like personal data, so the file holds its salted hash (the same as “replace by a salted hash” in the Data cell). Tick “Include personal data in exports” to keep the values.`
+			);
+		}
+	}
+	// Small segments can single people out: they are held back, and the note says how many.
+	const minSize = Math.max(0, Math.trunc(privacy?.minSegmentSize ?? 0));
+	let keep = '';
+	if (minSize > 1) {
+		const small = await queryTable(
+			db,
+			`SELECT segment, count(*) AS n FROM ${SEGMENTS_TABLE} GROUP BY segment HAVING count(*) < ${minSize} ORDER BY segment`
+		);
+		if (small.numRows > 0) {
+			const held: number[] = [];
+			let customers = 0;
+			for (let i = 0; i < small.numRows; i++) {
+				held.push(Number(small.getChildAt(0)?.get(i)));
+				customers += Number(small.getChildAt(1)?.get(i));
+			}
+			keep = `WHERE segment NOT IN (${held.join(', ')})`;
+			notes.push(
+				`${customers.toLocaleString('en')} customer${customers === 1 ? '' : 's'} in segment${held.length === 1 ? '' : 's'} ${held.join(', ')} ${customers === 1 ? 'was' : 'were'} held back: segments under ${minSize.toLocaleString('en')} customers (the minimum segment size for export) are small enough to single people out.`
+			);
+		}
+	}
 	const table = await queryTable(
 		db,
-		`SELECT ${ident(state.keyColumn)}, segment FROM ${SEGMENTS_TABLE} ORDER BY ${ident(state.keyColumn)}`
+		`SELECT ${keyExpr} AS k, segment FROM ${SEGMENTS_TABLE} ${keep} ORDER BY ${key}`
 	);
 	const keys = table.getChildAt(0);
 	const segments = table.getChildAt(1);
@@ -653,7 +697,8 @@ export async function exportSegments(
 			name: 'segments.csv',
 			mime: 'text/csv',
 			bytes: new TextEncoder().encode(lines.join('\n') + '\n'),
-			rows: n
+			rows: n,
+			notes
 		};
 	}
 	const buffer = parquetWriteBuffer({
@@ -667,7 +712,8 @@ export async function exportSegments(
 		name: 'segments.parquet',
 		mime: 'application/vnd.apache.parquet',
 		bytes: new Uint8Array(buffer),
-		rows: n
+		rows: n,
+		notes
 	};
 }
 

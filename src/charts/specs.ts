@@ -121,7 +121,17 @@ function finite(v: unknown): number | null {
 }
 
 function text(v: unknown): string {
-	return typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v);
+	return safeKey(typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v));
+}
+
+/**
+ * Vega groups, joins and scales by value in plain objects, so a category value named like an
+ * Object.prototype member (`constructor`, `toString`, `__proto__`: column names and customers'
+ * data can be) stops the chart with "Operator not defined". Such a value gets a zero-width space:
+ * it reads the same, and is no longer a reserved key.
+ */
+export function safeKey(s: string): string {
+	return RESERVED_TOOLTIP_KEYS.has(s) ? `${s}\u200b` : s;
 }
 
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
@@ -824,7 +834,7 @@ function cast(v: Scalar | Date, kind: FieldKind): Scalar {
 		return typeof ms === 'number' && Number.isFinite(ms) ? ms : null;
 	}
 	if (kind === 'quantitative') return typeof v === 'number' ? v : null;
-	return v instanceof Date ? v.toISOString() : String(v);
+	return v instanceof Date ? v.toISOString() : safeKey(String(v));
 }
 
 /**

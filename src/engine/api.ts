@@ -390,6 +390,22 @@ export interface ExportFile {
 	mime: string;
 	bytes: Uint8Array;
 	rows: number;
+	/** What the export replaced or held back, in plain words (empty when nothing). */
+	notes?: string[];
+}
+
+/**
+ * What an export may carry: exports and links carry no personal data unless the user opts in.
+ * Without the opt-in, a customer key that looks personal is replaced by the notebook-salted hash
+ * (the one protectColumn writes, so the owner can join it back) and result columns that look
+ * personal are masked; segments smaller than `minSegmentSize` customers are held back.
+ */
+export interface ExportPrivacy {
+	includePersonal: boolean;
+	/** The notebook's salt (its id), as for protectColumn. */
+	salt: string;
+	/** Segments with fewer customers are left out of a segments export (0 keeps all). */
+	minSegmentSize: number;
 }
 
 export interface EngineApi {
@@ -416,7 +432,11 @@ export interface EngineApi {
 	segment(options: SegmentOptions, onProgress?: ProgressCallback): Promise<SegmentReport>;
 	rfm(rules?: RfmRule[]): Promise<RfmReport>;
 	/** `personas` maps segment number → persona name for the export's persona column. */
-	exportSegments(format: 'csv' | 'parquet', personas?: Map<number, string>): Promise<ExportFile>;
+	exportSegments(
+		format: 'csv' | 'parquet',
+		personas?: Map<number, string>,
+		privacy?: ExportPrivacy
+	): Promise<ExportFile>;
 	personas(): Promise<PersonasReport>;
 	customer(key: string): Promise<CustomerProfile>;
 	/** Customers' segments before and after a split date, against the current segmentation. */
@@ -424,7 +444,7 @@ export interface EngineApi {
 	/** The sample's answer key against the segments; `seed` re-runs the variations. */
 	answerKey(seed: number): Promise<AnswerKeyReport>;
 	/** A query's whole result as a CSV or Parquet file. */
-	exportQuery(sql: string, format: 'csv' | 'parquet'): Promise<ExportFile>;
+	exportQuery(sql: string, format: 'csv' | 'parquet', privacy?: ExportPrivacy): Promise<ExportFile>;
 	/** Rows of a table for a chart: at most `limit`, as Arrow IPC bytes. */
 	chartRows(table: string, limit: number): Promise<QueryResult>;
 	/** Customer keys starting with `prefix`, for the Customer cell's picker. */

@@ -20,6 +20,7 @@ import type {
 	AnswerKeyReport,
 	EngineInfo,
 	ExportFile,
+	ExportPrivacy,
 	FeatureRecipe,
 	FeatureReport,
 	RecipeSuggestion,
@@ -219,8 +220,12 @@ export class EngineClient {
 		return this.#call(() => this.#remote.customer(key));
 	}
 
-	exportQuery(sqlText: string, format: 'csv' | 'parquet'): Promise<ExportFile> {
-		return this.#call(() => this.#remote.exportQuery(sqlText, format));
+	exportQuery(
+		sqlText: string,
+		format: 'csv' | 'parquet',
+		privacy?: ExportPrivacy
+	): Promise<ExportFile> {
+		return this.#call(() => this.#remote.exportQuery(sqlText, format, privacy));
 	}
 
 	chartRows(table: string, limit: number): Promise<QueryResult> {
@@ -231,8 +236,12 @@ export class EngineClient {
 		return this.#call(() => this.#remote.customerKeys(prefix));
 	}
 
-	exportSegments(format: 'csv' | 'parquet', personas?: Map<number, string>): Promise<ExportFile> {
-		return this.#call(() => this.#remote.exportSegments(format, personas));
+	exportSegments(
+		format: 'csv' | 'parquet',
+		personas?: Map<number, string>,
+		privacy?: ExportPrivacy
+	): Promise<ExportFile> {
+		return this.#call(() => this.#remote.exportSegments(format, personas, privacy));
 	}
 
 	/** Stop what is running: politely, then by restarting the worker. */

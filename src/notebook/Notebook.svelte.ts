@@ -6,6 +6,7 @@ import { tableFromIPC, type Table } from 'apache-arrow';
 import type {
 	AnswerKeyReport,
 	ColumnType,
+	ExportPrivacy,
 	Protection,
 	CustomerProfile,
 	CompareReport,
@@ -74,6 +75,7 @@ import {
 import { forgetKept, keepFile, keptFile, pruneKept } from './kept-data';
 import { KIND_LABELS, newCellId } from './model';
 import { segmentation101, type LessonTable } from './lessons';
+import { dependents } from './dependencies';
 import {
 	decodeNotebookFile,
 	decodeShareLink,
@@ -203,6 +205,8 @@ export class NotebookState {
 	#engine: EngineClient;
 	#alertSeq = 0;
 	#pendingProfiles: CellId[] = [];
+	/** Samples being regenerated for an opened notebook (Run all waits for them). */
+	#samplesLoading: Promise<void> = Promise.resolve();
 
 	constructor() {
 		this.#engine = new EngineClient({
@@ -376,7 +380,7 @@ export class NotebookState {
 		const cell = this.doc.cells[index];
 		if (!cell || cell.kind === 'data') return null;
 		const copy = { ...structuredClone(cell), id: newCellId() };
-		this.doc = addCell(this.doc, copy, index + 1);
+		this.#step(addCell(this.doc, copy, index + 1));
 		return copy.id;
 	}
 
@@ -445,14 +449,17 @@ export class NotebookState {
 			if (cell.kind === 'data' && cell.sample)
 				samples.set(JSON.stringify(cell.sample), cell.sample);
 		}
-		for (const options of samples.values()) {
-			try {
-				const reports = await this.#engine.loadSample(options);
-				for (const report of reports) this.#attached(report);
-			} catch (e) {
-				this.alert(`Could not regenerate the sample: ${asEngineError(e).message}`);
+		this.#samplesLoading = (async () => {
+			for (const options of samples.values()) {
+				try {
+					const reports = await this.#engine.loadSample(options);
+					for (const report of reports) this.#attached(report);
+				} catch (e) {
+					this.alert(`Could not regenerate the sample: ${asEngineError(e).message}`);
+				}
 			}
-		}
+		})();
+		await this.#samplesLoading;
 		// Kept copies of the user's files come back by themselves (the user's own notebooks only).
 		await this.#keepDataRead;
 		if (this.keepData && this.origin === 'own') {
@@ -507,8 +514,8 @@ export class NotebookState {
 				profile,
 				notice: `${column} is ${done} everywhere in this notebook.`
 			});
-			this.#markDownstreamStale(id);
 			await this.#refreshTables();
+			await this.#rerunDependents(id);
 		} catch (e) {
 			this.#setRun(id, { status: 'error', error: asEngineError(e).message });
 		}
@@ -831,9 +838,9 @@ export class NotebookState {
 		// Segments first, then the column profiles: on two cores the profile would otherwise
 		// take turns with k-means and the pipeline's own queries.
 		try {
-			await this.runCell(features.id);
-			if (this.run(features.id).status === 'done') await this.runCell(segments.id);
-			if (this.run(segments.id).status === 'done') await this.runCell(personas.id);
+			await this.#runOne(features.id);
+			if (this.run(features.id).status === 'done') await this.#runOne(segments.id);
+			if (this.run(segments.id).status === 'done') await this.#runOne(personas.id);
 		} finally {
 			this.#startProfiles();
 		}
@@ -889,8 +896,8 @@ export class NotebookState {
 						? `${change.lost.toLocaleString('en')} values of ${column} could not be read as ${type} and are now empty.`
 						: `${column} is now ${type}.`
 			});
-			this.#markDownstreamStale(id);
 			await this.#refreshTables();
+			await this.#rerunDependents(id);
 		} catch (e) {
 			this.#setRun(id, { status: 'error', error: asEngineError(e).message });
 		}
@@ -914,12 +921,12 @@ export class NotebookState {
 									: kind === 'compare'
 										? newCompareCell()
 										: kind === 'stepper'
-										? newStepperCell()
-										: kind === 'answer'
-											? newAnswerCell()
-											: kind === 'data'
-												? newSqlCell('SELECT 42 AS answer')
-												: newSqlCell(firstTable ? starterSql(firstTable) : 'SELECT 42 AS answer');
+											? newStepperCell()
+											: kind === 'answer'
+												? newAnswerCell()
+												: kind === 'data'
+													? newSqlCell('SELECT 42 AS answer')
+													: newSqlCell(firstTable ? starterSql(firstTable) : 'SELECT 42 AS answer');
 		const index = after
 			? this.doc.cells.findIndex((c) => c.id === after) + 1
 			: this.doc.cells.length;
@@ -931,33 +938,68 @@ export class NotebookState {
 	removeCell(id: CellId): void {
 		const cell = this.doc.cells.find((c) => c.id === id);
 		if (!cell) return;
-		this.doc = removeCell(this.doc, id);
+		this.#step(removeCell(this.doc, id));
 		this.status = `Deleted a ${KIND_LABELS[cell.kind]} cell. Undo (Ctrl+Z) brings it back.`;
 	}
 
 	moveCell(id: CellId, delta: number): void {
-		this.doc = moveCell(this.doc, id, delta);
+		this.#step(moveCell(this.doc, id, delta));
+	}
+
+	/** A change that is one step of undo on its own, never grouped with typing around it. */
+	#step(next: Notebook): void {
+		this.#lastHistoryAt = 0;
+		this.doc = next;
+		this.#lastHistoryAt = 0;
 	}
 
 	updateSql(id: CellId, patch: Partial<Pick<SqlCell, 'sql' | 'resultName'>>): void {
 		this.doc = updateCell<SqlCell>(this.doc, id, patch);
 		if (this.run(id).status === 'done') this.#setRun(id, { status: 'stale' });
+		this.#markDownstreamStale(id);
 	}
 
 	updateNotes(id: CellId, markdown: string): void {
 		this.doc = updateCell(this.doc, id, { markdown });
 	}
 
+	/** The cells that read what cell `id` writes, directly or not (src/notebook/dependencies). */
+	#dependents(id: CellId): CellId[] {
+		return dependents(
+			this.doc.cells,
+			id,
+			this.tables.map((t) => t.name)
+		);
+	}
+
+	/** Show every cell depending on `id` as stale until it is re-run. */
 	#markDownstreamStale(id: CellId): void {
-		const index = this.doc.cells.findIndex((c) => c.id === id);
-		for (const cell of this.doc.cells.slice(index + 1)) {
-			if (cell.kind !== 'notes' && cell.kind !== 'data' && this.run(cell.id).status === 'done') {
-				this.#setRun(cell.id, { status: 'stale' });
-			}
+		for (const dep of this.#dependents(id)) {
+			if (this.run(dep).status === 'done') this.#setRun(dep, { status: 'stale' });
 		}
 	}
 
-	async runCell(id: CellId): Promise<void> {
+	/**
+	 * Run one cell, then re-run exactly the cells that depend on it and had run before (they
+	 * are stale now), in document order; a failure stops the chain. Run all passes
+	 * `cascade: false` since it runs everything in order anyway.
+	 */
+	async runCell(id: CellId, options: { cascade?: boolean } = {}): Promise<void> {
+		await this.#runOne(id);
+		if (options.cascade === false || this.run(id).status !== 'done') return;
+		await this.#rerunDependents(id);
+	}
+
+	async #rerunDependents(id: CellId): Promise<void> {
+		this.#markDownstreamStale(id);
+		for (const dep of this.#dependents(id)) {
+			if (this.run(dep).status !== 'stale') continue;
+			await this.#runOne(dep);
+			if (this.run(dep).status === 'error') break;
+		}
+	}
+
+	async #runOne(id: CellId): Promise<void> {
 		const cell = this.doc.cells.find((c) => c.id === id);
 		if (!cell) return;
 		if (cell.kind === 'data') {
@@ -1167,6 +1209,24 @@ export class NotebookState {
 	updateSegments(id: CellId, patch: Partial<Pick<SegmentsCell, 'k' | 'seed'>>): void {
 		this.doc = updateCell<SegmentsCell>(this.doc, id, patch);
 		if (this.run(id).status === 'done') this.#setRun(id, { status: 'stale' });
+		this.#markDownstreamStale(id);
+	}
+
+	/**
+	 * Exports carry no personal data unless the user ticks “Include personal data in exports”
+	 * (for this session only: a notebook, or a link, never turns it on). The salt is the one
+	 * protectColumn uses, so a hashed key joins back to the owner's data.
+	 */
+	includePersonalInExports = $state(false);
+	/** Segments with fewer customers are held back from segment exports. */
+	minExportSegmentSize = $state(10);
+
+	#exportPrivacy(): ExportPrivacy {
+		return {
+			includePersonal: this.includePersonalInExports,
+			salt: this.id,
+			minSegmentSize: this.minExportSegmentSize
+		};
 	}
 
 	/** Download a SQL cell's whole result (the grid shows at most 100,000 rows). */
@@ -1174,13 +1234,16 @@ export class NotebookState {
 		const cell = this.doc.cells.find((c) => c.id === id);
 		if (cell?.kind !== 'sql') return;
 		try {
-			const file = await this.#engine.exportQuery(cell.sql, format);
+			const file = await this.#engine.exportQuery(cell.sql, format, this.#exportPrivacy());
 			const name = cell.resultName.trim() || 'result';
 			download(
 				new Blob([file.bytes as BlobPart], { type: file.mime }),
 				file.name.replace('result', name)
 			);
-			this.status = `Exported ${file.rows.toLocaleString('en')} rows to ${file.name.replace('result', name)}.`;
+			this.status = [
+				`Exported ${file.rows.toLocaleString('en')} rows to ${file.name.replace('result', name)}.`,
+				...(file.notes ?? [])
+			].join(' ');
 		} catch (e) {
 			this.alert(`Could not export: ${asEngineError(e).message}`);
 		}
@@ -1190,20 +1253,25 @@ export class NotebookState {
 	async exportSegments(format: 'csv' | 'parquet'): Promise<void> {
 		try {
 			const names = new Map([...this.personaNames()].map(([segment, p]) => [segment, p.name]));
-			const file = await this.#engine.exportSegments(format, names);
+			const file = await this.#engine.exportSegments(format, names, this.#exportPrivacy());
 			download(new Blob([file.bytes as BlobPart], { type: file.mime }), file.name);
-			this.status = `Exported ${file.rows.toLocaleString('en')} customers to ${file.name}.`;
+			this.status = [
+				`Exported ${file.rows.toLocaleString('en')} customers to ${file.name}.`,
+				...(file.notes ?? [])
+			].join(' ');
 		} catch (e) {
 			this.alert(`Could not export: ${asEngineError(e).message}`);
 		}
 	}
 
 	async runAll(): Promise<void> {
+		// Run all pressed while a link's sample is still being generated: wait for it.
+		await this.#samplesLoading;
 		for (const cell of this.doc.cells) {
 			if (cell.kind === 'notes') continue;
 			// The answer key is revealed when the teacher says so, not by Run all.
 			if (cell.kind === 'answer' && this.run(cell.id).answer === null) continue;
-			await this.runCell(cell.id);
+			await this.runCell(cell.id, { cascade: false });
 			if (this.run(cell.id).status === 'error') break;
 		}
 	}

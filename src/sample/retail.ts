@@ -347,7 +347,9 @@ function validate(options: RetailOptions): void {
 		throw new RangeError(`generateRetail: seed must be a safe integer, got ${String(seed)}`);
 	}
 	if (options.shift !== undefined && typeof options.shift !== 'boolean') {
-		throw new RangeError(`generateRetail: shift must be true or false, got ${String(options.shift)}`);
+		throw new RangeError(
+			`generateRetail: shift must be true or false, got ${String(options.shift)}`
+		);
 	}
 }
 

@@ -58,3 +58,35 @@ export function detectPii(columnName: string, sample: readonly string[]): PiiKin
 	for (const [kind, re] of NAME_RULES) if (re.test(name)) return kind;
 	return null;
 }
+
+/** A value protectColumn (or an export) already replaced by the notebook-salted hash. */
+export const SALTED_HASH = /^h_[0-9a-f]{16}$/;
+
+/**
+ * Masked as protectColumn masks in SQL: an e-mail keeps its first letter and its domain
+ * (`a***@example.com`), anything else its first letter (`J*******`). Masking twice changes
+ * nothing.
+ */
+export function maskValue(value: string): string {
+	const chars = [...value];
+	const at = value.indexOf('@');
+	if (at >= 0) return `${chars[0] ?? ''}***${value.slice(at)}`;
+	return (chars[0] ?? '') + '*'.repeat(Math.max(chars.length - 1, 0));
+}
+
+/**
+ * Does a column in an export carry personal data? `sample` holds some of its values as text
+ * (none for numbers: then only the name counts, and a number is never an e-mail or a name).
+ * Columns already hashed by the notebook are not personal any more.
+ */
+export function exportPii(
+	columnName: string,
+	sample: readonly string[],
+	isText: boolean
+): PiiKind | null {
+	const values = sample.filter((v) => v.trim() !== '');
+	if (values.length > 0 && values.every((v) => SALTED_HASH.test(v))) return null;
+	const kind = detectPii(columnName, isText ? values : []);
+	if (!isText && (kind === 'name' || kind === 'e-mail')) return null;
+	return kind;
+}

@@ -48,20 +48,29 @@ export const FEATURES_TABLE = 'customer_features';
 /** The key of a customer-level file without an id column: its line number. */
 export const ROW_KEY = 'row_number';
 export const MATRIX_TABLE = 'model_matrix';
+/** What the Segments cell writes: each customer's k-means segment, and the RFM groups. */
+export const SEGMENTS_TABLE = 'segments';
+export const RFM_TABLE = 'rfm_segments';
 /** Mix and one-hot features only for columns with at most this many values. */
 export const MAX_CATEGORY_VALUES = 12;
 
-/** What each transaction-level feature means, for the SQL comments and the UI. */
-export const FEATURE_DEFINITIONS: Record<string, string> = {
-	recency_days: 'days from the customer’s last order to the reference date',
-	frequency: 'number of distinct orders with a positive total',
-	monetary: 'net spend: all order lines, returns subtracted',
-	avg_order_value: 'net spend ÷ orders',
-	tenure_days: 'days from the first order to the reference date',
-	days_between_orders: 'mean gap between consecutive orders (missing for one-order customers)',
-	items_per_order: 'units bought ÷ orders',
-	return_share: 'share of order lines that are returns (negative amounts)'
-};
+/**
+ * What each transaction-level feature means, for the SQL comments and the UI. No prototype:
+ * a column called `constructor` or `__proto__` is not a defined feature.
+ */
+export const FEATURE_DEFINITIONS: Readonly<Record<string, string>> = Object.assign(
+	Object.create(null) as Record<string, string>,
+	{
+		recency_days: 'days from the customer’s last order to the reference date',
+		frequency: 'number of distinct orders with a positive total',
+		monetary: 'net spend: all order lines, returns subtracted',
+		avg_order_value: 'net spend ÷ orders',
+		tenure_days: 'days from the first order to the reference date',
+		days_between_orders: 'mean gap between consecutive orders (missing for one-order customers)',
+		items_per_order: 'units bought ÷ orders',
+		return_share: 'share of order lines that are returns (negative amounts)'
+	}
+);
 
 export const DEFAULT_TRANSACTION_FEATURES = [
 	'recency_days',

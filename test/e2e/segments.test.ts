@@ -92,6 +92,10 @@ describe.skipIf(!browser)('segmentation in Chromium', () => {
 		await expect
 			.poll(() => textOf(segments), { timeout: 60_000 })
 			.toMatch(/4 segments of 1,000 customers · seed 7/);
+		// The Personas cell depends on the segments: it re-ran by itself.
+		const personas = page.getByRole('region', { name: 'Personas' });
+		await expect.poll(() => personas.getAttribute('data-status'), { timeout: 60_000 }).toBe('done');
+		expect(await personas.getByRole('article').count()).toBe(4);
 	});
 
 	it('exports segments.csv: the key under its own name, segment 1..k, persona', async () => {

@@ -39,7 +39,7 @@ describe.skipIf(!browser)('k-means step by step in Chromium', () => {
 			.evaluateAll((gs) => gs.map((g) => (g as SVGGElement).style.transform));
 	}
 
-	it('appears after the sample pipeline with the first two features and the starting centres', async () => {
+	it('appears after the sample pipeline: recency across, spend up, the starting centres', async () => {
 		const page = app.page;
 		await page.getByRole('button', { name: 'Load sample data' }).click();
 		const dialog = page.getByRole('dialog', { name: 'Load sample data' });
@@ -158,6 +158,18 @@ describe.skipIf(!browser)('k-means step by step in Chromium', () => {
 			await new Promise((r) => setTimeout(r, 600)); // let the centres finish moving
 			await cell.screenshot({ path: join(shots, 'stepper-swapped.png') });
 		}
+	});
+
+	it('moves the centres smoothly, unless the viewer asks for reduced motion', async () => {
+		const duration = () =>
+			cell
+				.locator('g.centre')
+				.first()
+				.evaluate((g) => getComputedStyle(g).transitionDuration);
+		expect(await duration()).not.toBe('0s');
+		await app.page.emulateMedia({ reducedMotion: 'reduce' });
+		expect(await duration()).toBe('0s');
+		await app.page.emulateMedia({ reducedMotion: null });
 	});
 
 	it('raised no page error and requested nothing from another origin', () => {

@@ -146,7 +146,8 @@ describe('a shift planted in the second year (6,000 customers)', () => {
 			);
 			expect(sameIds / planted).toBeLessThan(0.1);
 			extra +=
-				(await moved(shifted, segmentOf, from, to)) - (await moved(steady, steadySegmentOf, from, to));
+				(await moved(shifted, segmentOf, from, to)) -
+				(await moved(steady, steadySegmentOf, from, to));
 			plantedCount += planted;
 		}
 		// Loyal → slipping also happens on its own (the at-risk persona slows down by design);
@@ -196,9 +197,7 @@ describe('a shift planted in the second year (6,000 customers)', () => {
 			}),
 			{}
 		);
-		const diff = recipe.selected
-			.map((f) => `max(abs(a."${f}" - b."${f}"))`)
-			.join(', ');
+		const diff = recipe.selected.map((f) => `max(abs(a."${f}" - b."${f}"))`).join(', ');
 		const [row] = await rows(
 			shifted,
 			`SELECT count(*), ${diff} FROM check_matrix a JOIN model_matrix b USING (customer_id)`

@@ -104,9 +104,11 @@ describe('SQL cells', () => {
 
 describe('result export', () => {
 	it('exports a whole query result as CSV with quoting, and as Parquet that reads back', async () => {
+		// The user opted in to personal data (hostile-data.test.ts covers the masked default).
 		const csv = await engine.exportQuery(
 			`SELECT id, email, 'say "hi", ok' AS note, DATE '2024-02-29' AS d FROM customers ORDER BY id`,
-			'csv'
+			'csv',
+			{ includePersonal: true, salt: 's', minSegmentSize: 0 }
 		);
 		expect(new TextDecoder().decode(csv.bytes).trim().split('\n')).toEqual([
 			'id,email,note,d',

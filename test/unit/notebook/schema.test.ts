@@ -112,7 +112,17 @@ function everyKind(): Notebook {
 				colour: null,
 				spec: null
 			},
-			{ id: id('stepper'), kind: 'stepper', x: 'recency_days', y: null, k: 4, seed: 7 }
+			{ id: id('stepper'), kind: 'stepper', x: 'recency_days', y: null, k: 4, seed: 7 },
+			{ id: id('compare'), kind: 'compare', split: '2025-01-01' },
+			{ id: id('compare-halves'), kind: 'compare', split: null },
+			{
+				id: id('data-shift'),
+				kind: 'data',
+				table: 'transactions_2',
+				source: 'sample: retail, 1000 customers, seed 7, with a shift in year 2',
+				columns: ['invoice_id'],
+				sample: { customers: 1000, seed: 7, shift: true }
+			}
 		]
 	};
 }
@@ -201,6 +211,20 @@ describe('parseNotebook: valid documents', () => {
 });
 
 describe('parseNotebook: every rejection names the problem', () => {
+	it('a compare cell whose split is not a date, or a sample shift that is not true/false', () => {
+		const at = everyKind().cells.findIndex((c) => c.kind === 'compare');
+		expect(errorOf(withCell(at, (c) => ({ ...c, split: '1/1/2025' })))).toBe(
+			`cell ${at + 1} (compare): split must be a date like 2025-01-01`
+		);
+		expect(errorOf(withCell(at, (c) => ({ ...c, split: '2025-01-01; DROP TABLE x' })))).toBe(
+			`cell ${at + 1} (compare): split must be a date like 2025-01-01`
+		);
+		const data = everyKind().cells.findIndex((c) => c.kind === 'data');
+		expect(
+			errorOf(withCell(data, (c) => ({ ...c, sample: { customers: 10, seed: 1, shift: 'yes' } })))
+		).toMatch(new RegExp(`^cell ${data + 1} \\(data\\): sample.shift`));
+	});
+
 	it('a step-through cell with more clusters than palette colours, or a bad seed', () => {
 		const at = everyKind().cells.findIndex((c) => c.kind === 'stepper');
 		for (const k of [1, 8]) expect(parseNotebook(withCell(at, (c) => ({ ...c, k }))).ok).toBe(true);

@@ -140,9 +140,13 @@ const cell: fc.Arbitrary<Cell> = fc.oneof(
 		table: text(60),
 		source: text(200),
 		columns: names(20),
-		sample: fc.option(fc.record({ customers: fc.integer({ min: 1, max: 1_000_000 }), seed }), {
-			nil: null
-		})
+		sample: fc.option(
+			fc.record(
+				{ customers: fc.integer({ min: 1, max: 1_000_000 }), seed, shift: fc.boolean() },
+				{ requiredKeys: ['customers', 'seed'] }
+			),
+			{ nil: null }
+		)
 	}),
 	fc.record({
 		id: cellId,
@@ -185,6 +189,16 @@ const cell: fc.Arbitrary<Cell> = fc.oneof(
 		y: fc.option(text(60), { nil: null }),
 		k: fc.integer({ min: 1, max: 8 }),
 		seed
+	}),
+	fc.record({
+		id: cellId,
+		kind: fc.constant('compare' as const),
+		split: fc.option(
+			fc
+				.date({ min: new Date('1990-01-01'), max: new Date('2100-12-31'), noInvalidDate: true })
+				.map((d) => d.toISOString().slice(0, 10)),
+			{ nil: null }
+		)
 	})
 );
 
