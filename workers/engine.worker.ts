@@ -32,8 +32,8 @@ const exposed: EngineApi = {
 	sweep: async (seed, onProgress) => (await start()).sweep(seed, onProgress),
 	segment: async (options, onProgress) => (await start()).segment(options, onProgress),
 	rfm: async (rules) => (await start()).rfm(rules),
-	exportSegments: async (format, personas) => {
-		const file = await (await start()).exportSegments(format, personas);
+	exportSegments: async (format, personas, privacy) => {
+		const file = await (await start()).exportSegments(format, personas, privacy);
 		return Comlink.transfer(file, [file.bytes.buffer as ArrayBuffer]);
 	},
 	personas: async () => (await start()).personas(),
@@ -41,8 +41,8 @@ const exposed: EngineApi = {
 	answerKey: async (seed) => (await start()).answerKey(seed),
 	customer: async (key) => (await start()).customer(key),
 	customerKeys: async (prefix) => (await start()).customerKeys(prefix),
-	exportQuery: async (sqlText, format) => {
-		const file = await (await start()).exportQuery(sqlText, format);
+	exportQuery: async (sqlText, format, privacy) => {
+		const file = await (await start()).exportQuery(sqlText, format, privacy);
 		return Comlink.transfer(file, [file.bytes.buffer as ArrayBuffer]);
 	},
 	chartRows: async (table, limit) => {

@@ -126,6 +126,13 @@ than chance.
 The second table re-runs the same k and seed with other choices: without the log and scaling,
 or with fewer features. It shows how much those choices matter.`;
 
+const NEXT = `## Next lesson · Customers change
+
+Segments are a snapshot. To watch customers move between them, open **Load sample data**
+again, tick **Plant a shift in the second year**, then **Add cell → Compare**: it splits the two
+years, puts every customer in a segment for each year, and counts who moved where (for example
+from Loyal regulars to Slipping away).`;
+
 const MONTHLY_RESULT = 'monthly_sales';
 
 function monthlySql(transactions: string): string {
@@ -169,7 +176,8 @@ export function segmentation101(
 		newNotesCell(STEP_ACTION),
 		newCustomerCell('C0000001'),
 		newNotesCell(STEP_ANSWER),
-		newAnswerCell()
+		newAnswerCell(),
+		newNotesCell(NEXT)
 	];
 	return { version: 1, title: LESSON_TITLE, cells };
 }

@@ -36,7 +36,8 @@ const STEPS = [
 	'Notes',
 	'Customer',
 	'Notes',
-	'Answer key'
+	'Answer key',
+	'Notes'
 ];
 
 describe.skipIf(!browser)('Segmentation 101 in Chromium', () => {
@@ -92,6 +93,7 @@ describe.skipIf(!browser)('Segmentation 101 in Chromium', () => {
 			await page.screenshot({ path: join(SHOTS, `${String(i + 1).padStart(2, '0')}.png`) });
 			if (i < STEPS.length - 1) await page.keyboard.press('ArrowRight');
 		}
+		await page.keyboard.press('ArrowLeft');
 		const answer = page.getByRole('region', { name: 'Answer key' });
 		await answer.getByRole('button', { name: 'Reveal the answer key' }).click();
 		await expect.poll(() => textOf(answer), { timeout: 60_000 }).toMatch(/adjusted Rand index/);
