@@ -1,6 +1,7 @@
 /**
  * Works offline after one visit: the service worker precaches the built app; with the network
- * off, a reload still starts the engine, loads a file and segments it.
+ * off, a reload still starts the engine, loads a file and segments it, and the classroom lesson
+ * runs from start to end.
  */
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,6 +49,24 @@ describe.skipIf(!browser)('offline', () => {
 		await expect
 			.poll(() => textOf(segments), { timeout: 120_000 })
 			.toMatch(/segments of 200 customers/);
+		expect(session.pageErrors).toEqual([]);
+	});
+
+	it('runs the Segmentation 101 lesson with the network still off', async () => {
+		const page = session.page;
+		await page.getByRole('button', { name: 'Notebook', exact: true }).click();
+		await page.getByRole('menuitem', { name: 'New notebook' }).click();
+		await page.getByRole('button', { name: 'Load sample data' }).click();
+		const dialog = page.getByRole('dialog', { name: 'Load sample data' });
+		await dialog.getByRole('combobox', { name: 'Size' }).selectOption('1000');
+		await dialog.getByRole('button', { name: 'Start Segmentation 101' }).click();
+		await page
+			.getByRole('status')
+			.filter({ hasText: 'lesson is ready' })
+			.waitFor({ timeout: 120_000 });
+		expect(await page.getByRole('region', { name: 'Personas' }).getAttribute('data-status')).toBe(
+			'done'
+		);
 		expect(session.pageErrors).toEqual([]);
 	});
 });
