@@ -138,6 +138,8 @@ export interface Alert {
 export type Origin = 'own' | 'link';
 
 /** A pause in typing this long saves the notebook. */
+/** sessionStorage key: the share link this tab last copied. */
+const OWN_LINK_KEY = 'segbook-own-link';
 const SAVE_DELAY_MS = 300;
 /**
  * Continuous typing never holds a save back longer than this after the first unsaved change,
@@ -307,7 +309,11 @@ export class NotebookState {
 	 * cells not run), else the last notebook this browser saved.
 	 */
 	async open(hash: string): Promise<void> {
-		if (hash.startsWith('#nb=')) {
+		// This tab's own link in the address bar (Copy share link, then reload): reopen the
+		// notebook itself, not a copy of it.
+		if (hash.startsWith('#nb=') && this.isOwnLink(hash)) {
+			history.replaceState(null, '', location.pathname);
+		} else if (hash.startsWith('#nb=')) {
 			const result = decodeShareLink(hash);
 			if (result.ok) {
 				this.#adopt(result.notebook, newNotebookId(), 'link');
@@ -639,11 +645,10 @@ export class NotebookState {
 		return `${location.origin}${location.pathname}${query}${encodeShareLink(doc)}`;
 	}
 
-	#lastLink = '';
-
-	/** True for the fragment this tab just wrote itself with Copy share link. */
+	/** True for the fragment this tab wrote itself with Copy share link (also after a reload). */
 	isOwnLink(hash: string): boolean {
-		return this.#lastLink.endsWith(hash);
+		const own = globalThis.sessionStorage?.getItem(OWN_LINK_KEY) ?? '';
+		return hash.length > 0 && own.endsWith(hash);
 	}
 
 	async copyShareLink(options: { present?: boolean } = {}): Promise<string | null> {
@@ -656,7 +661,11 @@ export class NotebookState {
 			);
 			return null;
 		}
-		this.#lastLink = link;
+		try {
+			sessionStorage.setItem(OWN_LINK_KEY, link);
+		} catch {
+			// Storage blocked: a reload of this tab then opens the link as a copy, nothing worse.
+		}
 		history.replaceState(null, '', link);
 		try {
 			await navigator.clipboard.writeText(link);

@@ -108,6 +108,15 @@ describe.skipIf(!browser)('the notebook in Chromium', () => {
 		}
 	});
 
+	it('a reload after copying the link reopens the analyst’s own notebook, not a copy', async () => {
+		const page = app.page;
+		expect(page.url()).toContain('#nb=');
+		await page.reload();
+		await page.getByRole('region', { name: 'Data: shop' }).waitFor({ timeout: 60_000 });
+		expect(page.url()).not.toContain('#nb=');
+		expect(await textOf(page.locator('body'))).not.toMatch(/Opened from a link/);
+	});
+
 	it('a damaged link gives a clear alert and a usable app', async () => {
 		const other = await openSession();
 		try {
