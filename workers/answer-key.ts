@@ -7,7 +7,6 @@ import type { AnswerKeyReport } from '../src/engine/api';
 import { EngineError } from '../src/engine/errors';
 import { kmeans } from '../src/cluster/kmeans';
 import { ClusterInputError } from '../src/cluster/matrix';
-import { adjustedRandIndex } from '../src/cluster/ari';
 import { confusion } from '../src/segment/answer-key';
 import { matrixSql, type FeatureRecipe } from '../src/sql/features.sql';
 import { ident } from '../src/sql/sql';
@@ -119,15 +118,11 @@ export async function answerKey(
 				planted.push(persona);
 				labels.push(fit.labels[i]!);
 			});
-			const ids = new Map([...new Set(planted)].map((p, i) => [p, i]));
 			experiments.push({
 				label: variation.label,
 				features: variation.recipe.selected,
 				transforms: variation.recipe.transforms,
-				ari: adjustedRandIndex(
-					planted.map((p) => ids.get(p)!),
-					labels
-				)
+				ari: confusion(planted, labels).ari
 			});
 		} catch (e) {
 			if (!(e instanceof ClusterInputError)) throw e;
@@ -136,13 +131,7 @@ export async function answerKey(
 		}
 	}
 	return {
-		personas: table.personas,
-		segments: table.segments,
-		counts: table.counts,
-		customers: table.customers,
-		ari: table.ari,
-		agreement: table.agreement,
-		matches: table.matches,
+		...table,
 		k,
 		seed,
 		experiments,
