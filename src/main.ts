@@ -3,10 +3,15 @@
  * `?sample=retail` (used by `npm start`) opens the guided lesson on the generated sample when no
  * notebook is open.
  */
+import DOMPurify from 'dompurify';
 import { mount } from 'svelte';
 import App from './App.svelte';
+import { installTrustedTypes } from './security/trusted-types';
 import { NotebookState } from './notebook/Notebook.svelte';
 import './ui/app.css';
+
+// Before anything touches an HTML or script sink (the CSP requires Trusted Types).
+installTrustedTypes((html) => DOMPurify.sanitize(html, { ADD_ATTR: ['target', 'rel'] }));
 
 const nb = new NotebookState();
 const target = document.getElementById('app');

@@ -20,7 +20,11 @@ import type { Db, FileSource } from './db';
 const absolute = (url: string): string => new URL(url, import.meta.url).href;
 
 function blobWorker(scriptUrl: string): Worker {
-	const wrapper = `importScripts(${JSON.stringify(absolute(scriptUrl))});`;
+	// The wrapper inherits the page's CSP, Trusted Types included: it lets through exactly the
+	// one script it imports.
+	const script = JSON.stringify(absolute(scriptUrl));
+	const wrapper = `const p = self.trustedTypes && self.trustedTypes.createPolicy('default', { createScriptURL: (u) => { if (u === ${script}) return u; throw new TypeError('Scripts load only from this site.'); } });
+importScripts(p ? p.createScriptURL(${script}) : ${script});`;
 	const url = URL.createObjectURL(new Blob([wrapper], { type: 'text/javascript' }));
 	const worker = new Worker(url, { name: 'duckdb' });
 	URL.revokeObjectURL(url);

@@ -4,6 +4,10 @@ import type { EngineApi } from '../src/engine/api';
 import { sourceFromFile } from './db';
 import { openBrowserDb } from './duckdb-browser';
 import { Engine, engineApi } from './engine';
+import { installTrustedTypes } from '../src/security/trusted-types';
+
+// DuckDB's own worker is started from here: its script URL passes the same policy as the page.
+installTrustedTypes();
 
 let api: Promise<EngineApi> | null = null;
 

@@ -426,6 +426,47 @@ describe.skipIf(!browser)('hostile notebooks, files and data in Chromium', () =>
 		await cell.getByRole('checkbox', { name: 'Include personal data in exports' }).uncheck();
 	});
 
+	it('sends every HTML and script sink through Trusted Types: markup cleaned, foreign scripts refused', async () => {
+		const result = await page.evaluate((sink) => {
+			const out = { html: '', script: '', worker: '', policy: '' };
+			const div = document.createElement('div');
+			// The sink under test, on purpose: the policy must clean what reaches it.
+			// eslint-disable-next-line no-restricted-syntax
+			div.innerHTML = '<img src="x" onerror="window.__pwned=1"><b>kept</b>';
+			// eslint-disable-next-line no-restricted-syntax
+			out.html = div.innerHTML;
+			try {
+				document.createElement('script').src = `${sink}/x.js`;
+				out.script = 'allowed';
+			} catch (e) {
+				out.script = String(e);
+			}
+			try {
+				new Worker('data:text/javascript,self.close()');
+				out.worker = 'allowed';
+			} catch (e) {
+				out.worker = String(e);
+			}
+			try {
+				// Only the policies the CSP names may exist: an attacker's own is refused.
+				(
+					window as unknown as {
+						trustedTypes: { createPolicy(n: string, r: object): unknown };
+					}
+				).trustedTypes.createPolicy('attacker', { createHTML: (h: string) => h });
+				out.policy = 'allowed';
+			} catch (e) {
+				out.policy = String(e);
+			}
+			return out;
+		}, sinkUrl);
+		expect(result.html).toBe('<img src="x"><b>kept</b>');
+		expect(result.script).toMatch(/Scripts load only from this site/);
+		expect(result.worker).toMatch(/Scripts load only from this site/);
+		expect(result.policy).not.toBe('allowed');
+		await noPayloadRan();
+	});
+
 	it('kept everything inside: no page error, no hit on the listener, no request to another origin', async () => {
 		// Give any delayed beacon a moment to fire.
 		await page.waitForTimeout(500);
