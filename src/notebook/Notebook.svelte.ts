@@ -138,6 +138,7 @@ export interface Alert {
 export type Origin = 'own' | 'link';
 
 /** A pause in typing this long saves the notebook. */
+const STARTING = 'Starting the engine…';
 /** sessionStorage key: the share link this tab last copied. */
 const OWN_LINK_KEY = 'segbook-own-link';
 const SAVE_DELAY_MS = 300;
@@ -199,7 +200,7 @@ export class NotebookState {
 	#lastHistoryAt = 0;
 	runs: Record<string, CellRun> = $state.raw({});
 	progress: Progress | null = $state.raw(null);
-	status = $state('Starting the engine…');
+	status = $state(STARTING);
 	alerts: Alert[] = $state.raw([]);
 	tables: TableInfo[] = $state.raw([]);
 	engineReady = $state(false);
@@ -231,7 +232,9 @@ export class NotebookState {
 		this.#engine.ready.then(
 			(info) => {
 				this.engineReady = true;
-				this.status = `Ready. DuckDB ${info.duckdbVersion} started in ${Math.round(info.ms)} ms; network access is locked off.`;
+				// What an opened link or a restore asked for meanwhile stays on the line.
+				const next = this.status === STARTING ? '' : ` ${this.status}`;
+				this.status = `Ready. DuckDB ${info.duckdbVersion} started in ${Math.round(info.ms)} ms; network access is locked off.${next}`;
 			},
 			(e: unknown) => this.alert(`The engine could not start: ${asEngineError(e).message}`)
 		);

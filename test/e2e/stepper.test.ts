@@ -94,6 +94,12 @@ describe.skipIf(!browser)('k-means step by step in Chromium', () => {
 			);
 		}
 		if (shots) await cell.screenshot({ path: join(shots, 'stepper-3.png') });
+		// One step back shows step 2 again, exactly as it was.
+		const atThree = await textOf(sentence);
+		await cell.getByRole('button', { name: 'Previous step' }).click();
+		await expect.poll(() => textOf(sentence)).toMatch(/^Step 2: /);
+		await next.click();
+		await expect.poll(() => textOf(sentence)).toBe(atThree);
 	});
 
 	it('Play runs to convergence and stops by itself', async () => {
