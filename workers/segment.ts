@@ -610,6 +610,17 @@ export async function rfm(db: Db, state: PipelineState, rules?: RfmRule[]): Prom
 			frequency: await cut('frequency', 'f', 'ASC'),
 			monetary: await cut('monetary', 'm', 'ASC')
 		},
+		grid: (
+			await queryRows(
+				db,
+				`SELECT r, fm, any_value(rfm_group), count(*) FROM ${RFM_TABLE} GROUP BY r, fm ORDER BY r, fm`
+			)
+		).map(([r, fm, group, n]) => ({
+			r: Number(r),
+			fm: Number(fm),
+			group: String(group),
+			customers: Number(n)
+		})),
 		sql,
 		ms: performance.now() - started
 	};

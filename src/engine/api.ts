@@ -242,6 +242,8 @@ export interface RfmReport {
 	groups: { group: string; size: number; share: number; advice: string }[];
 	/** Quintile cut-offs in plain units: recency days, orders, spend (4 each). */
 	cutoffs: { recency: number[]; frequency: number[]; monetary: number[] };
+	/** Customers per R × FM cell (5 × 5, empty cells left out), with the cell's group. */
+	grid: { r: number; fm: number; customers: number; group: string }[];
 	sql: string;
 	ms: number;
 }

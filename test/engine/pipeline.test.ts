@@ -76,6 +76,18 @@ describe('on the generated retail sample (6,000 customers)', () => {
 		expect(r.groups.reduce((n, g) => n + g.size, 0)).toBe(6000);
 		expect(r.groups.map((g) => g.group)).toContain('Champions');
 		expect(r.cutoffs.recency).toHaveLength(4);
+		// The grid: every customer in exactly one R × FM cell, each cell named by its group.
+		expect(r.grid.reduce((n, c) => n + c.customers, 0)).toBe(6000);
+		expect(new Set(r.grid.map((c) => `${c.r},${c.fm}`)).size).toBe(r.grid.length);
+		for (const c of r.grid) {
+			expect(c.r).toBeGreaterThanOrEqual(1);
+			expect(c.fm).toBeLessThanOrEqual(5);
+		}
+		const champions = r.grid.filter((c) => c.group === 'Champions');
+		expect(champions.every((c) => c.r >= 4 && c.fm >= 4)).toBe(true);
+		expect(champions.reduce((n, c) => n + c.customers, 0)).toBe(
+			r.groups.find((g) => g.group === 'Champions')?.size
+		);
 	});
 
 	it('exports segments.csv: key under its own name, segment, persona; one row per customer', async () => {
