@@ -24,9 +24,11 @@ import type { Config, TopLevelSpec } from 'vega-lite';
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Okabe & Ito (2008) "Color Universal Design" palette, the strongest colours first. Safe for the
- * common colour-vision deficiencies. Eight colours: a chart with more segments repeats them,
- * so builders that draw segments also label them (axis labels, text or tooltips).
+ * Okabe & Ito (2008) "Color Universal Design" palette, the strongest colours first, safe for the
+ * common colour-vision deficiencies; then four darker tones from Paul Tol's muted scheme, so the
+ * k sweep's largest k (10) still gets a colour per segment. A chart with more than twelve
+ * segments repeats them, so builders that draw segments also label them (axis labels, text or
+ * tooltips).
  */
 export const SEGMENT_COLOURS: readonly string[] = Object.freeze([
 	'#0072B2', // blue
@@ -36,7 +38,11 @@ export const SEGMENT_COLOURS: readonly string[] = Object.freeze([
 	'#56B4E9', // sky blue
 	'#D55E00', // vermillion
 	'#F0E442', // yellow
-	'#000000' // black
+	'#000000', // black
+	'#882255', // wine
+	'#999933', // olive
+	'#332288', // indigo
+	'#888888' // grey
 ]);
 
 const FONT = "system-ui, -apple-system, 'Segoe UI', 'DejaVu Sans', sans-serif";

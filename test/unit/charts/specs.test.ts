@@ -303,22 +303,22 @@ describe('chart builders', () => {
 		}
 	});
 
-	it('offers 8 distinct colour-blind-safe colours (Okabe-Ito)', () => {
-		expect(SEGMENT_COLOURS).toHaveLength(8);
-		expect(new Set(SEGMENT_COLOURS.map((c) => c.toLowerCase())).size).toBe(8);
+	it('offers 12 distinct colours, the colour-blind-safe Okabe-Ito eight first', () => {
+		expect(SEGMENT_COLOURS).toHaveLength(12);
+		expect(new Set(SEGMENT_COLOURS.map((c) => c.toLowerCase())).size).toBe(12);
 		expect(SEGMENT_COLOURS).toContain('#0072B2');
 		expect(SEGMENT_COLOURS).toContain('#E69F00');
 	});
 
-	it('repeats the palette past eight segments instead of leaving segments without colour', () => {
-		const rows = Array.from({ length: 10 }, (_, i) => ({
+	it('repeats the palette past twelve segments instead of leaving segments without colour', () => {
+		const rows = Array.from({ length: 14 }, (_, i) => ({
 			segment: `S${i + 1}`,
 			customers: 1,
 			share: 0.1
 		}));
 		const { vg, warnings } = compileLoud(segmentSizesSpec(rows));
 		expect(warnings).toEqual([]);
-		const ranges = scaleRanges(vg).filter((r) => Array.isArray(r) && r.length === 10);
+		const ranges = scaleRanges(vg).filter((r) => Array.isArray(r) && r.length === 14);
 		expect(ranges[0]).toEqual([...SEGMENT_COLOURS, SEGMENT_COLOURS[0], SEGMENT_COLOURS[1]]);
 	});
 
