@@ -701,7 +701,8 @@ export function rfmGridSpec(
 export function overlapSpec(
 	cells: { a: string; b: string; customers: number; shareOfA: number }[],
 	aTitle: string,
-	bTitle: string
+	bTitle: string,
+	heading?: { title: string; subtitle: string }
 ): TopLevelSpec {
 	const values = cells.map((c) => ({
 		a: text(c.a),
@@ -714,8 +715,10 @@ export function overlapSpec(
 	const bTitleText = text(bTitle);
 	return {
 		title: fitTitle(
-			`How ${aTitleText} and ${bTitleText} overlap`,
-			`Numbers are customers; colour is the share of the ${aTitleText} row.`
+			heading ? text(heading.title) : `How ${aTitleText} and ${bTitleText} overlap`,
+			heading
+				? text(heading.subtitle)
+				: `Numbers are customers; colour is the share of the ${aTitleText} row.`
 		),
 		description: `Heatmap of customers in each pair of ${aTitleText} and ${bTitleText}.`,
 		width: 'container',
