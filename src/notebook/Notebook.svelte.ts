@@ -813,7 +813,15 @@ export class NotebookState {
 			if (cell) this.#setRun(cell.id, { report });
 		}
 		await this.#refreshTables();
-		await this.runAll();
+		// The steps first, the column profiles last: on two cores they would take turns.
+		const cells = this.doc.cells;
+		for (const cell of [
+			...cells.filter((c) => c.kind !== 'data'),
+			...cells.filter((c) => c.kind === 'data')
+		]) {
+			if (cell.kind === 'notes' || cell.kind === 'answer') continue;
+			await this.runCell(cell.id, { cascade: false });
+		}
 		this.status = 'The lesson is ready: read from the top, or press Present.';
 	}
 
