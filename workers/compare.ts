@@ -51,6 +51,18 @@ export function stamp(ms: number): string {
 const day = (ms: number): string => stamp(ms).slice(0, 10);
 
 /** `2025-01-01` → epoch ms of its midnight (UTC), or null for anything else. */
+/**
+ * `2025-Q4` → [start of the quarter before, start of the quarter, start of the next one] in
+ * epoch ms (UTC), or null for anything else.
+ */
+export function parseQuarter(text: string): [number, number, number] | null {
+	const m = /^(\d{4})-Q([1-4])$/.exec(text.trim());
+	if (!m) return null;
+	const year = Number(m[1]);
+	const q = Number(m[2]) - 1;
+	return [Date.UTC(year, q * 3 - 3, 1), Date.UTC(year, q * 3, 1), Date.UTC(year, q * 3 + 3, 1)];
+}
+
 export function parseSplit(text: string): number | null {
 	const m = SPLIT_PATTERN.exec(text);
 	if (!m) return null;
@@ -138,7 +150,31 @@ export async function compare(
 	}
 
 	let split: number;
-	if (options.split === null) {
+	/** Quarter mode: where the first period starts and the second ends (else the data's ends). */
+	let from1: number | null = null;
+	let to2: number | null = null;
+	const quarter = options.quarter ? parseQuarter(options.quarter) : null;
+	if (options.quarter && !quarter) {
+		throw new EngineError(
+			'sql',
+			`“${options.quarter}” is not a quarter: write it as YYYY-Qn, e.g. 2025-Q4.`
+		);
+	}
+	if (quarter) {
+		[from1, split, to2] = quarter;
+		if (from1 < Math.floor(first / DAY_MS) * DAY_MS) {
+			throw new EngineError(
+				'sql',
+				`The quarter before ${options.quarter} starts on ${day(from1)}, before the first order (${day(first)}): choose a later quarter.`
+			);
+		}
+		if (split <= first || split > last) {
+			throw new EngineError(
+				'sql',
+				`${options.quarter} is outside the data, whose orders run from ${day(first)} to ${day(last)}.`
+			);
+		}
+	} else if (options.split === null) {
 		const mid = first + (last - first) / 2;
 		split = Math.floor(mid / DAY_MS) * DAY_MS;
 		if (split <= first) split = Math.floor(mid / 1000) * 1000;
@@ -159,7 +195,8 @@ export async function compare(
 		);
 	}
 	const asOf = recipe.asOf ? parseSplit(recipe.asOf.slice(0, 10)) : null;
-	const end = asOf ?? last;
+	// The second period ends at the reference date, or with the quarter (or the data) in quarter mode.
+	const end = to2 !== null ? Math.min(to2, asOf ?? last) : (asOf ?? last);
 	if (end <= split) {
 		throw new EngineError(
 			'sql',
@@ -168,7 +205,8 @@ export async function compare(
 	}
 
 	const splitText = stamp(split);
-	const whole = end - first;
+	// The whole history the segments were fitted on, for scaling a period's totals.
+	const whole = (asOf ?? last) - first;
 	const periods: ComparePeriod[] = [];
 	const categories = await allCategories(db, state, recipe);
 	try {
@@ -179,14 +217,14 @@ export async function compare(
 					LINES,
 					recipe.source,
 					ts,
-					i === 1 ? null : splitText,
-					i === 1 ? splitText : null
+					i === 1 ? (from1 === null ? null : stamp(from1)) : splitText,
+					i === 1 ? splitText : to2 === null ? null : stamp(to2)
 				)
 			);
 			const periodRecipe = {
 				...recipe,
 				source: LINES,
-				asOf: i === 1 ? splitText : recipe.asOf
+				asOf: i === 1 ? splitText : to2 === null ? recipe.asOf : stamp(end)
 			};
 			await db.run(featureSql(periodRecipe, categories, types, features(i)));
 			const [orders, active] =
@@ -205,7 +243,7 @@ export async function compare(
 						: `There are no orders from ${day(split)} on, so the second period is empty. Choose an earlier split date.`
 				);
 			}
-			const length = i === 1 ? split - first : end - split;
+			const length = i === 1 ? split - (from1 ?? first) : end - split;
 			const factor = whole / length;
 			await db.run(
 				periodMatrixSql(recipe, keyColumn, {
@@ -341,7 +379,9 @@ export async function compare(
 		const lapsed = cells.filter((c) => c.to === null).reduce((n, c) => n + c.customers, 0);
 		const [p1, p2] = periods as [ComparePeriod, ComparePeriod];
 		const notes = [
-			`Split at ${day(split)}: ${Math.round(p1.days)} days before, ${Math.round(p2.days)} days from then on.`,
+			quarter
+				? `${options.quarter} (${Math.round(p2.days)} days from ${day(split)}) against the quarter before it (${Math.round(p1.days)} days from ${day(from1 ?? first)}).`
+				: `Split at ${day(split)}: ${Math.round(p1.days)} days before, ${Math.round(p2.days)} days from then on.`,
 			`${newcomers.toLocaleString('en')} customers had no orders before the split; ${lapsed.toLocaleString('en')} had none after it (“not active”).`
 		];
 		const totals = selected.filter((f) => f === 'frequency' || f === 'monetary');

@@ -319,6 +319,11 @@ export interface AnswerKeyReport {
 export interface CompareOptions {
 	/** Split the history at this date (YYYY-MM-DD, the first day of the second period); null = halfway. */
 	split: string | null;
+	/**
+	 * Instead of a split: this calendar quarter (`2025-Q4`) against the quarter before it.
+	 * Null or absent = split the history in two.
+	 */
+	quarter?: string | null | undefined;
 }
 
 /** One side of a Compare: the orders before the split, or from it on. */

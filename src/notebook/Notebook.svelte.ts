@@ -1128,7 +1128,10 @@ export class NotebookState {
 		this.#setRun(cell.id, { status: 'running', error: null });
 		await this.#task('Comparing the two periods…', async () => {
 			try {
-				const compare = await this.#engine.compare({ split: cell.split });
+				const compare = await this.#engine.compare({
+					split: cell.split,
+					quarter: cell.quarter ?? null
+				});
 				this.#setRun(cell.id, { status: 'done', compare, error: null });
 				this.status = `Compared ${compare.customers.toLocaleString('en')} customers before and after ${compare.split.slice(0, 10)} in ${Math.round(compare.ms)} ms.`;
 				await this.#refreshTables();
@@ -1138,9 +1141,9 @@ export class NotebookState {
 		});
 	}
 
-	/** A new split date (null = halfway): the result no longer matches until it runs again. */
-	updateCompare(id: CellId, split: string | null): void {
-		this.doc = updateCell<CompareCell>(this.doc, id, { split });
+	/** New periods (split date, null = halfway; or a quarter): stale until it runs again. */
+	updateCompare(id: CellId, patch: Partial<Pick<CompareCell, 'split' | 'quarter'>>): void {
+		this.doc = updateCell<CompareCell>(this.doc, id, patch);
 		if (this.run(id).status === 'done') this.#setRun(id, { status: 'stale' });
 	}
 

@@ -126,6 +126,8 @@ export interface CompareCell {
 	kind: 'compare';
 	/** The first day of the second period (YYYY-MM-DD); null = halfway through the history. */
 	split: string | null;
+	/** Instead of a split: this quarter (`2025-Q4`) against the one before it. */
+	quarter?: string | null;
 }
 
 export type Cell =

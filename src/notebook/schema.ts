@@ -338,7 +338,10 @@ const SPLIT_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 const CompareCellSchema = v.strictObject({
 	id: cellId,
 	kind: v.literal('compare'),
-	split: v.nullable(v.pipe(v.string(), v.regex(SPLIT_PATTERN, 'must be a date like 2025-01-01')))
+	split: v.nullable(v.pipe(v.string(), v.regex(SPLIT_PATTERN, 'must be a date like 2025-01-01'))),
+	quarter: v.optional(
+		v.nullable(v.pipe(v.string(), v.regex(/^\d{4}-Q[1-4]$/, 'must be a quarter like 2025-Q4')))
+	)
 });
 
 const CellSchema = v.variant('kind', [

@@ -70,6 +70,17 @@ describe.skipIf(!browser)('Compare in Chromium', () => {
 			.toMatch(/The split date 2030-01-01 is outside the data/);
 	});
 
+	it('compares a quarter with the one before it', async () => {
+		const compare = app.page.getByRole('region', { name: 'Compare' });
+		await compare.getByRole('combobox', { name: 'Periods' }).selectOption('quarter');
+		await compare.getByRole('combobox', { name: 'Quarter' }).selectOption('2025-Q2');
+		await compare.getByRole('button', { name: 'Run cell' }).click();
+		await expect
+			.poll(() => textOf(compare), { timeout: 60_000 })
+			.toMatch(/2025-Q2 \(91 days from 2025-04-01\) against the quarter before it/);
+		expect(await compare.getAttribute('data-status')).toBe('done');
+	});
+
 	it('sent no request to any origin but its own', () => {
 		expect(app.session.requests.length).toBeGreaterThan(0);
 		expect(foreignRequests(app.session.requests, app.site.url)).toEqual([]);

@@ -206,6 +206,35 @@ describe('a shift planted in the second year (6,000 customers)', () => {
 		for (const d of row!.slice(1)) expect(Number(d)).toBeLessThan(1e-9);
 	});
 
+	it('compares a quarter with the one before it', async () => {
+		const q = await shifted.compare({ split: null, quarter: '2025-Q2' });
+		expect(q.split).toBe('2025-04-01 00:00:00');
+		expect(q.periods[0].from >= '2025-01-01').toBe(true);
+		expect(q.periods[0].to < '2025-04-01').toBe(true);
+		expect(q.periods[1].from >= '2025-04-01').toBe(true);
+		expect(q.periods[1].to < '2025-07-01').toBe(true);
+		expect(q.periods[0].days).toBeCloseTo(90, 0);
+		expect(q.periods[1].days).toBeCloseTo(91, 0);
+		// A quarter holds fewer active customers than half of the history.
+		expect(q.periods[1].activeCustomers).toBeLessThan(report.periods[1].activeCustomers);
+		expect(q.matrix.reduce((n, c) => n + c.customers, 0)).toBe(6000);
+		expect(q.notes[0]).toMatch(
+			/^2025-Q2 \(91 days from 2025-04-01\) against the quarter before it/
+		);
+	});
+
+	it('names a bad quarter, and one without a quarter before it in the data', async () => {
+		await expect(shifted.compare({ split: null, quarter: '2025-Q5' })).rejects.toThrow(
+			/not a quarter: write it as YYYY-Qn/
+		);
+		await expect(shifted.compare({ split: null, quarter: '2024-Q1' })).rejects.toThrow(
+			/quarter before 2024-Q1 starts on 2023-10-01, before the first order/
+		);
+		await expect(shifted.compare({ split: null, quarter: '2027-Q1' })).rejects.toThrow(
+			/outside the data/
+		);
+	});
+
 	it('takes a split date; a later split leaves fewer customers active after it', async () => {
 		const late = await shifted.compare({ split: '2025-10-01' });
 		expect(late.split).toBe('2025-10-01 00:00:00');

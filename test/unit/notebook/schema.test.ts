@@ -115,6 +115,7 @@ function everyKind(): Notebook {
 			{ id: id('stepper'), kind: 'stepper', x: 'recency_days', y: null, k: 4, seed: 7 },
 			{ id: id('compare'), kind: 'compare', split: '2025-01-01' },
 			{ id: id('compare-halves'), kind: 'compare', split: null },
+			{ id: id('compare-quarter'), kind: 'compare', split: null, quarter: '2025-Q4' },
 			{
 				id: id('data-shift'),
 				kind: 'data',
@@ -218,6 +219,9 @@ describe('parseNotebook: every rejection names the problem', () => {
 		);
 		expect(errorOf(withCell(at, (c) => ({ ...c, split: '2025-01-01; DROP TABLE x' })))).toBe(
 			`cell ${at + 1} (compare): split must be a date like 2025-01-01`
+		);
+		expect(errorOf(withCell(at, (c) => ({ ...c, quarter: '2025-Q5' })))).toBe(
+			`cell ${at + 1} (compare): quarter must be a quarter like 2025-Q4`
 		);
 		const data = everyKind().cells.findIndex((c) => c.kind === 'data');
 		expect(
