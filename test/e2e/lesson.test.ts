@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, foreignRequests, openSession } from '../helpers/browser';
-import { openApp, textOf, type App } from '../helpers/ui';
+import { openApp, startLesson, textOf, type App } from '../helpers/ui';
 
 const browser = chromiumPath();
 if (!browser && process.env.CI)
@@ -52,14 +52,7 @@ describe.skipIf(!browser)('Segmentation 101 in Chromium', () => {
 
 	it('opens the guided lesson from Load sample data and runs every step', async () => {
 		const { page } = app;
-		await page.getByRole('button', { name: 'Load sample data' }).click();
-		const dialog = page.getByRole('dialog', { name: 'Load sample data' });
-		await dialog.getByRole('combobox', { name: 'Size' }).selectOption('1000');
-		await dialog.getByRole('button', { name: 'Start Segmentation 101' }).click();
-		await page
-			.getByRole('status')
-			.filter({ hasText: 'lesson is ready' })
-			.waitFor({ timeout: 120_000 });
+		await startLesson(page);
 		expect(await page.getByRole('textbox', { name: 'Notebook title' }).inputValue()).toBe(
 			'Segmentation 101'
 		);

@@ -14,6 +14,18 @@ export async function runSql(page: Page, cellName: string, sqlText: string): Pro
 	await cell.getByRole('button', { name: 'Run cell' }).click();
 }
 
+/** Load sample data → Start Segmentation 101 (1,000 customers), and wait until it has run. */
+export async function startLesson(page: Page): Promise<void> {
+	await page.getByRole('button', { name: 'Load sample data' }).click();
+	const dialog = page.getByRole('dialog', { name: 'Load sample data' });
+	await dialog.getByRole('combobox', { name: 'Size' }).selectOption('1000');
+	await dialog.getByRole('button', { name: 'Start Segmentation 101' }).click();
+	await page
+		.getByRole('status')
+		.filter({ hasText: 'lesson is ready' })
+		.waitFor({ timeout: 120_000 });
+}
+
 export interface App {
 	site: Awaited<ReturnType<typeof serve>>;
 	session: Session;
