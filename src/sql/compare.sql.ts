@@ -9,7 +9,7 @@
  *
  * Pure: builds text only.
  */
-import { FEATURES_TABLE, finiteExpr, type FeatureRecipe } from './features.sql';
+import { FEATURES_TABLE, matrixSteps, type FeatureRecipe } from './features.sql';
 import { ident, literal } from './sql';
 
 /** The per-customer result the Compare cell leaves for SQL cells. */
@@ -68,50 +68,9 @@ export function periodMatrixSql(
 		throw new Error(`The period factor must be a positive number, got ${options.factor}.`);
 	}
 	const key = ident(keyColumn);
-	const q = (f: string, suffix: string): string => ident(`${f}__${suffix}`);
-	const { log1p, winsorise, scale } = recipe.transforms;
-	const logged = (factor: number) =>
-		features.map((f) => {
-			const raw = finiteExpr(ident(f));
-			const x = factor !== 1 && WINDOW_TOTALS.includes(f) ? `(${raw} * ${factor})` : raw;
-			return log1p.includes(f) ? `ln(1 + greatest(${x}, 0)) AS ${ident(f)}` : `${x} AS ${ident(f)}`;
-		});
-	const bounds = features.flatMap((f) => [
-		`median(${ident(f)}) AS ${q(f, 'median')}`,
-		...(winsorise
-			? [
-					`quantile_cont(${ident(f)}, ${winsorise.lower}) AS ${q(f, 'lo')}`,
-					`quantile_cont(${ident(f)}, ${winsorise.upper}) AS ${q(f, 'hi')}`
-				]
-			: [])
-	]);
-	const clipped = (fill: boolean) =>
-		features.map((f) => {
-			const filled = fill ? `coalesce(${ident(f)}, ${q(f, 'median')})` : ident(f);
-			return winsorise
-				? `least(greatest(${filled}, ${q(f, 'lo')}), ${q(f, 'hi')}) AS ${ident(f)}`
-				: `${filled} AS ${ident(f)}`;
-		});
-	const spread = features.flatMap((f) =>
-		scale === 'zscore'
-			? [
-					`avg(${ident(f)}) AS ${q(f, 'center')}`,
-					`coalesce(nullif(stddev_pop(${ident(f)}), 0), 1) AS ${q(f, 'scale')}`
-				]
-			: scale === 'robust'
-				? [
-						`median(${ident(f)}) AS ${q(f, 'center')}`,
-						`coalesce(nullif(quantile_cont(${ident(f)}, 0.75) - quantile_cont(${ident(f)}, 0.25), 0), 1) AS ${q(f, 'scale')}`
-					]
-				: [`0 AS ${q(f, 'center')}`, `1 AS ${q(f, 'scale')}`]
-	);
-	const fitDrop =
-		recipe.missing === 'drop'
-			? `\n	WHERE ${features.map((f) => `${ident(f)} IS NOT NULL`).join(' AND ')}`
-			: '';
-	const scaled = features.map(
-		(f) => `(${ident(f)} - ${q(f, 'center')}) / ${q(f, 'scale')} AS ${ident(f)}`
-	);
+	const { scale } = recipe.transforms;
+	const steps = matrixSteps(recipe);
+	const totalsBy = { features: WINDOW_TOTALS, factor: options.factor };
 	const totals = features.filter((f) => WINDOW_TOTALS.includes(f));
 	return `-- One period's customers in the model's scaled space: the transforms of the model matrix
 -- with the fit's statistics (from ${FEATURES_TABLE}).${
@@ -121,30 +80,30 @@ export function periodMatrixSql(
 	}
 CREATE OR REPLACE TABLE ${ident(options.target)} AS
 WITH fit_logged AS (
-	SELECT ${key}, ${logged(1).join(', ')}
+	SELECT ${key}, ${steps.logged().join(', ')}
 	FROM ${FEATURES_TABLE}
 ),
 bounds AS (
-	SELECT ${bounds.join(', ')}
+	SELECT ${steps.bounds.join(', ')}
 	FROM fit_logged
 ),
 fit_clipped AS (
-	SELECT ${key}, ${clipped(recipe.missing === 'median').join(', ')}
-	FROM fit_logged, bounds${fitDrop}
+	SELECT ${key}, ${steps.clipped(recipe.missing === 'median').join(', ')}
+	FROM fit_logged, bounds${steps.dropRule}
 ),
 spread AS (
-	SELECT ${spread.join(', ')}${scale === 'none' ? '' : '\n	FROM fit_clipped'}
+	SELECT ${steps.spread.join(', ')}${scale === 'none' ? '' : '\n	FROM fit_clipped'}
 ),
 logged AS (
-	SELECT ${key}, ${logged(options.factor).join(', ')}
+	SELECT ${key}, ${steps.logged(totalsBy).join(', ')}
 	FROM ${ident(options.features)}
 	WHERE ${options.where}
 ),
 clipped AS (
-	SELECT ${key}, ${clipped(true).join(', ')}
+	SELECT ${key}, ${steps.clipped(true).join(', ')}
 	FROM logged, bounds
 )
-SELECT ${key}, ${scaled.join(', ')}
+SELECT ${key}, ${steps.scaled.join(', ')}
 FROM clipped, spread
 ORDER BY ${key}`;
 }

@@ -287,6 +287,79 @@ export function finiteExpr(x: string): string {
 }
 
 /**
+ * The model matrix's transforms as SQL select lists, one per step, shared by matrixSql and the
+ * Compare cell's periods (src/sql/compare.sql.ts), so both transform a feature the same way.
+ * Statistics get the suffixes `__median`, `__lo`, `__hi`, `__center`, `__scale`.
+ */
+export function matrixSteps(recipe: FeatureRecipe): {
+	/** Step 1: finite values, log1p where chosen; `scaleBy` multiplies the named features first. */
+	logged(scaleBy?: { features: readonly string[]; factor: number }): string[];
+	/** Statistics over step 1: the median, and the clipping bounds when winsorising. */
+	bounds: string[];
+	/** Steps 2–3: missing values filled with the median (when `fill`), then clipped. */
+	clipped(fill: boolean): string[];
+	/** Statistics over step 3: centre and spread for the scaling. */
+	spread: string[];
+	/** Step 4: (x − centre) ÷ spread. */
+	scaled: string[];
+	/** The `drop` rule's WHERE clause (with its line break), or ''. */
+	dropRule: string;
+} {
+	const features = recipe.selected;
+	const q = (f: string, suffix: string): string => ident(`${f}__${suffix}`);
+	const { log1p, winsorise, scale } = recipe.transforms;
+	return {
+		logged: (scaleBy) =>
+			features.map((f) => {
+				const raw = finiteExpr(ident(f));
+				const x =
+					scaleBy && scaleBy.factor !== 1 && scaleBy.features.includes(f)
+						? `(${raw} * ${scaleBy.factor})`
+						: raw;
+				return log1p.includes(f)
+					? `ln(1 + greatest(${x}, 0)) AS ${ident(f)}`
+					: `${x} AS ${ident(f)}`;
+			}),
+		bounds: features.flatMap((f) => [
+			`median(${ident(f)}) AS ${q(f, 'median')}`,
+			...(winsorise
+				? [
+						`quantile_cont(${ident(f)}, ${winsorise.lower}) AS ${q(f, 'lo')}`,
+						`quantile_cont(${ident(f)}, ${winsorise.upper}) AS ${q(f, 'hi')}`
+					]
+				: [])
+		]),
+		clipped: (fill) =>
+			features.map((f) => {
+				const filled = fill ? `coalesce(${ident(f)}, ${q(f, 'median')})` : ident(f);
+				return winsorise
+					? `least(greatest(${filled}, ${q(f, 'lo')}), ${q(f, 'hi')}) AS ${ident(f)}`
+					: `${filled} AS ${ident(f)}`;
+			}),
+		spread: features.flatMap((f) =>
+			scale === 'zscore'
+				? [
+						`avg(${ident(f)}) AS ${q(f, 'center')}`,
+						`coalesce(nullif(stddev_pop(${ident(f)}), 0), 1) AS ${q(f, 'scale')}`
+					]
+				: scale === 'robust'
+					? [
+							`median(${ident(f)}) AS ${q(f, 'center')}`,
+							`coalesce(nullif(quantile_cont(${ident(f)}, 0.75) - quantile_cont(${ident(f)}, 0.25), 0), 1) AS ${q(f, 'scale')}`
+						]
+					: [`0 AS ${q(f, 'center')}`, `1 AS ${q(f, 'scale')}`]
+		),
+		scaled: features.map(
+			(f) => `(${ident(f)} - ${q(f, 'center')}) / ${q(f, 'scale')} AS ${ident(f)}`
+		),
+		dropRule:
+			recipe.missing === 'drop'
+				? `\n	WHERE ${features.map((f) => `${ident(f)} IS NOT NULL`).join(' AND ')}`
+				: ''
+	};
+}
+
+/**
  * `CREATE TABLE model_matrix`: the selected features, transformed in four visible steps.
  * Non-finite values (NaN, ±Infinity) count as missing, so no statistic ever sees them.
  */
@@ -298,48 +371,8 @@ export function matrixSql(
 	const features = recipe.selected;
 	if (features.length === 0) throw new Error('Choose at least one feature.');
 	const key = ident(keyColumn);
-	const q = (f: string, suffix: string): string => ident(`${f}__${suffix}`);
 	const { log1p, winsorise, scale } = recipe.transforms;
-	const step1 = features.map((f) => {
-		const x = finiteExpr(ident(f));
-		return log1p.includes(f) ? `ln(1 + greatest(${x}, 0)) AS ${ident(f)}` : `${x} AS ${ident(f)}`;
-	});
-	const stats1 = features.flatMap((f) => [
-		`median(${ident(f)}) AS ${q(f, 'median')}`,
-		...(winsorise
-			? [
-					`quantile_cont(${ident(f)}, ${winsorise.lower}) AS ${q(f, 'lo')}`,
-					`quantile_cont(${ident(f)}, ${winsorise.upper}) AS ${q(f, 'hi')}`
-				]
-			: [])
-	]);
-	const step3 = features.map((f) => {
-		const filled =
-			recipe.missing === 'median' ? `coalesce(${ident(f)}, ${q(f, 'median')})` : ident(f);
-		return winsorise
-			? `least(greatest(${filled}, ${q(f, 'lo')}), ${q(f, 'hi')}) AS ${ident(f)}`
-			: `${filled} AS ${ident(f)}`;
-	});
-	const stats2 = features.flatMap((f) =>
-		scale === 'zscore'
-			? [
-					`avg(${ident(f)}) AS ${q(f, 'center')}`,
-					`coalesce(nullif(stddev_pop(${ident(f)}), 0), 1) AS ${q(f, 'scale')}`
-				]
-			: scale === 'robust'
-				? [
-						`median(${ident(f)}) AS ${q(f, 'center')}`,
-						`coalesce(nullif(quantile_cont(${ident(f)}, 0.75) - quantile_cont(${ident(f)}, 0.25), 0), 1) AS ${q(f, 'scale')}`
-					]
-				: [`0 AS ${q(f, 'center')}`, `1 AS ${q(f, 'scale')}`]
-	);
-	const step5 = features.map(
-		(f) => `(${ident(f)} - ${q(f, 'center')}) / ${q(f, 'scale')} AS ${ident(f)}`
-	);
-	const dropRule =
-		recipe.missing === 'drop'
-			? `\n	WHERE ${features.map((f) => `${ident(f)} IS NOT NULL`).join(' AND ')}`
-			: '';
+	const steps = matrixSteps(recipe);
 	const scaleText =
 		scale === 'zscore'
 			? 'z-score: (x − mean) ÷ standard deviation'
@@ -353,21 +386,21 @@ export function matrixSql(
 -- 4. scaling: ${scaleText} (a constant column is divided by 1)
 CREATE OR REPLACE TABLE ${ident(table)} AS
 WITH logged AS (
-	SELECT ${key}, ${step1.join(', ')}
+	SELECT ${key}, ${steps.logged().join(', ')}
 	FROM ${FEATURES_TABLE}
 ),
 bounds AS (
-	SELECT ${stats1.join(', ')}
+	SELECT ${steps.bounds.join(', ')}
 	FROM logged
 ),
 clipped AS (
-	SELECT ${key}, ${step3.join(', ')}
-	FROM logged, bounds${dropRule}
+	SELECT ${key}, ${steps.clipped(recipe.missing === 'median').join(', ')}
+	FROM logged, bounds${steps.dropRule}
 ),
 spread AS (
-	SELECT ${stats2.join(', ')}${scale === 'none' ? '' : '\n	FROM clipped'}
+	SELECT ${steps.spread.join(', ')}${scale === 'none' ? '' : '\n	FROM clipped'}
 )
-SELECT ${key}, ${step5.join(', ')}
+SELECT ${key}, ${steps.scaled.join(', ')}
 FROM clipped, spread
 ORDER BY ${key}`;
 }
