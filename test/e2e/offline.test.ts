@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateRetail, retailToCsv } from '../../src/sample/retail';
 import { chromiumPath, openSession, type Session } from '../helpers/browser';
 import { serve } from '../helpers/serve.mjs';
-import { startLesson, textOf } from '../helpers/ui';
+import { textOf } from '../helpers/ui';
 
 const browser = chromiumPath();
 if (!browser && process.env.CI)
@@ -56,7 +56,15 @@ describe.skipIf(!browser)('offline', () => {
 		const page = session.page;
 		await page.getByRole('button', { name: 'Notebook', exact: true }).click();
 		await page.getByRole('menuitem', { name: 'New notebook' }).click();
-		await startLesson(page);
+		// From the welcome screen's own button this time (lesson.test.ts takes the dialog).
+		await page
+			.getByRole('region', { name: 'Welcome' })
+			.getByRole('button', { name: 'Start Segmentation 101' })
+			.click();
+		await page
+			.getByRole('status')
+			.filter({ hasText: 'lesson is ready' })
+			.waitFor({ timeout: 120_000 });
 		expect(await page.getByRole('region', { name: 'Personas' }).getAttribute('data-status')).toBe(
 			'done'
 		);
