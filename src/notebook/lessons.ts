@@ -37,7 +37,7 @@ have, and what should it do for each kind? In this notebook we go from raw order
 
 - Every step is a cell. A note like this one explains the step before it.
 - Nothing to type: the cells have already run. Press **Run cell** on any step to run it again.
-- **Present** (top right) shows one cell at a time in large type; → and ← move between them.
+- **Present** (in the toolbar) shows one cell at a time in large type; → and ← move between them.
 - The data was generated in this browser and never leaves it.`;
 
 const STEP_DATA = `## Step 1 · The data
