@@ -11,6 +11,7 @@ import { confusion } from '../src/segment/answer-key';
 import { matrixSql, type FeatureRecipe } from '../src/sql/features.sql';
 import { ident } from '../src/sql/sql';
 import { queryRows, queryValue, type Db } from './db';
+import { tableExists } from './tables';
 import { loadMatrix, SEGMENTS_TABLE, type PipelineState } from './segment';
 
 export const ANSWER_KEY_TABLE = '_answer_key';
@@ -51,21 +52,13 @@ export async function answerKey(
 	seed: number
 ): Promise<AnswerKeyReport> {
 	const started = performance.now();
-	const tables = new Set(
-		(
-			await queryRows(
-				db,
-				`SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'`
-			)
-		).map(([name]) => String(name))
-	);
-	if (!tables.has(ANSWER_KEY_TABLE)) {
+	if (!(await tableExists(db, ANSWER_KEY_TABLE))) {
 		throw new EngineError(
 			'sql',
 			'There is no answer key: only the generated sample (Load sample data) has planted personas to compare with.'
 		);
 	}
-	if (!tables.has(SEGMENTS_TABLE) || !state.recipe || !state.keyColumn) {
+	if (!state.recipe || !state.keyColumn || !(await tableExists(db, SEGMENTS_TABLE))) {
 		throw new EngineError('sql', 'Segment the customers first (run the Segments cell).');
 	}
 	const key = ident(state.keyColumn);

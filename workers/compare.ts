@@ -23,10 +23,10 @@ import type {
 import { EngineError } from '../src/engine/errors';
 import { CHANGES_TABLE, periodLinesSql, periodMatrixSql } from '../src/sql/compare.sql';
 import { MATRIX_TABLE, featureSql, finiteExpr, timestampExpr } from '../src/sql/features.sql';
-import { ident, literal } from '../src/sql/sql';
+import { ident } from '../src/sql/sql';
 import { queryRows, queryValue, type Db } from './db';
 import { SEGMENTS_TABLE, allCategories, type PipelineState } from './segment';
-import { describeTable } from './tables';
+import { describeTable, tableExists } from './tables';
 
 const DAY_MS = 86_400_000;
 const SPLIT_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -71,17 +71,6 @@ export function parseSplit(text: string): number | null {
 	return stamp(ms).slice(0, 10) === text ? ms : null;
 }
 
-async function exists(db: Db, table: string): Promise<boolean> {
-	return (
-		Number(
-			await queryValue(
-				db,
-				`SELECT count(*) FROM information_schema.tables WHERE table_name = ${literal(table)}`
-			)
-		) > 0
-	);
-}
-
 async function dropScratch(db: Db): Promise<void> {
 	await db.run(`DROP VIEW IF EXISTS ${LINES}`);
 	for (const t of [CENTROIDS, ...[1, 2].flatMap((i) => [features(i), matrix(i), assigned(i)])]) {
@@ -97,7 +86,7 @@ export async function compare(
 	const started = performance.now();
 	const recipe = state.recipe;
 	const keyColumn = state.keyColumn;
-	if (!recipe || !keyColumn || !(await exists(db, SEGMENTS_TABLE))) {
+	if (!recipe || !keyColumn || !(await tableExists(db, SEGMENTS_TABLE))) {
 		throw new EngineError(
 			'sql',
 			'There is no segmentation yet: run the Features and Segments cells first, then Compare.'

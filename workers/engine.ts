@@ -41,7 +41,7 @@ import { ingest } from './ingest';
 import { assertLockedDown, explainLockdownError, lockDown } from './lockdown';
 import { profileTable } from './profile';
 import { loadRetailSample } from './sample';
-import { describeTable, listTables } from './tables';
+import { describeTable, listTables, tableExists } from './tables';
 import { exportQuery } from './export';
 import * as personaPipeline from './personas';
 import * as comparePipeline from './compare';
@@ -347,15 +347,8 @@ export class Engine {
 		return Number(await queryValue(this.#db, `SELECT count(*) FROM ${ident(table)}`));
 	}
 
-	async tableExists(table: string): Promise<boolean> {
-		return (
-			Number(
-				await queryValue(
-					this.#db,
-					`SELECT count(*) FROM information_schema.tables WHERE table_name = ${literal(table)}`
-				)
-			) > 0
-		);
+	tableExists(table: string): Promise<boolean> {
+		return tableExists(this.#db, table);
 	}
 }
 

@@ -19,28 +19,17 @@ import { ident, literal } from '../src/sql/sql';
 import { queryRows, queryTable, queryValue, type Db } from './db';
 import { isNumericType } from './profile';
 import { RFM_TABLE, SEGMENTS_TABLE, type PipelineState } from './segment';
-import { describeTable } from './tables';
+import { describeTable, tableExists } from './tables';
 
 const MAP_POINTS = 3000;
 const BOX_POINTS = 2000;
-
-async function exists(db: Db, table: string): Promise<boolean> {
-	return (
-		Number(
-			await queryValue(
-				db,
-				`SELECT count(*) FROM information_schema.tables WHERE table_name = ${literal(table)}`
-			)
-		) > 0
-	);
-}
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 export async function personas(db: Db, state: PipelineState): Promise<PersonasReport> {
 	const started = performance.now();
 	const key = state.keyColumn;
-	if (!key || !(await exists(db, SEGMENTS_TABLE))) {
+	if (!key || !(await tableExists(db, SEGMENTS_TABLE))) {
 		throw new EngineError('sql', 'There are no segments yet: run the Segments cell first.');
 	}
 	const k = ident(key);
@@ -94,7 +83,7 @@ export async function personas(db: Db, state: PipelineState): Promise<PersonasRe
 	].map((c) => ({ name: c, prefixes: [`share_${slug(c)}_`, `${slug(c)}_`] }));
 
 	let rfm: unknown[][] = [];
-	if (await exists(db, RFM_TABLE)) {
+	if (await tableExists(db, RFM_TABLE)) {
 		rfm = await queryRows(
 			db,
 			`SELECT s.segment, r.rfm_group, count(*) FROM ${SEGMENTS_TABLE} s JOIN ${RFM_TABLE} r USING (${k}) GROUP BY ALL ORDER BY 1, 3 DESC`
@@ -239,7 +228,7 @@ export async function customerKeys(
 	state: PipelineState,
 	prefix: string
 ): Promise<string[]> {
-	if (!state.keyColumn || !(await exists(db, FEATURES_TABLE))) return [];
+	if (!state.keyColumn || !(await tableExists(db, FEATURES_TABLE))) return [];
 	const k = ident(state.keyColumn);
 	const rows = await queryRows(
 		db,
@@ -254,7 +243,7 @@ export async function customer(
 	keyValue: string
 ): Promise<CustomerProfile> {
 	const key = state.keyColumn;
-	if (!key || !(await exists(db, FEATURES_TABLE))) {
+	if (!key || !(await tableExists(db, FEATURES_TABLE))) {
 		throw new EngineError(
 			'sql',
 			'Build the features first: the Features cell makes one row per customer.'
@@ -287,7 +276,7 @@ export async function customer(
 		);
 	let segment: number | null = null;
 	let typicality: number | null = null;
-	if (await exists(db, SEGMENTS_TABLE)) {
+	if (await tableExists(db, SEGMENTS_TABLE)) {
 		const s = (
 			await queryRows(
 				db,
@@ -299,7 +288,7 @@ export async function customer(
 		typicality = s ? num(s[1]) : null;
 	}
 	let rfmGroup: string | null = null;
-	if (await exists(db, RFM_TABLE)) {
+	if (await tableExists(db, RFM_TABLE)) {
 		const g = await queryValue(
 			db,
 			`SELECT rfm_group FROM ${RFM_TABLE} WHERE ${k}::VARCHAR = ${literal(keyValue)}`

@@ -66,7 +66,7 @@ import { encodeColumns } from './arrow-build';
 import { csvField } from './export';
 import { queryRows, queryTable, queryValue, type Db } from './db';
 import { isNumericType } from './profile';
-import { describeTable, listTables } from './tables';
+import { describeTable, listTables, tableExists } from './tables';
 import { ROW_KEY } from '../src/sql/features.sql';
 
 export { SEGMENTS_TABLE, RFM_TABLE };
@@ -636,13 +636,7 @@ export async function exportSegments(
 ): Promise<ExportFile> {
 	if (!state.keyColumn)
 		throw new EngineError('sql', 'There are no segments yet: run the Segments cell.');
-	const exists = Number(
-		await queryValue(
-			db,
-			`SELECT count(*) FROM information_schema.tables WHERE table_name = ${literal(SEGMENTS_TABLE)}`
-		)
-	);
-	if (exists === 0)
+	if (!(await tableExists(db, SEGMENTS_TABLE)))
 		throw new EngineError('sql', 'There are no segments yet: run the Segments cell.');
 	const key = ident(state.keyColumn);
 	const notes: string[] = [];

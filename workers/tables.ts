@@ -12,6 +12,15 @@ export async function describeTable(db: Db, table: string): Promise<ColumnInfo[]
 	return rows.map(([name, type]) => ({ name: String(name), type: String(type) }));
 }
 
+/** Whether a table (hidden ones included) exists in the session. */
+export async function tableExists(db: Db, table: string): Promise<boolean> {
+	const rows = await queryRows(
+		db,
+		`SELECT 1 FROM information_schema.tables WHERE table_name = ${literal(table)} LIMIT 1`
+	);
+	return rows.length > 0;
+}
+
 /** User-visible tables (scratch tables start with `segbook_`, hidden ones with `_`). */
 export async function listTables(db: Db): Promise<TableInfo[]> {
 	const rows = await queryRows(
