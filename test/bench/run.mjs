@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_FLAGS } from '../helpers/chromium-flags.mjs';
 import { serve } from '../helpers/serve.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -25,16 +26,6 @@ const SIZES = (process.env.BENCH_SIZES ?? '6000,60000,600000').split(',').map(Nu
 /** @type {Record<number, number>} */
 const RUNS = { 6000: 3, 60000: 3, 600000: 1 };
 const NATIVE_PYTHON = '/usr/bin/python3';
-const FLAGS = [
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-quic',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-	'--disable-dev-shm-usage'
-];
 const STEPS = /** @type {const} */ (['load', 'features', 'k_sweep', 'final_kmeans', 'export']);
 
 /**
@@ -102,7 +93,7 @@ async function journey(site, dir) {
 		{
 			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
 			headless: true,
-			args: FLAGS,
+			args: [...CHROMIUM_FLAGS],
 			acceptDownloads: true
 		}
 	);

@@ -58,7 +58,7 @@ async function launch(profile: string): Promise<{ context: BrowserContext; page:
 	const context = await chromium.launchPersistentContext(profile, {
 		executablePath: browser!,
 		headless: true,
-		args: CHROMIUM_FLAGS,
+		args: [...CHROMIUM_FLAGS],
 		viewport: { width: 1280, height: 900 }
 	});
 	const page = context.pages()[0] ?? (await context.newPage());

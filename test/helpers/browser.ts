@@ -7,17 +7,9 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM_FLAGS } from './chromium-flags.mjs';
 
-export const CHROMIUM_FLAGS = [
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-quic',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-	'--disable-dev-shm-usage'
-];
+export { CHROMIUM_FLAGS };
 
 export function chromiumPath(): string | null {
 	const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
@@ -42,7 +34,7 @@ export async function openSession(options: { offline?: boolean } = {}): Promise<
 		{
 			executablePath,
 			headless: true,
-			args: CHROMIUM_FLAGS,
+			args: [...CHROMIUM_FLAGS],
 			viewport: { width: 1280, height: 900 },
 			acceptDownloads: true,
 			offline: options.offline ?? false
