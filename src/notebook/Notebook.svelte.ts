@@ -813,15 +813,7 @@ export class NotebookState {
 			if (cell) this.#setRun(cell.id, { report });
 		}
 		await this.#refreshTables();
-		// The steps first, the column profiles last: on two cores they would take turns.
-		const cells = this.doc.cells;
-		for (const cell of [
-			...cells.filter((c) => c.kind !== 'data'),
-			...cells.filter((c) => c.kind === 'data')
-		]) {
-			if (cell.kind === 'notes' || cell.kind === 'answer') continue;
-			await this.runCell(cell.id, { cascade: false });
-		}
+		await this.runAll();
 		this.status = 'The lesson is ready: read from the top, or press Present.';
 	}
 
@@ -1290,7 +1282,14 @@ export class NotebookState {
 	async runAll(): Promise<void> {
 		// Run all pressed while a link's sample is still being generated: wait for it.
 		await this.#samplesLoading;
-		for (const cell of this.doc.cells) {
+		// Column profiles last, and only where none is there or on its way: no other cell reads
+		// them, and on two cores they would take turns with the pipeline's queries.
+		const cells = this.doc.cells;
+		const unprofiled = cells.filter(
+			(c) =>
+				c.kind === 'data' && this.run(c.id).profile === null && this.run(c.id).status !== 'running'
+		);
+		for (const cell of [...cells.filter((c) => c.kind !== 'data'), ...unprofiled]) {
 			if (cell.kind === 'notes') continue;
 			// The answer key is revealed when the teacher says so, not by Run all.
 			if (cell.kind === 'answer' && this.run(cell.id).answer === null) continue;
