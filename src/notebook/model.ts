@@ -4,7 +4,7 @@
  */
 import type { FeatureRecipe } from '../sql/features.sql';
 import type { RfmRule } from '../segment/rfm';
-import type { Protection, SampleOptions } from '../engine/api';
+import type { ColumnType, Protection, SampleOptions } from '../engine/api';
 import type { CustomMark } from '../charts/specs';
 
 export type CellId = string & { readonly __brand: 'CellId' };
@@ -22,6 +22,24 @@ export interface DataCell {
 	sample: SampleOptions | null;
 	/** Personal-data columns excluded, masked or hashed: re-applied whenever the data loads. */
 	protect?: { column: string; action: Protection }[];
+	/** Column types the user switched, in order: re-applied whenever the data loads. */
+	types?: { column: string; type: ColumnType }[];
+	/** How the file is read (the `Read as` panel); absent or null = as detected. */
+	read?: ReadOptions | null;
+}
+
+/** The `Read as` settings of a Data cell: every field absent means "as detected". */
+export interface ReadOptions {
+	header?: boolean;
+	delimiter?: string;
+	quote?: string;
+	escape?: string;
+	decimal?: '.' | ',';
+	encoding?: 'utf-8' | 'latin-1' | 'utf-16';
+	skip?: number;
+	dateFormat?: string;
+	/** Fixed-width columns: name and 0-based [start, end) character positions. */
+	fixedWidth?: { name: string; start: number; end: number }[];
 }
 
 export interface SqlCell {
@@ -30,6 +48,8 @@ export interface SqlCell {
 	sql: string;
 	/** Store the result under this name for later cells; empty for none. */
 	resultName: string;
+	/** Stop the query after this many seconds (the watchdog); absent = the default budget. */
+	budgetSeconds?: number | null;
 }
 
 export interface NotesCell {
@@ -45,6 +65,8 @@ export interface FeaturesCell {
 	table: string;
 	/** Null until the engine proposes one; then the user's edits live here. */
 	recipe: FeatureRecipe | null;
+	/** The table it writes (its model matrix is named after it); absent = `customer_features`. */
+	output?: string;
 }
 
 export interface SegmentsCell {
@@ -55,6 +77,8 @@ export interface SegmentsCell {
 	seed: number;
 	/** The rule-based RFM map (R × FM → group); null = the classic default. */
 	rfmRules: RfmRule[] | null;
+	/** The table it writes (its RFM groups are named after it); absent = `segments`. */
+	output?: string;
 }
 
 /** A user's own name and description for a segment, kept over the generated ones. */
@@ -128,6 +152,8 @@ export interface CompareCell {
 	split: string | null;
 	/** Instead of a split: this quarter (`2025-Q4`) against the one before it. */
 	quarter?: string | null;
+	/** The per-customer table it writes; absent = `segment_changes`. */
+	output?: string;
 }
 
 export type Cell =
@@ -145,7 +171,7 @@ export type Cell =
 export type CellKind = Cell['kind'];
 
 export interface Notebook {
-	version: 1;
+	version: typeof NOTEBOOK_VERSION;
 	title: string;
 	cells: Cell[];
 }
@@ -167,6 +193,13 @@ export const KIND_LABELS: Record<CellKind, string> = {
 
 export const DEFAULT_SEED = 42;
 
+/**
+ * The document version this app writes and reads. Version 2: a Data cell keeps its column type
+ * changes (`types`) and import settings (`read`); Features, Segments and Compare cells name the
+ * table they write (`output`).
+ */
+export const NOTEBOOK_VERSION = 2;
+
 let counter = 0;
 export function newCellId(): CellId {
 	counter++;
@@ -175,7 +208,7 @@ export function newCellId(): CellId {
 }
 
 export function emptyNotebook(): Notebook {
-	return { version: 1, title: 'Untitled notebook', cells: [] };
+	return { version: NOTEBOOK_VERSION, title: 'Untitled notebook', cells: [] };
 }
 
 export function newSqlCell(sql: string, resultName = ''): SqlCell {

@@ -18,12 +18,12 @@
  * Pure: no DOM, no Svelte.
  */
 import * as v from 'valibot';
-import { STEPPER_MAX_K, type CellId, type Notebook } from './model';
+import { NOTEBOOK_VERSION, STEPPER_MAX_K, type CellId, type Notebook } from './model';
 import { RFM_GROUPS } from '../segment/rfm';
+import { COLUMN_TYPES } from '../engine/api';
 import { RETAIL_MAX_CUSTOMERS } from '../sample/retail';
 
-/** The document version this app writes and reads. */
-export const NOTEBOOK_VERSION = 1;
+export { NOTEBOOK_VERSION };
 
 /**
  * Caps on what a notebook may hold. Generous for real work, small enough that a hostile link
@@ -72,14 +72,33 @@ export function safeJsonParse(text: string): unknown {
 export type Migration = (doc: Readonly<Record<string, unknown>>) => Record<string, unknown>;
 
 /**
- * MIGRATIONS[n] upgrades a version-n document to version n + 1. Version 1 is the first, so the
- * table is empty. Adding version 2 means: change the model, bump NOTEBOOK_VERSION, and add
- *
- *   1: (doc) => ({ ...doc, version: 2, cells: ... })
- *
- * here, keeping test/fixtures/notebooks/v1.json as the proof that old notebooks still open.
+ * MIGRATIONS[n] upgrades a version-n document to version n + 1; test/fixtures/notebooks/v1.json
+ * is the proof that old notebooks still open. Adding version n + 1 means: change the model, bump
+ * NOTEBOOK_VERSION, and add a step here.
  */
-export const MIGRATIONS: Readonly<Record<number, Migration>> = Object.freeze({});
+export const MIGRATIONS: Readonly<Record<number, Migration>> = Object.freeze({
+	/**
+	 * 1 → 2: the tables cells write are named in the document. Version 1 had one of each, under
+	 * the fixed names; a second Features or Segments cell overwrote the first's tables, so later
+	 * ones get names of their own (`customer_features_2`…) as they would when added today.
+	 */
+	1: (doc) => {
+		const seen = { features: 0, segments: 0, compare: 0 };
+		const base = { features: 'customer_features', segments: 'segments', compare: 'segment_changes' };
+		const cells = Array.isArray(doc['cells']) ? doc['cells'] : [];
+		return {
+			...doc,
+			version: 2,
+			cells: cells.map((cell: unknown) => {
+				if (!isRecord(cell)) return cell;
+				const kind = cell['kind'];
+				if (kind !== 'features' && kind !== 'segments' && kind !== 'compare') return cell;
+				const n = ++seen[kind];
+				return { ...cell, output: n === 1 ? base[kind] : `${base[kind]}_${n}` };
+			})
+		};
+	}
+});
 
 /** A document from a newer app: the message tells the user what to do. */
 export class NotebookVersionError extends Error {
@@ -249,6 +268,26 @@ const PersonaEditSchema = v.strictObject({
 	description: text(SCHEMA_LIMITS.descriptionChars)
 });
 
+/** One character, as a delimiter, quote or escape; TAB included. */
+const oneChar = v.pipe(v.string(), v.minLength(1), v.maxLength(1));
+
+const ReadOptionsSchema = v.strictObject({
+	header: v.optional(v.boolean()),
+	delimiter: v.optional(oneChar),
+	quote: v.optional(oneChar),
+	escape: v.optional(oneChar),
+	decimal: v.optional(v.picklist(['.', ','])),
+	encoding: v.optional(v.picklist(['utf-8', 'latin-1', 'utf-16'])),
+	skip: v.optional(wholeNumber(0, 1_000_000)),
+	dateFormat: v.optional(v.pipe(v.string(), v.maxLength(64))),
+	fixedWidth: v.optional(
+		list(
+			v.strictObject({ name: column, start: wholeNumber(0, 100_000), end: wholeNumber(1, 100_000) }),
+			SCHEMA_LIMITS.columns
+		)
+	)
+});
+
 const DataCellSchema = v.strictObject({
 	id: cellId,
 	kind: v.literal('data'),
@@ -261,14 +300,19 @@ const DataCellSchema = v.strictObject({
 			v.strictObject({ column, action: v.picklist(['exclude', 'mask', 'hash']) }),
 			SCHEMA_LIMITS.columns
 		)
-	)
+	),
+	types: v.optional(
+		list(v.strictObject({ column, type: v.picklist(COLUMN_TYPES) }), SCHEMA_LIMITS.columns)
+	),
+	read: v.optional(v.nullable(ReadOptionsSchema))
 });
 
 const SqlCellSchema = v.strictObject({
 	id: cellId,
 	kind: v.literal('sql'),
 	sql: text(SCHEMA_LIMITS.sqlChars),
-	resultName: name
+	resultName: name,
+	budgetSeconds: v.optional(v.nullable(wholeNumber(1, 24 * 3600)))
 });
 
 const NotesCellSchema = v.strictObject({
@@ -281,7 +325,8 @@ const FeaturesCellSchema = v.strictObject({
 	id: cellId,
 	kind: v.literal('features'),
 	table: name,
-	recipe: v.nullable(FeatureRecipeSchema)
+	recipe: v.nullable(FeatureRecipeSchema),
+	output: v.optional(name)
 });
 
 const SegmentsCellSchema = v.strictObject({
@@ -289,7 +334,8 @@ const SegmentsCellSchema = v.strictObject({
 	kind: v.literal('segments'),
 	k: v.nullable(wholeNumber(1, SCHEMA_LIMITS.maxK)),
 	seed,
-	rfmRules: v.nullable(list(RfmRuleSchema, SCHEMA_LIMITS.rfmRules))
+	rfmRules: v.nullable(list(RfmRuleSchema, SCHEMA_LIMITS.rfmRules)),
+	output: v.optional(name)
 });
 
 const PersonasCellSchema = v.strictObject({
@@ -341,7 +387,8 @@ const CompareCellSchema = v.strictObject({
 	split: v.nullable(v.pipe(v.string(), v.regex(SPLIT_PATTERN, 'must be a date like 2025-01-01'))),
 	quarter: v.optional(
 		v.nullable(v.pipe(v.string(), v.regex(/^\d{4}-Q[1-4]$/, 'must be a quarter like 2025-Q4')))
-	)
+	),
+	output: v.optional(name)
 });
 
 const CellSchema = v.variant('kind', [
