@@ -7,7 +7,15 @@
  */
 import type { ColumnType, EngineApi, LoadReport, Protection, SampleOptions } from '../engine/api';
 import { asEngineError } from '../engine/errors';
-import { addCell, newDataCell, updateCell, type CellId, type DataCell, type Notebook, type ReadOptions } from './model';
+import {
+	addCell,
+	newDataCell,
+	updateCell,
+	type CellId,
+	type DataCell,
+	type Notebook,
+	type ReadOptions
+} from './model';
 import type { NotebookPorts } from './ports';
 import type { Runner } from './runner';
 
@@ -22,7 +30,11 @@ export interface DataSessionOptions {
 }
 
 /** What a protection does, in the words the Data cell says it with. */
-const PROTECTED = { exclude: 'left out', mask: 'masked', hash: 'replaced by salted hashes' } as const;
+const PROTECTED = {
+	exclude: 'left out',
+	mask: 'masked',
+	hash: 'replaced by salted hashes'
+} as const;
 
 /** The subset of the engine a replay needs (the client hands one straight to the new worker). */
 type Replay = Pick<EngineApi, 'loadFile' | 'loadSample' | 'setColumnType' | 'protectColumn'>;
@@ -59,7 +71,9 @@ export class DataSession {
 	missingData(): DataCell[] {
 		return this.#o
 			.doc()
-			.cells.filter((c): c is DataCell => c.kind === 'data' && this.#o.runner.run(c.id).report === null);
+			.cells.filter(
+				(c): c is DataCell => c.kind === 'data' && this.#o.runner.run(c.id).report === null
+			);
 	}
 
 	/** Load a new file as a new Data cell: its table name, or null when it failed. */
@@ -141,12 +155,14 @@ export class DataSession {
 		const engine = this.#o.ports.engine;
 		const samples = new Map<string, SampleOptions>();
 		for (const cell of this.#o.doc().cells) {
-			if (cell.kind === 'data' && cell.sample) samples.set(JSON.stringify(cell.sample), cell.sample);
+			if (cell.kind === 'data' && cell.sample)
+				samples.set(JSON.stringify(cell.sample), cell.sample);
 		}
 		this.samplesLoading = (async () => {
 			for (const options of samples.values()) {
 				try {
-					for (const report of await engine.loadSample(options)) await this.#applied(report, engine);
+					for (const report of await engine.loadSample(options))
+						await this.#applied(report, engine);
 				} catch (e) {
 					this.#o.alert(`Could not regenerate the sample: ${asEngineError(e).message}`);
 				}
@@ -242,7 +258,8 @@ export class DataSession {
 					const key = JSON.stringify(cell.sample);
 					if (samples.has(key)) continue;
 					samples.add(key);
-					for (const report of await replay.loadSample(cell.sample)) await this.#applied(report, replay);
+					for (const report of await replay.loadSample(cell.sample))
+						await this.#applied(report, replay);
 					continue;
 				}
 				const file = this.#files.get(cell.table);
@@ -279,7 +296,10 @@ export class DataSession {
 				action,
 				this.#o.notebookId()
 			);
-			const protect = [...(cell.protect ?? []).filter((p) => p.column !== column), { column, action }];
+			const protect = [
+				...(cell.protect ?? []).filter((p) => p.column !== column),
+				{ column, action }
+			];
 			this.#o.setDoc(updateCell<DataCell>(this.#o.doc(), id, { protect }));
 			runner.set(id, {
 				status: 'done',

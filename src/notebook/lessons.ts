@@ -5,6 +5,7 @@
  */
 import type { SampleOptions } from '../engine/api';
 import {
+	NOTEBOOK_VERSION,
 	newAnswerCell,
 	newChartCell,
 	newCustomerCell,
@@ -179,5 +180,5 @@ export function segmentation101(
 		newAnswerCell(),
 		newNotesCell(NEXT)
 	];
-	return { version: 1, title: LESSON_TITLE, cells };
+	return { version: NOTEBOOK_VERSION, title: LESSON_TITLE, cells };
 }

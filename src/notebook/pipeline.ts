@@ -17,7 +17,10 @@ export interface ProposalOptions {
 }
 
 /** The best recipe any of `tables` offers: order lines over one row per customer. */
-async function bestSuggestion(engine: EnginePort, tables: readonly string[]): Promise<RecipeSuggestion | null> {
+async function bestSuggestion(
+	engine: EnginePort,
+	tables: readonly string[]
+): Promise<RecipeSuggestion | null> {
 	let best: RecipeSuggestion | null = null;
 	for (const table of tables) {
 		try {
@@ -36,12 +39,19 @@ async function bestSuggestion(engine: EnginePort, tables: readonly string[]): Pr
  * Add and run the pipeline for newly loaded `tables`, unless the notebook already has one.
  * Returns whether it did.
  */
-export async function proposePipeline(o: ProposalOptions, tables: readonly string[]): Promise<boolean> {
+export async function proposePipeline(
+	o: ProposalOptions,
+	tables: readonly string[]
+): Promise<boolean> {
 	if (tables.length === 0 || o.doc().cells.some((c) => c.kind === 'features')) return false;
 	const best = await bestSuggestion(o.engine, tables);
 	if (!best) return false;
 	const context = () => ({ cells: o.doc().cells, tables: [] });
-	const features = { ...createCell('features', context()), table: best.recipe.source, recipe: best.recipe } as Cell;
+	const features = {
+		...createCell('features', context()),
+		table: best.recipe.source,
+		recipe: best.recipe
+	} as Cell;
 	o.setDoc(addCell(o.doc(), features));
 	const segments = createCell('segments', context());
 	o.setDoc(addCell(o.doc(), segments));

@@ -17,7 +17,14 @@ import { IDLE } from './run-state';
 import { dependents } from './dependencies';
 import { kindOf, type CellKindDef, type RunContext } from './kinds';
 import { featureRefOf, segmentRefOf } from './kinds/outputs';
-import { KIND_LABELS, updateCell, type Cell, type CellId, type CellKind, type Notebook } from './model';
+import {
+	KIND_LABELS,
+	updateCell,
+	type Cell,
+	type CellId,
+	type CellKind,
+	type Notebook
+} from './model';
 import type { EnginePort } from './ports';
 
 export interface RunnerOptions {
@@ -216,7 +223,9 @@ export class Runner {
 				const error = asEngineError(e);
 				const label = KIND_LABELS[cell.kind];
 				this.#message =
-					error.code === 'cancelled' ? 'Cancelled.' : `${label} failed: ${firstLine(error.message)}`;
+					error.code === 'cancelled'
+						? 'Cancelled.'
+						: `${label} failed: ${firstLine(error.message)}`;
 				this.set(id, { status: 'error', error: error.message });
 				return;
 			} finally {

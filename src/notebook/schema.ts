@@ -84,8 +84,13 @@ export const MIGRATIONS: Readonly<Record<number, Migration>> = Object.freeze({
 	 */
 	1: (doc) => {
 		const seen = { features: 0, segments: 0, compare: 0 };
-		const base = { features: 'customer_features', segments: 'segments', compare: 'segment_changes' };
-		const cells = Array.isArray(doc['cells']) ? doc['cells'] : [];
+		const base = {
+			features: 'customer_features',
+			segments: 'segments',
+			compare: 'segment_changes'
+		};
+		const cells = doc['cells'];
+		if (!Array.isArray(cells)) return { ...doc, version: 2 };
 		return {
 			...doc,
 			version: 2,
@@ -282,7 +287,11 @@ const ReadOptionsSchema = v.strictObject({
 	dateFormat: v.optional(v.pipe(v.string(), v.maxLength(64))),
 	fixedWidth: v.optional(
 		list(
-			v.strictObject({ name: column, start: wholeNumber(0, 100_000), end: wholeNumber(1, 100_000) }),
+			v.strictObject({
+				name: column,
+				start: wholeNumber(0, 100_000),
+				end: wholeNumber(1, 100_000)
+			}),
 			SCHEMA_LIMITS.columns
 		)
 	)

@@ -57,7 +57,9 @@ export class Sharing {
 	}
 
 	/** Put the link in the address bar and on the clipboard: the status sentence, or null. */
-	async copyShareLink(options: { present?: boolean } = {}): Promise<{ link: string; said: string } | null> {
+	async copyShareLink(
+		options: { present?: boolean } = {}
+	): Promise<{ link: string; said: string } | null> {
 		await this.#waitForRuns('the link');
 		let link: string;
 		try {
@@ -115,7 +117,8 @@ export class Sharing {
 			(c): c is SegmentsCell => c.kind === 'segments' && (id === undefined || c.id === id)
 		);
 		const ref = segments ? segmentRefOf(cells, segments.id) : null;
-		if (!segments || !ref) return this.#refuse('There are no segments yet: add a Segments cell and run it.');
+		if (!segments || !ref)
+			return this.#refuse('There are no segments yet: add a Segments cell and run it.');
 		const state = runner.run(segments.id).status;
 		if (state !== 'done') {
 			return this.#refuse(
@@ -142,13 +145,18 @@ export class Sharing {
 			const report = await this.#o.ports.engine.personas(ref);
 			names = new Map(report.personas.map((p) => [p.segment, p.name]));
 		}
-		return this.#download(() =>
-			this.#o.ports.engine.exportSegments(ref, format, names, this.#o.privacy())
-		, 'customers');
+		return this.#download(
+			() => this.#o.ports.engine.exportSegments(ref, format, names, this.#o.privacy()),
+			'customers'
+		);
 	}
 
 	/** Download a SQL cell's whole result (the grid shows at most 100,000 rows). */
-	async exportResult(sqlText: string, name: string, format: 'csv' | 'parquet'): Promise<string | null> {
+	async exportResult(
+		sqlText: string,
+		name: string,
+		format: 'csv' | 'parquet'
+	): Promise<string | null> {
 		await this.#waitForRuns('exporting');
 		return this.#download(async () => {
 			const file = await this.#o.ports.engine.exportQuery(sqlText, format, this.#o.privacy());
@@ -159,10 +167,14 @@ export class Sharing {
 	async #download(make: () => Promise<ExportFile>, unit: string): Promise<string | null> {
 		try {
 			const file = await make();
-			this.#o.ports.location.download(new Blob([file.bytes as BlobPart], { type: file.mime }), file.name);
-			return [`Exported ${file.rows.toLocaleString('en')} ${unit} to ${file.name}.`, ...(file.notes ?? [])].join(
-				' '
+			this.#o.ports.location.download(
+				new Blob([file.bytes as BlobPart], { type: file.mime }),
+				file.name
 			);
+			return [
+				`Exported ${file.rows.toLocaleString('en')} ${unit} to ${file.name}.`,
+				...(file.notes ?? [])
+			].join(' ');
 		} catch (e) {
 			this.#o.alert(`Could not export: ${asEngineError(e).message}`);
 			return null;

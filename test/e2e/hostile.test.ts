@@ -205,7 +205,7 @@ const EXPRESSION_SPEC = {
 
 function attackerNotebook(sink: string): Notebook {
 	return {
-		version: 1,
+		version: 2,
 		title: '<img src=x onerror=window.__pwned=1> Segmentation template',
 		cells: [newNotesCell(MARKDOWN(sink)), ...attackSql(sink).map((a) => newSqlCell(a.sql))]
 	};
@@ -216,7 +216,7 @@ function attackerFile(sink: string): Notebook {
 		...newChartCell('hostile', ''),
 		spec: JSON.stringify(spec)
 	}));
-	return { version: 1, title: 'Charts for you', cells: charts };
+	return { version: 2, title: 'Charts for you', cells: charts };
 }
 
 describe.skipIf(!browser)('hostile notebooks, files and data in Chromium', () => {

@@ -1,16 +1,14 @@
 /** Answer key: the generated sample's planted personas against the segments found. */
 import { DEFAULT_SEED, newAnswerCell } from '../model';
-import { segmentRefOf, segmentsCellOf } from './outputs';
+import { segmentsCellOf } from './outputs';
+import { segmentReads } from './personas';
 import { NeedsUpstream, type CellKindDef } from './kind';
 
 export const answer: CellKindDef<'answer'> = {
 	kind: 'answer',
 	verb: 'Comparing with the answer key…',
 	create: () => newAnswerCell(),
-	reads: (cell, { cells }) => {
-		const ref = segmentRefOf(cells, cell.id);
-		return ref ? [ref.segments] : [];
-	},
+	reads: (cell, { cells }) => segmentReads(cells, cell.id).slice(0, 1),
 	writes: () => [],
 	run: async (cell, ctx) => {
 		const ref = ctx.segmentRef(cell.id);

@@ -4,12 +4,7 @@
  * matrix; a Segments cell writes its `output` (default `segments`) and its RFM groups. A cell
  * builds on the nearest cell of the kind it needs above it. Pure.
  */
-import {
-	FEATURES_TABLE,
-	MATRIX_TABLE,
-	RFM_TABLE,
-	SEGMENTS_TABLE
-} from '../../sql/features.sql';
+import { FEATURES_TABLE, MATRIX_TABLE, RFM_TABLE, SEGMENTS_TABLE } from '../../sql/features.sql';
 import { CHANGES_TABLE } from '../../sql/compare.sql';
 import type { FeatureRef, SegmentRef } from '../../engine/api';
 import type { Cell, CellId, CompareCell, FeaturesCell, SegmentsCell } from '../model';

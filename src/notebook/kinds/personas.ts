@@ -1,6 +1,6 @@
 /** Personas: each segment of the Segments cell above as a persona, names editable. */
-import { newPersonasCell } from '../model';
-import { segmentRefOf } from './outputs';
+import { newPersonasCell, type Cell, type CellId } from '../model';
+import { above, featuresTable, rfmTable, segmentsCellOf, segmentsTable } from './outputs';
 import { NeedsUpstream, type CellKindDef } from './kind';
 
 export const personas: CellKindDef<'personas'> = {
@@ -17,8 +17,14 @@ export const personas: CellKindDef<'personas'> = {
 	}
 };
 
-/** What a cell built on segments reads: the segments, their RFM groups and the features. */
-export function segmentReads(cells: Parameters<typeof segmentRefOf>[0], id: Parameters<typeof segmentRefOf>[1]): string[] {
-	const ref = segmentRefOf(cells, id);
-	return ref ? [ref.segments, ref.rfm, ref.features] : [];
+/**
+ * What a cell built on segments reads: the segments and RFM groups of the Segments cell above
+ * it, and the features of the Features cell above that (whether or not they have run yet).
+ */
+export function segmentReads(cells: readonly Cell[], id: CellId): string[] {
+	const segments = segmentsCellOf(cells, id);
+	if (!segments) return [];
+	const table = segmentsTable(segments);
+	const features = above(cells, segments.id, 'features');
+	return [table, rfmTable(table), ...(features ? [featuresTable(features)] : [])];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cellReads, dependents, mentions } from '../../../src/notebook/dependencies';
+import { readsOf, dependents, mentions } from '../../../src/notebook/dependencies';
 import {
 	newChartCell,
 	newDataCell,
@@ -56,7 +56,7 @@ describe('dependents', () => {
 
 	it('lets a SQL cell read the pipeline tables it names', () => {
 		const q = newSqlCell('SELECT segment, count(*) FROM segments GROUP BY 1');
-		expect(cellReads(q, ['segments', 'orders'])).toEqual(['segments']);
+		expect(readsOf(q, [q], ['segments', 'orders'])).toEqual(['segments']);
 		expect(dependents([...cells, q], segments.id, tables)).toEqual([personas.id, q.id]);
 	});
 });

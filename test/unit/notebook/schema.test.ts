@@ -25,7 +25,7 @@ const id = (s: string): CellId => s as CellId;
 /** A notebook with every cell kind, and every optional part filled in somewhere. */
 function everyKind(): Notebook {
 	return {
-		version: 1,
+		version: 2,
 		title: 'Every kind — ünïcödé 🎉',
 		cells: [
 			{
@@ -194,20 +194,47 @@ describe('parseNotebook: valid documents', () => {
 		expect(parseNotebook(sample).ok).toBe(true);
 		const longSql = withCell(2, (c) => ({ ...c, sql: 'x'.repeat(SCHEMA_LIMITS.sqlChars) }));
 		expect(parseNotebook(longSql).ok).toBe(true);
-		const empty = { version: 1, title: '', cells: [] };
+		const empty = { version: 2, title: '', cells: [] };
 		expect(parseNotebook(empty)).toEqual({ ok: true, notebook: empty });
 	});
 
-	it('round-trips the v1 fixture file', () => {
+	it('opens the v1 fixture file as version 2: the same cells, the tables they write named', () => {
 		const text = readFileSync(FIXTURE, 'utf8');
+		const v1 = JSON.parse(text) as { version: number; cells: Record<string, unknown>[] };
 		const result = parseNotebook(migrate(safeJsonParse(text)));
 		if (!result.ok) throw new Error(result.error);
-		expect(result.notebook).toEqual(JSON.parse(text));
-		// Same keys in the same order: a file saved again reads the same.
-		expect(JSON.stringify(result.notebook)).toBe(JSON.stringify(JSON.parse(text)));
+		expect(result.notebook.version).toBe(2);
 		expect(new Set(result.notebook.cells.map((c) => c.kind))).toEqual(
 			new Set(['notes', 'data', 'sql', 'features', 'segments', 'personas', 'customer', 'chart'])
 		);
+		// Every cell as it was, plus the name of the table it writes where it writes one.
+		const outputs: Record<string, string> = { features: 'customer_features', segments: 'segments' };
+		expect(result.notebook.cells).toEqual(
+			v1.cells.map((c) => {
+				const output = outputs[String(c['kind'])];
+				return output ? { ...c, output } : c;
+			})
+		);
+		// Saved again, it reads the same.
+		const again = parseNotebook(JSON.parse(JSON.stringify(result.notebook)));
+		expect(again).toEqual(result);
+	});
+
+	it('a second Features or Segments cell of a v1 notebook gets tables of its own', () => {
+		const cells = [
+			{ id: 'f1', kind: 'features', table: 'orders', recipe: null },
+			{ id: 'f2', kind: 'features', table: 'orders', recipe: null },
+			{ id: 's1', kind: 'segments', k: null, seed: 1, rfmRules: null },
+			{ id: 's2', kind: 'segments', k: 3, seed: 1, rfmRules: null }
+		];
+		const result = parseNotebook(migrate({ version: 1, title: 't', cells }));
+		if (!result.ok) throw new Error(result.error);
+		expect(result.notebook.cells.map((c) => ('output' in c ? c.output : null))).toEqual([
+			'customer_features',
+			'customer_features_2',
+			'segments',
+			'segments_2'
+		]);
 	});
 });
 
@@ -269,7 +296,7 @@ describe('parseNotebook: every rejection names the problem', () => {
 
 	it('too many cells or features, checked before the items', () => {
 		const cells = Array.from({ length: 501 }, (_, i) => ({ id: `n${i}`, kind: 'nope' }));
-		expect(errorOf({ version: 1, title: '', cells })).toBe('cells has more than 500 items');
+		expect(errorOf({ version: 2, title: '', cells })).toBe('cells has more than 500 items');
 		const features = withCell(4, (c) => {
 			const recipe = c['recipe'] as Record<string, unknown>;
 			recipe['selected'] = Array.from({ length: 1001 }, (_, i) => `f${i}`);
@@ -381,8 +408,8 @@ describe('parseNotebook: every rejection names the problem', () => {
 		const { resultName: _, ...noName } = everyKind().cells[2] as Extract<Cell, { kind: 'sql' }>;
 		expect(errorOf(withCell(2, () => noName))).toBe('cell 3 (sql): resultName is missing');
 		expect(errorOf({ ...everyKind(), title: 5 })).toBe('title must be text (got 5)');
-		expect(errorOf({ version: 1, title: '' })).toBe('cells is missing');
-		expect(errorOf({ version: 1, title: '', cells: {} })).toBe('cells must be a list (got Object)');
+		expect(errorOf({ version: 2, title: '' })).toBe('cells is missing');
+		expect(errorOf({ version: 2, title: '', cells: {} })).toBe('cells must be a list (got Object)');
 		expect(errorOf(withCell(0, (c) => ({ ...c, sample: 'yes' })))).toBe(
 			'cell 1 (data): sample must be an object (got "yes")'
 		);
@@ -392,9 +419,9 @@ describe('parseNotebook: every rejection names the problem', () => {
 		for (const input of [null, undefined, 'notebook', 42, [], [everyKind()]]) {
 			expect(errorOf(input)).toBe('A notebook must be an object with version, title and cells.');
 		}
-		expect(errorOf({ title: '', cells: [] })).toBe('version must be 1 (got nothing)');
-		expect(errorOf({ version: 0, title: '', cells: [] })).toBe('version must be 1 (got 0)');
-		expect(errorOf({ version: '1', title: '', cells: [] })).toBe('version must be 1 (got "1")');
+		expect(errorOf({ title: '', cells: [] })).toBe('version must be 2 (got nothing)');
+		expect(errorOf({ version: 0, title: '', cells: [] })).toBe('version must be 2 (got 0)');
+		expect(errorOf({ version: '1', title: '', cells: [] })).toBe('version must be 2 (got "1")');
 		class Fake {
 			version = 1;
 			title = '';
@@ -402,18 +429,18 @@ describe('parseNotebook: every rejection names the problem', () => {
 		}
 		expect(errorOf(new Fake())).toBe('The notebook contains an object that is not plain data.');
 		const getter = {
-			version: 1,
+			version: 2,
 			cells: [],
 			get title() {
 				return 't';
 			}
 		};
 		expect(errorOf(getter)).toBe('The notebook contains a computed property.');
-		const cyclic: Record<string, unknown> = { version: 1, title: '', cells: [] };
+		const cyclic: Record<string, unknown> = { version: 2, title: '', cells: [] };
 		(cyclic['cells'] as unknown[]).push(cyclic);
 		expect(errorOf(cyclic)).toBe('The notebook is nested too deeply.');
 		// Inherited properties are not part of the document.
-		const inherited = Object.create({ version: 1, title: '', cells: [] }) as object;
+		const inherited = Object.create({ version: 2, title: '', cells: [] }) as object;
 		expect(errorOf(inherited)).toBe('The notebook contains an object that is not plain data.');
 	});
 
@@ -424,20 +451,20 @@ describe('parseNotebook: every rejection names the problem', () => {
 	});
 
 	it('a notebook from a newer app is refused with what to do', () => {
-		const newer = { version: 2, title: '', cells: [] };
+		const newer = { version: 3, title: '', cells: [] };
 		expect(errorOf(newer)).toBe(
-			'This notebook was made by a newer Segbook (version 2); update the app.'
+			'This notebook was made by a newer Segbook (version 3); update the app.'
 		);
 		expect(() => migrate(newer)).toThrow(NotebookVersionError);
 		expect(() => migrate(newer)).toThrow(
-			'This notebook was made by a newer Segbook (version 2); update the app.'
+			'This notebook was made by a newer Segbook (version 3); update the app.'
 		);
 	});
 });
 
 describe('prototype pollution (RELIABILITY.md T7, case 12)', () => {
 	const hostile =
-		'{"__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":2}},"version":1,"title":"t",' +
+		'{"__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":2}},"version":2,"title":"t",' +
 		'"cells":[{"id":"a","kind":"notes","markdown":"x","__proto__":{"polluted":3},"prototype":{}}]}';
 
 	it('safeJsonParse drops __proto__, constructor and prototype keys at every depth', () => {
@@ -458,7 +485,7 @@ describe('prototype pollution (RELIABILITY.md T7, case 12)', () => {
 		const result = parseNotebook(safeJsonParse(hostile));
 		expect(result).toEqual({
 			ok: true,
-			notebook: { version: 1, title: 't', cells: [{ id: 'a', kind: 'notes', markdown: 'x' }] }
+			notebook: { version: 2, title: 't', cells: [{ id: 'a', kind: 'notes', markdown: 'x' }] }
 		});
 		if (!result.ok) return;
 		// The usual ways a stray key turns into pollution.
@@ -492,10 +519,10 @@ describe('prototype pollution (RELIABILITY.md T7, case 12)', () => {
 });
 
 describe('migrate', () => {
-	it('is the identity on a current document, and has no steps yet', () => {
+	it('is the identity on a current document, with one step per older version', () => {
 		const nb = everyKind();
-		expect(NOTEBOOK_VERSION).toBe(1);
-		expect(Object.keys(MIGRATIONS)).toEqual([]);
+		expect(NOTEBOOK_VERSION).toBe(2);
+		expect(Object.keys(MIGRATIONS)).toEqual(['1']);
 		expect(migrate(nb)).toBe(nb);
 	});
 

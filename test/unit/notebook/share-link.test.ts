@@ -19,13 +19,18 @@ import {
 	LINK_MESSAGES,
 	shareLinkLength
 } from '../../../src/notebook/share-link';
-import { safeJsonParse } from '../../../src/notebook/schema';
+import { migrate, parseNotebook, safeJsonParse } from '../../../src/notebook/schema';
 import type { Cell, CellId, Notebook, PersonaEdit } from '../../../src/notebook/model';
 import type { FeatureRecipe } from '../../../src/sql/features.sql';
 import { RFM_GROUPS, type RfmRule } from '../../../src/segment/rfm';
 
 const FIXTURE = new URL('../../fixtures/notebooks/v1.json', import.meta.url);
-const fixture = (): Notebook => JSON.parse(readFileSync(FIXTURE, 'utf8')) as Notebook;
+/** The reference notebook: the v1 fixture file as this version opens it. */
+const fixture = (): Notebook => {
+	const result = parseNotebook(migrate(JSON.parse(readFileSync(FIXTURE, 'utf8'))));
+	if (!result.ok) throw new Error(result.error);
+	return result.notebook;
+};
 
 /** A link in the documented v1 format, built by hand from JSON text (the format's spec test). */
 function craftLink(json: string, size?: number): string {
@@ -203,7 +208,7 @@ const cell: fc.Arbitrary<Cell> = fc.oneof(
 );
 
 const notebook: fc.Arbitrary<Notebook> = fc.record({
-	version: fc.constant(1 as const),
+	version: fc.constant(2 as const),
 	title: text(200),
 	cells: fc.uniqueArray(cell, { maxLength: 8, selector: (c) => c.id })
 });
@@ -270,7 +275,7 @@ describe('share links: round trips (RELIABILITY.md case 30)', () => {
 
 	it('refuses to make a link too large to open, but still reports its length', () => {
 		const big: Notebook = {
-			version: 1,
+			version: 2,
 			title: 'big',
 			cells: Array.from({ length: 30 }, (_, i) => ({
 				id: `n${i}` as CellId,
@@ -396,7 +401,7 @@ describe('share links: hostile links (RELIABILITY.md T7, T8, cases 8 and 12)', (
 		const result = decodeShareLink(craftLink(json));
 		expect(result).toEqual({
 			ok: true,
-			notebook: { version: 1, title: 't', cells: [{ id: 'a', kind: 'notes', markdown: 'x' }] }
+			notebook: { version: 2, title: 't', cells: [{ id: 'a', kind: 'notes', markdown: 'x' }] }
 		});
 		const probe: Record<string, unknown> = {};
 		expect(probe['polluted']).toBeUndefined();
@@ -409,7 +414,7 @@ describe('share links: hostile links (RELIABILITY.md T7, T8, cases 8 and 12)', (
 
 	it('a notebook over the decoded cap is refused even when it compresses well', () => {
 		const nb: Notebook = {
-			version: 1,
+			version: 2,
 			title: 'repetitive',
 			cells: Array.from({ length: 12 }, (_, i) => ({
 				id: `s${i}` as CellId,
@@ -428,7 +433,7 @@ describe('notebook files (.segbook.json)', () => {
 	it('round-trips, pretty-printed, with a segbook marker first', () => {
 		const nb = fixture();
 		const file = encodeNotebookFile(nb);
-		expect(file.startsWith('{\n\t"segbook": 1,\n\t"version": 1,')).toBe(true);
+		expect(file.startsWith('{\n\t"segbook": 1,\n\t"version": 2,')).toBe(true);
 		expect(file.endsWith('}\n')).toBe(true);
 		expect(decodeNotebookFile(file)).toEqual({ ok: true, notebook: nb });
 		expect(decodeNotebookFile(`\uFEFF${file}`)).toEqual({ ok: true, notebook: nb });
@@ -453,7 +458,7 @@ describe('notebook files (.segbook.json)', () => {
 		expect(reason(JSON.stringify(fixture()))).toBe('not-a-link');
 		expect(reason(file.replace('"segbook": 1', '"segbook": 2'))).toBe('version');
 		expect(reason(file.replace('"segbook": 1', '"segbook": "yes"'))).toBe('not-a-link');
-		expect(reason(file.replace('"version": 1', '"version": 3'))).toBe('version');
+		expect(reason(file.replace('"version": 2', '"version": 3'))).toBe('version');
 		expect(reason(file.replace('"kind": "sql"', '"kind": "python"'))).toBe('invalid');
 		expect(reason(`${'['.repeat(500_000)}${']'.repeat(500_000)}`)).not.toBe('ok');
 		const hostile = decodeNotebookFile(

@@ -1,0 +1,216 @@
+/**
+ * Loading data into the open notebook, as the components call it: files, samples, the lesson,
+ * re-attaching a notebook's files, protections, type changes and import settings, and what
+ * happens after an engine restart. The data session (data-session.ts) owns what is loaded; this
+ * layer adds the cells and runs that follow (the proposed pipeline, the column profiles).
+ */
+import type { ColumnType, Protection, SampleOptions } from '../engine/api';
+import { asEngineError } from '../engine/errors';
+import type { DataSession } from './data-session';
+import { NotebookEditing } from './editing';
+import { kindOf } from './kinds';
+import { segmentation101, type LessonTable } from './lessons';
+import type * as model from './model';
+import type { CellId, ReadOptions } from './model';
+import { fresh, openFile, openFromPage, openSaved, type Opened, type Origin } from './opening';
+import type { CellRun } from './run-state';
+import { newHistory } from './editing';
+import { proposePipeline, withStarterSql } from './pipeline';
+
+export abstract class NotebookLoading extends NotebookEditing {
+	abstract readonly data: DataSession;
+	abstract origin: Origin;
+	abstract keepData: boolean;
+	protected abstract loading<T>(label: string, fn: () => Promise<T>): Promise<T>;
+	protected abstract refreshTables(): Promise<void>;
+	abstract runAll(): Promise<void>;
+	abstract id: string;
+	abstract run(id: CellId): CellRun;
+	abstract flush(): Promise<void>;
+	abstract isOwnLink(hash: string): boolean;
+	protected abstract claim(): Promise<void>;
+	/** Put an opened document in place, outside undo and without an autosave of its own. */
+	protected abstract restoreOpened(doc: model.Notebook): void;
+
+	missingData(): model.DataCell[] {
+		return this.data.missingData();
+	}
+	async loadFiles(files: readonly File[]): Promise<void> {
+		const loaded: string[] = [];
+		let cancelled = false;
+		for (const file of files) {
+			const result = await this.loading(`Loading ${file.name}…`, () => this.data.loadFile(file));
+			if (result.table) loaded.push(result.table);
+			if (result.cancelled) {
+				cancelled = true;
+				break;
+			}
+		}
+		await this.#afterLoad(cancelled ? [] : loaded);
+	}
+	async loadSample(options: SampleOptions): Promise<void> {
+		const reports = await this.loading(
+			`Generating the sample (${options.customers.toLocaleString('en')} customers)…`,
+			() => this.data.loadSample(options)
+		);
+		if (reports.length > 0 && this.doc.title === 'Untitled notebook')
+			this.setTitle('Retail sample');
+		await this.#afterLoad(reports.map((r) => r.table.name));
+	}
+	/** New data: a first SQL cell, the proposed pipeline (run), then the column profiles. */
+	async #afterLoad(tables: string[]): Promise<void> {
+		const fresh = this.doc.cells
+			.filter((c) => c.kind === 'data' && tables.includes(c.table))
+			.map((c) => c.id);
+		this.doc = withStarterSql(this.doc);
+		await this.refreshTables();
+		await proposePipeline(
+			{
+				engine: this.ports.engine,
+				runner: this.runner,
+				doc: () => this.doc,
+				setDoc: (d) => (this.doc = d)
+			},
+			tables
+		);
+		await this.data.profile(fresh);
+	}
+	/** "Segmentation 101": the sample in a guided notebook of its own, run except the answer key. */
+	async loadLesson(options: SampleOptions): Promise<void> {
+		if (this.doc.cells.length > 0) await this.newNotebook();
+		const reports = await this.loading('Generating the sample for the lesson…', () =>
+			this.ports.engine.loadSample(options).catch((e: unknown) => {
+				this.alert(`Could not generate the sample: ${asEngineError(e).message}`);
+				return null;
+			})
+		);
+		const [customers, transactions] = reports ?? [];
+		if (!customers || !transactions) return;
+		const table = (r: typeof customers): LessonTable => ({
+			name: r.table.name,
+			source: r.table.source,
+			columns: r.table.columns.map((c) => c.name)
+		});
+		this.doc = segmentation101(table(customers), table(transactions), options);
+		for (const report of reports ?? []) this.data.attached(report);
+		await this.refreshTables();
+		await this.runAll();
+		this.say('The lesson is ready: read from the top, or press Present.');
+	}
+	async reattach(id: CellId, file: File): Promise<void> {
+		const error = await this.loading(`Loading ${file.name}…`, () => this.data.reattach(id, file));
+		await this.refreshTables();
+		if (error) return;
+		if (this.missingData().length > 0) return this.say(`Attached ${file.name}.`);
+		this.say(
+			this.origin === 'link'
+				? 'All data attached. Press Run all to run the notebook.'
+				: 'All data attached.'
+		);
+		if (this.origin === 'own') await this.runAll();
+	}
+	async protect(id: CellId, column: string, action: Protection): Promise<void> {
+		if (await this.data.protect(id, column, action)) await this.runner.rerunDependents(id);
+	}
+	async setColumnType(id: CellId, _table: string, column: string, type: ColumnType): Promise<void> {
+		if (await this.data.setColumnType(id, column, type)) await this.runner.rerunDependents(id);
+	}
+	async setReadOptions(id: CellId, read: ReadOptions | null): Promise<void> {
+		if (await this.loading('Reading the file again…', () => this.data.setReadOptions(id, read)))
+			await this.runner.rerunDependents(id);
+	}
+	async setKeepData(on: boolean): Promise<void> {
+		this.keepData = on;
+		this.say(await this.data.setKeepData(on));
+	}
+	/** After a crash, Cancel or the watchdog: the data session replays, then the cells that made tables run again. */
+	protected async afterRestart(
+		reason: string,
+		replay: Parameters<DataSession['replay']>[0]
+	): Promise<void> {
+		const lost = await this.data.replay(replay);
+		const producers = this.doc.cells
+			.filter(
+				(c) =>
+					c.kind !== 'data' &&
+					kindOf(c).writes(c as never).length > 0 &&
+					this.run(c.id).status === 'done'
+			)
+			.map((c) => c.id);
+		for (const cell of this.doc.cells)
+			if (this.run(cell.id).status === 'running' || producers.includes(cell.id))
+				this.runner.set(cell.id, { status: 'stale' });
+		this.alert(
+			`${reason}. The engine restarted and your notebook is intact: ${lost.length === 0 ? 'every file, protection and type change is back' : `${lost.map((c) => c.source).join(', ')} must be attached again`}; cells that made tables run again.`
+		);
+		void this.refreshTables().then(() =>
+			reason === 'Cancelled' ? undefined : this.runner.runBatch(producers, { stopAtError: false })
+		);
+	}
+
+	// ---------------------------------------------------------------- which notebook is open
+	protected adopt(opened: Opened): void {
+		this.id = opened.id;
+		this.origin = opened.origin;
+		this.restoreOpened(opened.doc);
+		this.history = newHistory();
+		this.runner.reset();
+		this.data.clear();
+		void this.claim();
+		if (opened.said) this.say(opened.said);
+		if (opened.origin === 'link') void this.flush();
+	}
+	protected async openAndRestore(opened: Opened | null): Promise<void> {
+		if (!opened) return;
+		this.adopt(opened);
+		await this.data.restore(this.origin);
+		await this.refreshTables();
+		const missing = this.missingData();
+		if (missing.length === 0 && this.origin === 'own') await this.runAll();
+		else if (missing.length > 0)
+			this.say(
+				`Attach ${missing.map((c) => c.source).join(', ')} to carry on: Segbook keeps notebooks, never your data.`
+			);
+	}
+	async open(hash: string): Promise<void> {
+		await this.openAndRestore(
+			await openFromPage(
+				this.ports,
+				hash,
+				(h) => this.isOwnLink(h),
+				(m) => this.alert(m)
+			)
+		);
+	}
+	async openSaved(id: string): Promise<void> {
+		await this.flush();
+		const opened = await openSaved(this.ports, id);
+		if (!opened) this.alert('That notebook could not be read; it may have been erased.');
+		await this.openAndRestore(opened);
+	}
+	async importNotebookFile(file: File): Promise<void> {
+		const result = await openFile(this.ports, file);
+		if (!result.ok) return this.alert(result.error);
+		await this.flush();
+		await this.openAndRestore(result.opened);
+	}
+	async newNotebook(): Promise<void> {
+		await this.flush();
+		this.adopt(fresh(this.ports));
+	}
+	editCopy(): void {
+		this.adopt({
+			doc: { ...this.doc, title: `${this.doc.title} (copy)` },
+			id: this.ports.storage.newId(),
+			origin: 'own',
+			said: null
+		});
+		void this.flush();
+	}
+	async forgetAll(): Promise<void> {
+		await this.ports.storage.forgetEverything();
+		this.keepData = this.data.keepData = false;
+		this.adopt(fresh(this.ports));
+		this.say('Everything Segbook stored in this browser is erased.');
+	}
+}
