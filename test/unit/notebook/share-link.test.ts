@@ -464,7 +464,7 @@ describe('notebook files (.segbook.json)', () => {
 		const hostile = decodeNotebookFile(
 			'{"segbook":1,"__proto__":{"polluted":1},"version":1,"title":"t","cells":[]}'
 		);
-		expect(hostile).toEqual({ ok: true, notebook: { version: 1, title: 't', cells: [] } });
+		expect(hostile).toEqual({ ok: true, notebook: { version: 2, title: 't', cells: [] } });
 		expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
 	});
 
