@@ -56,6 +56,26 @@ export default ts.config(
 		rules: { 'no-restricted-imports': ['error', { patterns: [noUi, noDuckdb] }] }
 	},
 	{
+		// The notebook's rooms reach the browser only through their ports (src/notebook/ports.ts),
+		// so each runs in node tests with fakes.
+		files: ['src/notebook/**'],
+		ignores: ['src/notebook/ports.ts'],
+		rules: {
+			'no-restricted-globals': [
+				'error',
+				...[
+					'window',
+					'document',
+					'location',
+					'history',
+					'navigator',
+					'sessionStorage',
+					'localStorage'
+				].map((name) => ({ name, message: 'Reach the browser through src/notebook/ports.ts.' }))
+			]
+		}
+	},
+	{
 		files: ['workers/**'],
 		rules: { 'no-restricted-imports': ['error', { patterns: [noUi] }] }
 	},

@@ -7,9 +7,9 @@
  */
 import type { EngineClient } from '../engine/client';
 import type { Notebook } from './model';
-import type { KeptFile } from './kept-data';
-import * as persistence from './persistence';
-import * as kept from './kept-data';
+import type { KeptFile } from '../storage/kept-files';
+import * as persistence from '../storage/notebooks';
+import * as kept from '../storage/kept-files';
 
 /** The engine as the notebook uses it: the client's calls, nothing of its supervision. */
 export type EnginePort = Pick<
@@ -34,6 +34,7 @@ export type EnginePort = Pick<
 	| 'customerKeys'
 	| 'exportQuery'
 	| 'exportSegments'
+	| 'chartRows'
 	| 'cancel'
 >;
 

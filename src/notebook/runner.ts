@@ -54,6 +54,7 @@ export class Runner {
 	#editedDuringBatch = new Set<CellId>();
 	#batches = 0;
 	#message = '';
+	#latest = new Map<string, number>();
 
 	constructor(options: RunnerOptions) {
 		this.#o = options;
@@ -101,6 +102,23 @@ export class Runner {
 	say(message: string): void {
 		this.#message = message;
 		this.#o.onChange();
+	}
+
+	/**
+	 * Latest-wins for what cells fetch from their own effects (a chart's rows, the stepper's
+	 * sample, Compare's quarters): only the newest call under `key` delivers; an older one
+	 * resolves undefined (its result, or its error, is never shown).
+	 */
+	async latest<T>(key: string, fetch: (engine: EnginePort) => Promise<T>): Promise<T | undefined> {
+		const seq = (this.#latest.get(key) ?? 0) + 1;
+		this.#latest.set(key, seq);
+		try {
+			const value = await fetch(this.#o.engine);
+			return this.#latest.get(key) === seq ? value : undefined;
+		} catch (e) {
+			if (this.#latest.get(key) === seq) throw e;
+			return undefined;
+		}
 	}
 
 	/** A cell's parameters changed: it and its dependents are stale until run again. */

@@ -12,9 +12,9 @@
  *                       of each loaded file in OPFS (kept-data.ts)
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import { forgetKept } from './kept-data';
-import type { Notebook } from './model';
-import { parseNotebook } from './schema';
+import { forgetKept } from './kept-files';
+import type { Notebook } from '../notebook/model';
+import { parseNotebook } from '../notebook/schema';
 
 export interface StoredNotebook {
 	id: string;
