@@ -39,6 +39,16 @@ const PROTECTED = {
 /** The subset of the engine a replay needs (the client hands one straight to the new worker). */
 type Replay = Pick<EngineApi, 'loadFile' | 'loadSample' | 'setColumnType' | 'protectColumn'>;
 
+/** Load `file` as `table`, read with the Data cell's import settings. */
+function load(
+	engine: Pick<EngineApi, 'loadFile'>,
+	file: File,
+	table: string,
+	read: ReadOptions | null | undefined
+): Promise<LoadReport> {
+	return engine.loadFile(file, table, undefined, read ?? undefined);
+}
+
 export class DataSession {
 	#o: DataSessionOptions;
 	/** The user's files loaded in this session, by table. */
@@ -195,7 +205,7 @@ export class DataSession {
 	async #attachFile(cell: DataCell, file: File): Promise<string | null> {
 		const engine = this.#o.ports.engine;
 		try {
-			const report = await engine.loadFile(file, cell.table, cell.read ?? undefined);
+			const report = await load(engine, file, cell.table, cell.read);
 			const got = new Set(report.table.columns.map((c) => c.name));
 			const missing = cell.columns.filter((c) => !got.has(c));
 			if (missing.length > 0) {
@@ -267,7 +277,7 @@ export class DataSession {
 					lost.push(cell);
 					continue;
 				}
-				const report = await replay.loadFile(file, cell.table, cell.read ?? undefined);
+				const report = await load(replay, file, cell.table, cell.read);
 				await this.#applied(report, replay);
 			} catch {
 				lost.push(cell);
@@ -360,7 +370,7 @@ export class DataSession {
 		const updated = this.#cell(id)!;
 		const engine = this.#o.ports.engine;
 		try {
-			const report = await engine.loadFile(file, cell.table, read ?? undefined);
+			const report = await load(engine, file, cell.table, read);
 			const columns = report.table.columns.map((c) => c.name);
 			this.#o.setDoc(updateCell<DataCell>(this.#o.doc(), id, { columns }));
 			await this.#applied(report, engine);

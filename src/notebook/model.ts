@@ -4,7 +4,9 @@
  */
 import type { FeatureRecipe } from '../sql/features.sql';
 import type { RfmRule } from '../segment/rfm';
-import type { ColumnType, Protection, SampleOptions } from '../engine/api';
+import type { ColumnType, Protection, ReadOptions, SampleOptions } from '../engine/api';
+
+export type { ReadOptions };
 import type { CustomMark } from '../charts/specs';
 
 export type CellId = string & { readonly __brand: 'CellId' };
@@ -26,20 +28,6 @@ export interface DataCell {
 	types?: { column: string; type: ColumnType }[];
 	/** How the file is read (the `Read as` panel); absent or null = as detected. */
 	read?: ReadOptions | null;
-}
-
-/** The `Read as` settings of a Data cell: every field absent means "as detected". */
-export interface ReadOptions {
-	header?: boolean;
-	delimiter?: string;
-	quote?: string;
-	escape?: string;
-	decimal?: '.' | ',';
-	encoding?: 'utf-8' | 'latin-1' | 'utf-16';
-	skip?: number;
-	dateFormat?: string;
-	/** Fixed-width columns: name and 0-based [start, end) character positions. */
-	fixedWidth?: { name: string; start: number; end: number }[];
 }
 
 export interface SqlCell {

@@ -5,15 +5,15 @@
  * `document`, `location`, `history`, `navigator` and `sessionStorage` (ESLint keeps them out of
  * every other file of this folder).
  */
-import type { EngineClient } from '../engine/client';
+import type { EngineApi } from '../engine/api';
 import type { Notebook } from './model';
 import type { KeptFile } from '../storage/kept-files';
 import * as persistence from '../storage/notebooks';
 import * as kept from '../storage/kept-files';
 
-/** The engine as the notebook uses it: the client's calls, nothing of its supervision. */
+/** The engine as the notebook uses it: its calls (src/engine/api.ts), nothing of the client's supervision. */
 export type EnginePort = Pick<
-	EngineClient,
+	EngineApi,
 	| 'loadFile'
 	| 'loadSample'
 	| 'profile'
@@ -35,7 +35,6 @@ export type EnginePort = Pick<
 	| 'exportQuery'
 	| 'exportSegments'
 	| 'chartRows'
-	| 'cancel'
 >;
 
 /** Where notebooks are saved (IndexedDB in the browser). */

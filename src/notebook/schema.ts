@@ -277,24 +277,17 @@ const PersonaEditSchema = v.strictObject({
 const oneChar = v.pipe(v.string(), v.minLength(1), v.maxLength(1));
 
 const ReadOptionsSchema = v.strictObject({
-	header: v.optional(v.boolean()),
+	header: v.optional(v.picklist(['auto', 'yes', 'no'])),
+	headerRows: v.optional(wholeNumber(1, 10)),
 	delimiter: v.optional(oneChar),
-	quote: v.optional(oneChar),
+	quote: v.optional(v.pipe(v.string(), v.maxLength(1))),
 	escape: v.optional(oneChar),
 	decimal: v.optional(v.picklist(['.', ','])),
 	encoding: v.optional(v.picklist(['utf-8', 'latin-1', 'utf-16'])),
 	skip: v.optional(wholeNumber(0, 1_000_000)),
 	dateFormat: v.optional(v.pipe(v.string(), v.maxLength(64))),
-	fixedWidth: v.optional(
-		list(
-			v.strictObject({
-				name: column,
-				start: wholeNumber(0, 100_000),
-				end: wholeNumber(1, 100_000)
-			}),
-			SCHEMA_LIMITS.columns
-		)
-	)
+	fixedWidth: v.optional(list(wholeNumber(1, 100_000), SCHEMA_LIMITS.columns)),
+	maxLineSize: v.optional(wholeNumber(1, 512_000_000))
 });
 
 const DataCellSchema = v.strictObject({

@@ -29,7 +29,7 @@ const loaded = (table: string): LoadReport =>
 function session() {
 	const calls: string[] = [];
 	const engine = {
-		loadFile: async (file: File, table?: string, read?: unknown) => {
+		loadFile: async (file: File, table?: string, _progress?: unknown, read?: unknown) => {
 			calls.push(`load ${file.name} as ${table ?? '(new)'} read=${JSON.stringify(read ?? null)}`);
 			return loaded(table ?? 'customers');
 		},
@@ -119,12 +119,12 @@ describe('DataSession', () => {
 		const cell = s.doc().cells[0] as DataCell;
 		await s.data.setColumnType(cell.id, 'amount', 'DOUBLE');
 		s.calls.length = 0;
-		await s.data.setReadOptions(cell.id, { header: false, delimiter: '\t' });
+		await s.data.setReadOptions(cell.id, { header: 'no', delimiter: '\t' });
 		expect(s.calls[0]).toBe(
-			'load customers.csv as customers read={"header":false,"delimiter":"\\t"}'
+			'load customers.csv as customers read={"header":"no","delimiter":"\\t"}'
 		);
 		const saved = s.doc().cells[0] as DataCell;
-		expect(saved.read).toEqual({ header: false, delimiter: '\t' });
+		expect(saved.read).toEqual({ header: 'no', delimiter: '\t' });
 		expect(saved.types).toEqual([]);
 	});
 });
