@@ -15,7 +15,7 @@ import * as model from './model';
 import type { CellId, Notebook } from './model';
 import type { Origin } from './opening';
 import { browserPorts, type NotebookPorts } from './ports';
-import type { CellRun } from './run-state';
+import { IDLE, type CellRun } from './run-state';
 import { Runner } from './runner';
 import { Sharing } from './sharing';
 
@@ -167,8 +167,9 @@ export class NotebookState extends NotebookLoading {
 	get busy(): number {
 		return this.#loading + (this.#runnerBusy ? 1 : 0);
 	}
+	/** A cell's run state, read from the reactive mirror so the components follow it. */
 	run(id: CellId): CellRun {
-		return this.runner.run(id);
+		return this.runs[id] ?? IDLE;
 	}
 	flush(): Promise<void> {
 		return this.#autosave.flush();
