@@ -64,7 +64,8 @@ export class NotebookState extends NotebookLoading {
 			? null
 			: new EngineClient({
 					onProgress: (p) => (this.progress = p),
-					onRestart: (reason, replay) => this.afterRestart(reason, replay)
+					onRestart: (reason, replay) => this.afterRestart(reason, replay),
+					onUnavailable: (error) => this.alert(error.message)
 				});
 		this.ports = ports ?? browserPorts(this.#client!);
 		this.id = this.ports.storage.newId();
@@ -205,28 +206,12 @@ export class NotebookState extends NotebookLoading {
 	runCell(id: CellId, options: { cascade?: boolean } = {}): Promise<void> {
 		return this.runner.runCell(id, options);
 	}
-	/** Every cell in order; the column profiles last (no cell reads them); the answer key only once revealed. */
-	async runAll(): Promise<void> {
-		await this.data.samplesLoading;
-		const cells = this.doc.cells.filter(
-			(c) =>
-				c.kind !== 'data' &&
-				c.kind !== 'notes' &&
-				!(c.kind === 'answer' && this.run(c.id).answer === null)
-		);
-		await this.runner.runBatch(cells.map((c) => c.id));
-		await this.data.profile(
-			this.doc.cells
-				.filter(
-					(c) =>
-						c.kind === 'data' && this.run(c.id).profile === null && this.run(c.id).report !== null
-				)
-				.map((c) => c.id)
-		);
-	}
-	async cancel(): Promise<void> {
+	/** Stop a cell's run (its engine calls only), or everything the engine is doing. */
+	async cancel(id?: CellId): Promise<void> {
 		this.say('Cancelling…');
-		await this.#client?.cancel();
+		const calls = id ? this.runner.requestsOf(id) : [];
+		if (id && calls.length > 0) for (const call of calls) await this.#client?.cancel(call);
+		else await this.#client?.cancel();
 	}
 	shareLink(options: { present?: boolean } = {}): string {
 		return this.sharing.shareLink(options);

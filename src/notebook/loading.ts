@@ -23,7 +23,6 @@ export abstract class NotebookLoading extends NotebookEditing {
 	abstract keepData: boolean;
 	protected abstract loading<T>(label: string, fn: () => Promise<T>): Promise<T>;
 	protected abstract refreshTables(): Promise<void>;
-	abstract runAll(): Promise<void>;
 	abstract id: string;
 	abstract run(id: CellId): CellRun;
 	abstract flush(): Promise<void>;
@@ -141,7 +140,7 @@ export abstract class NotebookLoading extends NotebookEditing {
 			if (this.run(cell.id).status === 'running' || producers.includes(cell.id))
 				this.runner.set(cell.id, { status: 'stale' });
 		this.alert(
-			`${reason}. The engine restarted and your notebook is intact: ${lost.length === 0 ? 'every file, protection and type change is back' : `${lost.map((c) => c.source).join(', ')} must be attached again`}; cells that made tables run again.`
+			`${reason}. The engine restarted; your notebook is intact: ${lost.length === 0 ? 'every file, protection and type change is back' : `${lost.map((c) => c.source).join(', ')} must be attached again`}; cells that made tables run again.`
 		);
 		void this.refreshTables().then(() =>
 			reason === 'Cancelled' ? undefined : this.runner.runBatch(producers, { stopAtError: false })
@@ -212,5 +211,28 @@ export abstract class NotebookLoading extends NotebookEditing {
 		this.keepData = this.data.keepData = false;
 		this.adopt(fresh(this.ports));
 		this.say('Everything Segbook stored in this browser is erased.');
+	}
+
+	/**
+	 * Every cell in order; the column profiles last (no cell reads them, and on two cores they
+	 * would take turns with the pipeline); the answer key only once the teacher revealed it.
+	 */
+	async runAll(): Promise<void> {
+		await this.data.samplesLoading;
+		const cells = this.doc.cells.filter(
+			(c) =>
+				c.kind !== 'data' &&
+				c.kind !== 'notes' &&
+				!(c.kind === 'answer' && this.run(c.id).answer === null)
+		);
+		await this.runner.runBatch(cells.map((c) => c.id));
+		await this.data.profile(
+			this.doc.cells
+				.filter(
+					(c) =>
+						c.kind === 'data' && this.run(c.id).profile === null && this.run(c.id).report !== null
+				)
+				.map((c) => c.id)
+		);
 	}
 }

@@ -55,6 +55,8 @@ export class Runner {
 	#batches = 0;
 	#message = '';
 	#latest = new Map<string, number>();
+	/** The engine requests each running cell made (Cancel on a cell cancels those). */
+	#requests = new Map<CellId, Set<number>>();
 
 	constructor(options: RunnerOptions) {
 		this.#o = options;
@@ -102,6 +104,11 @@ export class Runner {
 	say(message: string): void {
 		this.#message = message;
 		this.#o.onChange();
+	}
+
+	/** Request ids of the engine calls cell `id` has in flight. */
+	requestsOf(id: CellId): number[] {
+		return [...(this.#requests.get(id) ?? [])];
 	}
 
 	/**
@@ -253,6 +260,29 @@ export class Runner {
 		}
 	}
 
+	/** The engine as cell `id` sees it: each call's request id is kept while the call runs. */
+	#tracked(id: CellId): EnginePort {
+		const engine = this.#o.engine;
+		return new Proxy(engine, {
+			get: (target, name, receiver) => {
+				const value: unknown = Reflect.get(target, name, receiver);
+				if (typeof value !== 'function') return value;
+				return (...args: unknown[]) => {
+					const call = (value as (...a: unknown[]) => Tracked).apply(target, args);
+					const request = call.requestId;
+					if (request === undefined) return call;
+					const mine = this.#requests.get(id) ?? new Set<number>();
+					this.#requests.set(id, mine.add(request));
+					void call.then(
+						() => mine.delete(request),
+						() => mine.delete(request)
+					);
+					return call;
+				};
+			}
+		});
+	}
+
 	/** The cell changed (or went) since its run started. */
 	#superseded(id: CellId): boolean {
 		const now = this.#cell(id);
@@ -261,7 +291,7 @@ export class Runner {
 
 	#context(id: CellId): RunContext {
 		return {
-			engine: this.#o.engine,
+			engine: this.#tracked(id),
 			doc: () => this.#o.doc(),
 			run: (cellId) => this.run(cellId),
 			show: (cellId, patch) => {
@@ -282,6 +312,9 @@ export class Runner {
 		};
 	}
 }
+
+/** A request id the engine client puts on the promises of its calls. */
+type Tracked = Promise<unknown> & { requestId?: number };
 
 function firstLine(text: string): string {
 	return text.split('\n')[0] ?? text;

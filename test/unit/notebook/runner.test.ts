@@ -206,4 +206,20 @@ describe('Runner', () => {
 		expect(await first).toBeUndefined();
 		expect(await second).toBe('new');
 	});
+
+	it('knows the engine requests a running cell made, so Cancel on it cancels those only', async () => {
+		const nb = notebook();
+		const slow = deferred<SegmentReport>();
+		const r = runner(nb, {
+			...basic([]),
+			segment: () => Object.assign(slow.promise, { requestId: 41 })
+		});
+		const running = r.runCell(nb.segments.id);
+		await new Promise((ok) => setTimeout(ok, 0));
+		expect(r.requestsOf(nb.segments.id)).toEqual([41]);
+		expect(r.requestsOf(nb.personas.id)).toEqual([]);
+		slow.resolve(report(3));
+		await running;
+		expect(r.requestsOf(nb.segments.id)).toEqual([]);
+	});
 });
