@@ -23,7 +23,19 @@ import { RFM_GROUPS } from '../segment/rfm';
 import { COLUMN_TYPES } from '../engine/api';
 import { RETAIL_MAX_CUSTOMERS } from '../sample/retail';
 
+import { isRecord, NotebookVersionError } from './migrations';
+import { NotPlainData, toPlain } from './plain-data';
+import { describeIssue, quoted } from './schema-messages';
+
 export { NOTEBOOK_VERSION };
+export {
+	MIGRATIONS,
+	NotebookVersionError,
+	migrate,
+	runMigrations,
+	type Migration
+} from './migrations';
+export { safeJsonParse } from './plain-data';
 
 /**
  * Caps on what a notebook may hold. Generous for real work, small enough that a hostile link
@@ -48,108 +60,6 @@ export const SCHEMA_LIMITS = Object.freeze({
 
 /** Cell ids become DOM ids and map keys: letters, digits, `_` and `-` only. */
 export const CELL_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-
-/** Keys that can reach an object's prototype when copied or merged (T7). */
-const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
-
-/**
- * JSON.parse that drops `__proto__`, `constructor` and `prototype` keys at every depth.
- *
- * JSON.parse itself does not pollute (it defines `__proto__` as an own key), but that own key
- * pollutes later, as soon as anything spreads, `Object.assign`s or deep-merges the result.
- * Returning undefined from the reviver deletes the key. Throws like JSON.parse (SyntaxError, or
- * RangeError for absurdly deep nesting): callers turn that into a message.
- */
-export function safeJsonParse(text: string): unknown {
-	return JSON.parse(text, (key: string, value: unknown) =>
-		FORBIDDEN_KEYS.has(key) ? undefined : value
-	);
-}
-
-// ---------------------------------------------------------------- migrations
-
-/** Turns a version-n document into a version-(n + 1) document. Must not mutate its input. */
-export type Migration = (doc: Readonly<Record<string, unknown>>) => Record<string, unknown>;
-
-/**
- * MIGRATIONS[n] upgrades a version-n document to version n + 1; test/fixtures/notebooks/v1.json
- * is the proof that old notebooks still open. Adding version n + 1 means: change the model, bump
- * NOTEBOOK_VERSION, and add a step here.
- */
-export const MIGRATIONS: Readonly<Record<number, Migration>> = Object.freeze({
-	/**
-	 * 1 → 2: the tables cells write are named in the document. Version 1 had one of each, under
-	 * the fixed names; a second Features or Segments cell overwrote the first's tables, so later
-	 * ones get names of their own (`customer_features_2`…) as they would when added today.
-	 */
-	1: (doc) => {
-		const seen = { features: 0, segments: 0, compare: 0 };
-		const base = {
-			features: 'customer_features',
-			segments: 'segments',
-			compare: 'segment_changes'
-		};
-		const cells = doc['cells'];
-		if (!Array.isArray(cells)) return { ...doc, version: 2 };
-		return {
-			...doc,
-			version: 2,
-			cells: cells.map((cell: unknown) => {
-				if (!isRecord(cell)) return cell;
-				const kind = cell['kind'];
-				if (kind !== 'features' && kind !== 'segments' && kind !== 'compare') return cell;
-				const n = ++seen[kind];
-				return { ...cell, output: n === 1 ? base[kind] : `${base[kind]}_${n}` };
-			})
-		};
-	}
-});
-
-/** A document from a newer app: the message tells the user what to do. */
-export class NotebookVersionError extends Error {
-	constructor(readonly version: number) {
-		super(`This notebook was made by a newer Segbook (version ${version}); update the app.`);
-		this.name = 'NotebookVersionError';
-	}
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * Brings a document of any older version to NOTEBOOK_VERSION. Anything that is not a document
- * with a whole-number version is returned unchanged, for parseNotebook to name the problem.
- * @throws NotebookVersionError for a version newer than this app.
- */
-export function migrate(input: unknown): unknown {
-	return runMigrations(input, MIGRATIONS, NOTEBOOK_VERSION);
-}
-
-/** migrate's loop over any table, so the mechanism is tested before there is a version 2. */
-export function runMigrations(
-	input: unknown,
-	migrations: Readonly<Record<number, Migration>>,
-	target: number
-): unknown {
-	if (!isRecord(input)) return input;
-	const start = input['version'];
-	if (typeof start !== 'number' || !Number.isSafeInteger(start) || start < 1) return input;
-	if (start > target) throw new NotebookVersionError(start);
-	let doc: Record<string, unknown> = input;
-	for (let version = start; version < target; version++) {
-		// Own keys only: a polluted Object.prototype must not supply a "migration".
-		const step = Object.hasOwn(migrations, version) ? migrations[version] : undefined;
-		if (!step) throw new Error(`Segbook has no migration from notebook version ${version}.`);
-		doc = step(doc);
-		if (doc['version'] !== version + 1) {
-			throw new Error(
-				`The migration from notebook version ${version} did not reach ${version + 1}.`
-			);
-		}
-	}
-	return doc;
-}
 
 // ---------------------------------------------------------------- schema
 
@@ -425,142 +335,6 @@ const _schemaMatchesModel: [
 	Assignable<Notebook, SchemaNotebook>
 ] = [true, true];
 void _schemaMatchesModel;
-
-// ---------------------------------------------------------------- plain data
-
-/** Deeper than any valid notebook (root → cells → cell → recipe → transforms → winsorise). */
-const MAX_DEPTH = 16;
-/** More items than any capped list may hold, so a bigger array is never worth copying. */
-const MAX_ARRAY_ITEMS = 100_000;
-
-class NotPlainData extends Error {}
-
-/**
- * A fresh copy holding only JSON-like data: plain objects (own, enumerable data properties),
- * arrays and primitives. The schema reads keys with `in`, which would also see inherited
- * properties, and iterates with `for … in`; the copy leaves it nothing inherited to see.
- */
-function toPlain(value: unknown, depth: number): unknown {
-	if (value === null || typeof value !== 'object') {
-		if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') {
-			throw new NotPlainData('contains a value that is not plain data');
-		}
-		return value;
-	}
-	if (depth > MAX_DEPTH) throw new NotPlainData('is nested too deeply');
-	if (Array.isArray(value)) {
-		if (value.length > MAX_ARRAY_ITEMS) throw new NotPlainData('contains a list that is too long');
-		const out: unknown[] = [];
-		for (let i = 0; i < value.length; i++) out.push(toPlain(value[i], depth + 1));
-		return out;
-	}
-	const proto: unknown = Object.getPrototypeOf(value);
-	if (proto !== Object.prototype && proto !== null) {
-		throw new NotPlainData('contains an object that is not plain data');
-	}
-	const out: Record<string, unknown> = {};
-	for (const key of Object.keys(value)) {
-		if (FORBIDDEN_KEYS.has(key)) continue;
-		const descriptor = Object.getOwnPropertyDescriptor(value, key);
-		if (!descriptor || !('value' in descriptor)) {
-			throw new NotPlainData('contains a computed property');
-		}
-		out[key] = toPlain(descriptor.value, depth + 1);
-	}
-	return out;
-}
-
-// ---------------------------------------------------------------- messages
-
-const SHOWN_CHARS = 40;
-
-/** Hostile input can put a megabyte into a key or value: messages quote only the start. */
-function shorten(s: string): string {
-	return s.length > SHOWN_CHARS ? `${s.slice(0, SHOWN_CHARS)}…` : s;
-}
-
-function quoted(value: unknown): string {
-	return typeof value === 'string' ? `"${shorten(value)}"` : shorten(String(value));
-}
-
-/** A valibot `expected` such as `("a" | "b")` as `"a", "b"`. */
-function choices(expected: string | null): string {
-	return (expected ?? '')
-		.replace(/^\((.*)\)$/s, '$1')
-		.split(' | ')
-		.join(', ');
-}
-
-const KNOWN_KINDS: ReadonlySet<unknown> = new Set(
-	CellSchema.options.map((o) => o.entries.kind.literal)
-);
-
-/** `recipe.transforms.log1p #3` from path keys (list positions counted from 1, like cells). */
-function fieldName(keys: readonly unknown[]): string {
-	let out = '';
-	for (const key of keys) {
-		if (typeof key === 'number') out += ` #${key + 1}`;
-		else out += out === '' ? String(key) : `.${String(key)}`;
-	}
-	return out.trim();
-}
-
-/** What went wrong with the value `subject` names, as a sentence without its cell prefix. */
-function problem(issue: v.BaseIssue<unknown>, subject: string): string {
-	const got = issue.received === 'undefined' ? 'nothing' : shorten(issue.received);
-	if (issue.kind === 'validation') return `${subject} ${issue.message}`;
-	switch (issue.type) {
-		case 'string':
-			return `${subject} must be text (got ${got})`;
-		case 'number':
-			return `${subject} must be a number (got ${got})`;
-		case 'array':
-			return `${subject} must be a list (got ${got})`;
-		case 'strict_object':
-			return `${subject} must be an object (got ${got})`;
-		case 'variant':
-			// Either the cell is not an object, or its kind is not one of ours.
-			return issue.expected === 'Object'
-				? `${subject} must be an object (got ${got})`
-				: `${subject} must be one of ${choices(issue.expected)} (got ${quoted(issue.input)})`;
-		case 'strict_tuple':
-			return `${subject} must be a pair [low, high]`;
-		case 'picklist':
-		case 'literal':
-			return `${subject} must be one of ${choices(issue.expected)} (got ${quoted(issue.input)})`;
-		default:
-			return `${subject}: expected ${issue.expected ?? 'something else'}, got ${got}`;
-	}
-}
-
-/** The first issue as one plain sentence, prefixed with the cell it is in. */
-function describeIssue(issue: v.BaseIssue<unknown>): string {
-	const path = issue.path ?? [];
-	const keys = path.map((item) => item.key);
-	let where = '';
-	let whole = 'the notebook';
-	let rest = keys;
-	if (keys[0] === 'cells' && typeof keys[1] === 'number') {
-		const cell = path[1]?.value;
-		const kind = isRecord(cell) ? cell['kind'] : undefined;
-		where = `cell ${keys[1] + 1}${KNOWN_KINDS.has(kind) ? ` (${String(kind)})` : ''}: `;
-		whole = 'the cell';
-		rest = keys.slice(2);
-	}
-	if (issue.type === 'strict_object' && issue.kind === 'schema' && path.length > 0) {
-		// Key issues carry the offending key as the last path item.
-		const key = keys[keys.length - 1];
-		if (issue.expected === 'never') {
-			const owner = fieldName(rest.slice(0, -1));
-			return `${where}${owner === '' ? whole : owner} has an unknown field ${quoted(key)}`;
-		}
-		if (issue.received === 'undefined') return `${where}${fieldName(rest)} is missing`;
-	}
-	// A tuple's extra item is reported at that item; the problem is the tuple's length.
-	if (issue.type === 'strict_tuple' && issue.expected === 'never') rest = rest.slice(0, -1);
-	const field = fieldName(rest);
-	return `${where}${problem(issue, field === '' ? whole : field)}`;
-}
 
 // ---------------------------------------------------------------- parse
 
