@@ -546,6 +546,9 @@ export async function segment(
 			means: features.map((f, j) => [f, num(row[j + 2])] as [string, number | null])
 		})),
 		baseMeans: features.map((f, j) => [f, num(base[j])] as [string, number | null]),
+		centroids: Array.from({ length: fit.k }, (_, c) => [
+			...fit.centroids.subarray(c * matrix.d, (c + 1) * matrix.d)
+		]),
 		ms: performance.now() - started,
 		msPerIteration: iterationsTotal > 0 ? kmMs / iterationsTotal : 0,
 		multiplyAdds: matrix.n * options.k * matrix.d
