@@ -80,7 +80,6 @@ describe('exported model and DuckDB pipeline (6,000 customers, about 100k order 
 		const browser = await keyed(engine, 'SELECT customer_id, segment::VARCHAR FROM segments');
 		const nativeMap = new Map(native.rows.map((r) => [r[0]!, r[1]!]));
 		expect(nativeMap.size).toBe(6000);
-		console.log("AGREE", agreement(browser, nativeMap));
 		expect(agreement(browser, nativeMap)).toBeGreaterThanOrEqual(0.999);
 
 		// The columns and rows of Export segments, persona names included (formula neutralised).

@@ -123,3 +123,13 @@ export function csvSafeSql(d: Dialect, expr: string): string {
 	// ascii() is the first character's code in all three engines (0 for an empty string).
 	return `CASE WHEN ascii(${expr}) IN (61, 43, 45, 64, 9, 13) THEN concat(${d.string("'")}, ${expr}) ELSE ${expr} END`;
 }
+
+/** A script as its head comment and its statements (each may start with comment lines). */
+export interface Script {
+	head: string;
+	statements: string[];
+}
+
+export function scriptText(script: Script): string {
+	return `${script.head}\n\n${script.statements.join(';\n\n')};\n`;
+}

@@ -19,8 +19,11 @@ import {
 	exponentLiteral,
 	nearestCentroidSql,
 	personaCase,
-	type Dialect
+	scriptText,
+	type Dialect,
+	type Script
 } from './dialect';
+import { TIMESTAMP_FORMATS, summarySql } from './warehouse';
 
 export const duckdb: Dialect = {
 	name: 'DuckDB',
@@ -30,7 +33,8 @@ export const duckdb: Dialect = {
 	float: exponentLiteral,
 	toText: (x) => `${x}::VARCHAR`,
 	toDouble: (x) => `TRY_CAST(${x} AS DOUBLE)`,
-	toTimestamp: (x) => `TRY_CAST(${x} AS TIMESTAMP)`,
+	toTimestamp: (x) =>
+		`COALESCE(TRY_CAST(${x} AS TIMESTAMP), TRY_STRPTIME(${x}::VARCHAR, [${TIMESTAMP_FORMATS.map((f) => literal(f)).join(', ')}]))`,
 	secondsBetween: (a, b) => `date_diff('second', ${a}, ${b})`,
 	countIf: (cond) => `count(*) FILTER (WHERE ${cond})`,
 	sumIf: (x, cond) => `sum(${x}) FILTER (WHERE ${cond})`,
@@ -162,7 +166,7 @@ export function commentLines(lines: readonly string[]): string {
 }
 
 /** The whole downloadable script. */
-export function duckdbScript(model: SegmentModel, options: ScriptOptions): string {
+export function duckdbPipeline(model: SegmentModel, options: ScriptOptions): Script {
 	const output = options.output ?? 'segments.csv';
 	const recipe = model.recipe;
 	const files = options.inputs.map((i) => i.file);
@@ -196,9 +200,18 @@ COPY (
 	ORDER BY s.${key}
 ) TO ${literal(output)} (HEADER, DELIMITER ',')`;
 	const statements = [
-		`-- 0. The input files, under the table names the notebook gave them.\n${options.inputs.map(readInput).join(';\n')}`,
+		...options.inputs.map(
+			(input, i) =>
+				`${i === 0 ? '-- 0. The input files, under the table names the notebook gave them.\n' : ''}${readInput(input)}`
+		),
 		...scoreStatements(model, tables),
-		write
+		write,
+		summarySql(duckdb, model, ident(STEP_TABLES.segments))
 	];
-	return `${head}\n\n${statements.join(';\n\n')};\n`;
+	return { head, statements };
+}
+
+/** The whole downloadable script, as text. */
+export function duckdbScript(model: SegmentModel, options: ScriptOptions): string {
+	return scriptText(duckdbPipeline(model, options));
 }
