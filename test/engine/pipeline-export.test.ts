@@ -8,7 +8,8 @@ import { tableFromIPC } from 'apache-arrow';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateRetail, retailToCsv } from '../../src/sample/retail';
 import { readModelText, modelToText, type SegmentModel } from '../../src/segment/model-file';
-import { duckdbScript } from '../../src/sql/pipeline-export/duckdb';
+import { duckdb, duckdbScript } from '../../src/sql/pipeline-export/duckdb';
+import { warehouseSteps } from '../../src/sql/pipeline-export/warehouse';
 import type { Engine } from '../../workers/engine';
 import { createEngine, textFile } from '../helpers/engine';
 import { parseCsv, readSegmentsCsv, runNative, scratchFolder } from '../helpers/native-pipeline';
@@ -95,6 +96,47 @@ describe('exported model and DuckDB pipeline (6,000 customers, about 100k order 
 		expect(persona.get('1')).toBe('Loyal regulars');
 		expect(persona.get('2')).toBe(`'=HYPERLINK("x"), with a comma`);
 		expect(persona.get('3')).toBe('Segment 3');
+	});
+
+	it('the warehouse compiler (BigQuery, Spark), run through DuckDB rules, computes the browser’s features and segments', async () => {
+		const tables = {
+			source: '"transactions"',
+			customers: '"customers"',
+			features: '"w_features"',
+			matrix: '"w_matrix"',
+			centroids: '"w_centroids"',
+			segments: '"w_segments"'
+		};
+		for (const statement of warehouseSteps(duckdb, model, tables)) {
+			await engine.query(statement, {});
+		}
+		// Every feature column, not only the selected ones: mix shares and joined demographics too.
+		const schema = await engine.schema();
+		const columns = (schema.find((t) => t.name === 'customer_features')?.columns ?? [])
+			.map((c) => c.name)
+			.filter((c) => c !== 'customer_id');
+		expect(columns).toEqual(
+			(schema.find((t) => t.name === 'w_features')?.columns ?? [])
+				.map((c) => c.name)
+				.filter((c) => c !== 'customer_id')
+		);
+		expect(columns).toEqual(expect.arrayContaining(['share_channel_web', 'age', 'gender_f']));
+		const worst = await engine.query(
+			`SELECT ${columns
+				.map(
+					(f) =>
+						`coalesce(max(abs(w."${f}" - b."${f}")), 0) + count(w."${f}") - count(b."${f}") AS "${f}"`
+				)
+				.join(', ')}, count(*) AS n
+			 FROM w_features w JOIN customer_features b USING (customer_id)`,
+			{}
+		);
+		const row = tableFromIPC(worst.ipc).get(0)?.toJSON() as Record<string, number>;
+		expect(Number(row['n'])).toBe(6000);
+		for (const f of columns) expect(Number(row[f]), f).toBeLessThan(1e-9);
+		const warehouse = await keyed(engine, 'SELECT customer_id, segment::VARCHAR FROM w_segments');
+		const browser = await keyed(engine, 'SELECT customer_id, segment::VARCHAR FROM segments');
+		expect(agreement(browser, warehouse)).toBeGreaterThanOrEqual(0.999);
 	});
 
 	it('Score new customers on the fitted table gives the notebook’s segments, none beyond the fit', async () => {

@@ -33,7 +33,7 @@ export interface Dialect {
 	atLeast(x: string, floor: string): string;
 	/** The continuous quantile q (0..1) of expr, as an aggregate. */
 	quantile(expr: string, q: number): string;
-	/** `CREATE OR REPLACE <table|view> name AS body` for an intermediate result. */
+	/** `CREATE OR REPLACE <table|view> name AS body`; `name` is already quoted (ident or path). */
 	createStep(name: string, body: string): string;
 }
 

@@ -40,7 +40,7 @@ export const duckdb: Dialect = {
 	sumIf: (x, cond) => `sum(${x}) FILTER (WHERE ${cond})`,
 	atLeast: (x, floor) => `greatest(${x}, ${floor})`,
 	quantile: (x, q) => `quantile_cont(${x}, ${q})`,
-	createStep: (name, body) => `CREATE OR REPLACE TABLE ${ident(name)} AS\n${body}`
+	createStep: (name, body) => `CREATE OR REPLACE TABLE ${name} AS\n${body}`
 };
 
 /** Where the scoring statements read and write. */

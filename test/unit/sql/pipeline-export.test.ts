@@ -138,7 +138,7 @@ describe('Spark SQL script', () => {
 
 describe('dialect rules', () => {
 	it('writes doubles that read back exactly, never as DECIMAL', () => {
-		for (const x of [0.1, 1 / 3, -2.5e-300, 1e21, 123456789.123456789, 5e-324]) {
+		for (const x of [0.1, 1 / 3, -2.5e-300, 1e21, 123456789.12345679, 5e-324]) {
 			const lit = exponentLiteral(x);
 			expect(lit).toMatch(/e[+-]\d+$/);
 			expect(Number(lit)).toBe(x);
