@@ -547,7 +547,8 @@ export async function segment(
 		ms: performance.now() - started,
 		// Timed over the Lloyd iterations only (not seeding or set-up).
 		msPerIteration: fit.timing.iterations > 0 ? fit.timing.lloydMs / fit.timing.iterations : 0,
-		multiplyAdds: matrix.n * options.k * matrix.d
+		multiplyAdds: matrix.n * options.k * matrix.d,
+		kernel: kernel ? 'wasm-simd' : 'typescript'
 	};
 }
 

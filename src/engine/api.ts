@@ -236,6 +236,8 @@ export interface SegmentReport {
 	/** k-means time per Lloyd iteration (the iterations alone), and its multiply-adds (n·k·d), for the benchmark. */
 	msPerIteration: number;
 	multiplyAdds: number;
+	/** Which k-means kernel ran: WebAssembly SIMD, or the TypeScript reference (no SIMD). */
+	kernel: 'wasm-simd' | 'typescript';
 }
 
 export interface RfmReport {
