@@ -63,10 +63,11 @@ import {
 import { ident, literal } from '../src/sql/sql';
 import { exportPii } from '../src/segment/pii';
 import { encodeColumns } from './arrow-build';
-import { csvField } from './export';
+import { toCsv } from '../src/lib/csv';
 import { queryRows, queryTable, queryValue, type Db } from './db';
 import { isNumericType } from './profile';
 import { describeTable, listTables, tableExists } from './tables';
+import { loadKernel } from './kernel';
 import { ROW_KEY } from '../src/sql/features.sql';
 
 export { SEGMENTS_TABLE, RFM_TABLE };
@@ -413,6 +414,7 @@ export async function sweep(
 	const rows: SweepRowInfo[] = [];
 	const centroids = new Map<number, Float64Array>();
 	const shouldStop = (): boolean => state.cancelled;
+	const kernel = await loadKernel();
 	for (let k = 2; k <= kMax; k++) {
 		onProgress?.({
 			phase: `Trying ${k} segments (${k - 1} of ${kMax - 1})`,
@@ -421,7 +423,7 @@ export async function sweep(
 		await tick();
 		checkCancelled(state);
 		try {
-			const fit = kmeans(m, { k, seed, restarts: SWEEP_RESTARTS, shouldStop });
+			const fit = kmeans(m, { k, seed, restarts: SWEEP_RESTARTS, shouldStop, kernel });
 			centroids.set(k, fit.centroids);
 			rows.push({
 				k,
@@ -478,8 +480,7 @@ export async function segment(
 		fits && fits.seed === options.seed && fits.recipe === JSON.stringify(state.recipe)
 			? fits.centroids.get(options.k)
 			: undefined;
-	let iterationsTotal = 0;
-	const kmStarted = performance.now();
+	const kernel = await loadKernel();
 	try {
 		fit = kmeans(matrix, {
 			k: options.k,
@@ -487,14 +488,11 @@ export async function segment(
 			restarts: options.restarts ?? 4,
 			...(init && options.restarts === undefined ? { init } : {}),
 			shouldStop: () => state.cancelled,
-			onIteration: () => {
-				iterationsTotal++;
-			}
+			kernel
 		});
 	} catch (e) {
 		clusterError(e);
 	}
-	const kmMs = performance.now() - kmStarted;
 	const segmentOf = new Int32Array(matrix.n);
 	for (let i = 0; i < matrix.n; i++) segmentOf[i] = fit.labels[i]! + 1;
 	const key = state.keyColumn!;
@@ -550,8 +548,10 @@ export async function segment(
 			...fit.centroids.subarray(c * matrix.d, (c + 1) * matrix.d)
 		]),
 		ms: performance.now() - started,
-		msPerIteration: iterationsTotal > 0 ? kmMs / iterationsTotal : 0,
-		multiplyAdds: matrix.n * options.k * matrix.d
+		// Timed over the Lloyd iterations only (not seeding or set-up).
+		msPerIteration: fit.timing.iterations > 0 ? fit.timing.lloydMs / fit.timing.iterations : 0,
+		multiplyAdds: matrix.n * options.k * matrix.d,
+		kernel: kernel ? 'wasm-simd' : 'typescript'
 	};
 }
 
@@ -697,14 +697,18 @@ export async function exportSegments(
 		personaValues[i] = personas.get(segmentValues[i]!) ?? `Segment ${segmentValues[i]}`;
 	}
 	if (format === 'csv') {
-		const lines = [[state.keyColumn, 'segment', 'persona'].map(csvField).join(',')];
+		// Keys and persona names are text to the CSV writer, which neutralises formulas in them (a
+		// key such as =HYPERLINK(…) or a persona named by a link); a numeric key stays a number.
+		const rows = new Array<[string | number | bigint, number, string]>(n);
 		for (let i = 0; i < n; i++) {
-			lines.push(`${csvField(keyValues[i])},${segmentValues[i]},${csvField(personaValues[i])}`);
+			const raw: unknown = keys?.get(i);
+			const key = typeof raw === 'number' || typeof raw === 'bigint' ? raw : keyValues[i]!;
+			rows[i] = [key, segmentValues[i]!, personaValues[i]!];
 		}
 		return {
 			name: 'segments.csv',
 			mime: 'text/csv',
-			bytes: new TextEncoder().encode(lines.join('\n') + '\n'),
+			bytes: new TextEncoder().encode(toCsv([state.keyColumn, 'segment', 'persona'], rows)),
 			rows: n,
 			notes
 		};
