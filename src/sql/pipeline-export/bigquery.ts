@@ -47,6 +47,7 @@ export const bigquery: Dialect = {
 	// `project.dataset.table` is one quoted path in GoogleSQL.
 	path: bigQueryIdent,
 	string: bigQueryString,
+	char: (code) => `CODE_POINTS_TO_STRING([${code}])`,
 	float: exponentLiteral,
 	toText: (x) => `CAST(${x} AS STRING)`,
 	toDouble: (x) => `SAFE_CAST(${x} AS FLOAT64)`,

@@ -4,6 +4,7 @@
  * (duckdb.ts, bigquery.ts, spark.ts) are written once against this interface (warehouse.ts for
  * the parts DuckDB does not take from the browser's own feature SQL).
  */
+import { FORMULA_START } from '../../lib/csv';
 import type { SegmentModel } from '../../segment/model-file';
 
 export interface Dialect {
@@ -15,6 +16,8 @@ export interface Dialect {
 	path(name: string): string;
 	/** A string literal. */
 	string(value: string): string;
+	/** The one-character string of a code point (for control characters). */
+	char(code: number): string;
 	/** A DOUBLE literal that reads back as exactly `x` (never a DECIMAL). */
 	float(x: number): string;
 	/** Any value as text. */
@@ -44,9 +47,9 @@ export function exponentLiteral(x: number): string {
 	return x.toExponential();
 }
 
-/** Neutralise a CSV cell a spreadsheet would run as a formula (`= + - @`, TAB, CR): prefix '. */
+/** Neutralise a CSV cell a spreadsheet would run as a formula (src/lib/csv.ts's rule): prefix '. */
 export function safeCsvText(value: string): string {
-	return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+	return FORMULA_START.test(value) ? `'${value}` : value;
 }
 
 /** The names the scripts give their steps, from the notebook's defaults. */
@@ -118,10 +121,17 @@ export function personaCase(d: Dialect, model: SegmentModel, column = 'segment')
 	return `CASE ${column} ${whens} END`;
 }
 
-/** The formula guard on a text column in SQL: `'` before a leading = + - @ TAB or CR. */
+/** The characters FORMULA_START (src/lib/csv.ts) refuses at the start of a field. */
+const FORMULA_CHARACTERS = ['=', '+', '-', '@', '\uFF1D', '\uFF0B', '\uFF0D', '\uFF20'];
+const FORMULA_CONTROLS = [9, 13, 10];
+
+/** The formula guard on a text column in SQL: `'` before a field that starts like a formula. */
 export function csvSafeSql(d: Dialect, expr: string): string {
-	// ascii() is the first character's code in all three engines (0 for an empty string).
-	return `CASE WHEN ascii(${expr}) IN (61, 43, 45, 64, 9, 13) THEN concat(${d.string("'")}, ${expr}) ELSE ${expr} END`;
+	const starts = [
+		...FORMULA_CHARACTERS.map((c) => d.string(c)),
+		...FORMULA_CONTROLS.map((c) => d.char(c))
+	];
+	return `CASE WHEN substr(${expr}, 1, 1) IN (${starts.join(', ')}) THEN concat(${d.string("'")}, ${expr}) ELSE ${expr} END`;
 }
 
 /** A script as its head comment and its statements (each may start with comment lines). */

@@ -30,6 +30,7 @@ export const duckdb: Dialect = {
 	ident,
 	path: (name) => name.split('.').map(ident).join('.'),
 	string: (value) => literal(value),
+	char: (code) => `chr(${code})`,
 	float: exponentLiteral,
 	toText: (x) => `${x}::VARCHAR`,
 	toDouble: (x) => `TRY_CAST(${x} AS DOUBLE)`,

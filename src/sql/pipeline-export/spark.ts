@@ -55,6 +55,7 @@ export const spark: Dialect = {
 	path: (name) => name.split('.').map(sparkIdent).join('.'),
 	string: sparkString,
 	// 1.5 is a DECIMAL in Spark; 1.5e+0 is a DOUBLE.
+	char: (code) => `char(${code})`,
 	float: exponentLiteral,
 	toText: (x) => `CAST(${x} AS STRING)`,
 	toDouble: (x) => `try_cast(${x} AS DOUBLE)`,

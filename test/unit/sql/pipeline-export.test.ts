@@ -198,9 +198,11 @@ describe('dialect rules', () => {
 	it('neutralises spreadsheet formulas in persona names and keys', () => {
 		expect(safeCsvText('=HYPERLINK("x")')).toBe(`'=HYPERLINK("x")`);
 		expect(safeCsvText('Loyal')).toBe('Loyal');
+		expect(safeCsvText('\uFF1Dcmd')).toBe("'\uFF1Dcmd");
 		expect(csvSafeSql(spark, 'k')).toBe(
-			"CASE WHEN ascii(k) IN (61, 43, 45, 64, 9, 13) THEN concat('\\'', k) ELSE k END"
+			"CASE WHEN substr(k, 1, 1) IN ('=', '+', '-', '@', '\uFF1D', '\uFF0B', '\uFF0D', '\uFF20', char(9), char(13), char(10)) THEN concat('\\'', k) ELSE k END"
 		);
+		expect(bigquery.char(9)).toBe('CODE_POINTS_TO_STRING([9])');
 	});
 });
 
