@@ -34,7 +34,7 @@ import {
 	type Matrix
 } from '../src/cluster/matrix';
 import { calinskiHarabasz, daviesBouldin, silhouette } from '../src/cluster/metrics';
-import { createRng } from '../src/cluster/rng';
+import { sampleRows } from '../src/cluster/sample';
 import { recommendK } from '../src/cluster/sweep';
 import {
 	RFM_GROUP_ADVICE,
@@ -71,7 +71,7 @@ import { ROW_KEY } from '../src/sql/features.sql';
 
 export { SEGMENTS_TABLE, RFM_TABLE };
 /** The k sweep runs on at most this many customers (seeded sample); the final fit on all. */
-const SWEEP_SAMPLE = 12_000;
+export const SWEEP_SAMPLE = 12_000;
 const SILHOUETTE_SAMPLE = 3_000;
 const SWEEP_RESTARTS = 3;
 /** Exact distinct counts up to this many rows; estimates beyond (then the key is checked exactly). */
@@ -364,25 +364,6 @@ export async function loadMatrix(
 	const keys = new Array<string>(n);
 	for (let i = 0; i < n; i++) keys[i] = String(keyColumn?.get(i));
 	return { matrix: { data, n, d }, keys, features };
-}
-
-function sampleRows(m: Matrix, size: number, seed: number): Matrix {
-	if (m.n <= size) return m;
-	// Seeded partial Fisher-Yates, then sorted so the sample keeps the table's order.
-	const rng = createRng(seed);
-	const index = new Int32Array(m.n);
-	for (let i = 0; i < m.n; i++) index[i] = i;
-	for (let i = 0; i < size; i++) {
-		const j = i + Math.floor(rng.next() * (m.n - i));
-		const t = index[i]!;
-		index[i] = index[j]!;
-		index[j] = t;
-	}
-	const chosen = index.subarray(0, size).sort();
-	const data = new Float64Array(size * m.d);
-	for (let r = 0; r < size; r++)
-		data.set(m.data.subarray(chosen[r]! * m.d, (chosen[r]! + 1) * m.d), r * m.d);
-	return { data, n: size, d: m.d };
 }
 
 function clusterError(e: unknown): never {
