@@ -3,12 +3,11 @@
  * stability", Computational Statistics & Data Analysis 52, 2007):
  *
  *   for b = 1..B (seeded from the notebook's seed):
- *     1. resample the customers: a bootstrap (n draws with replacement) or a subsample (half,
- *        without replacement)
+ *     1. resample the customers: a bootstrap (n draws with replacement, each customer drawn
+ *        used once, as clusterboot's default) or a subsample (half, without replacement)
  *     2. re-cluster the resample: k-means, same k, a seed of its own
  *     3. match: for each original segment, the largest Jaccard similarity |A ∩ B| / |A ∪ B|
- *        between its members in the resample and any new segment (counted over the resample's
- *        rows, so a customer drawn twice counts twice, as clusterboot does)
+ *        between its members in the resample and any new segment
  *   stability of a segment = its mean best Jaccard over the resamples
  *
  * Hennig's reading: below 0.6 the segment is unstable (it dissolves into others), 0.6–0.75 it
@@ -108,8 +107,8 @@ export function* stabilitySteps(
 		throw new RangeError(`stability: at least ${MIN_RESAMPLES} resamples, got ${resamples}`);
 	}
 	if (labels.length !== m.n) throw new RangeError('stability: one label per row');
-	const size = method === 'bootstrap' ? m.n : Math.floor(m.n / 2);
-	if (size < k + 1) {
+	const half = Math.floor(m.n / 2);
+	if (half < k + 1) {
 		throw new RangeError(`stability: ${m.n} rows are too few to re-cluster into ${k} segments`);
 	}
 	const rng = createRng(seed);
@@ -117,7 +116,9 @@ export function* stabilitySteps(
 	const seen = new Float64Array(k);
 	const dissolved = new Array<number>(k).fill(0);
 	const recovered = new Array<number>(k).fill(0);
-	const pick = new Int32Array(size);
+	const pick = new Int32Array(m.n);
+	const drawn = new Uint8Array(m.n);
+	let size = half;
 	const perm = method === 'subsample' ? Int32Array.from({ length: m.n }, (_, i) => i) : null;
 	for (let b = 0; b < resamples; b++) {
 		if (perm) {
@@ -130,15 +131,21 @@ export function* stabilitySteps(
 				pick[i] = perm[i]!;
 			}
 		} else {
-			for (let i = 0; i < size; i++) pick[i] = Math.floor(rng.next() * m.n);
+			// n draws with replacement; a customer drawn again is used once (clusterboot's default,
+			// multipleboot = FALSE), so about 63% of the customers make up each resample.
+			drawn.fill(0);
+			for (let i = 0; i < m.n; i++) drawn[Math.floor(rng.next() * m.n)] = 1;
+			size = 0;
+			for (let i = 0; i < m.n; i++) if (drawn[i]) pick[size++] = i;
 		}
-		const fit = kmeans(takeRows(m, pick), {
+		const rows = pick.subarray(0, size);
+		const fit = kmeans(takeRows(m, rows), {
 			k,
 			seed: rng.int(0, 2 ** 31 - 1),
 			restarts: opts.restarts ?? 1
 		});
 		const original = new Int32Array(size);
-		for (let i = 0; i < size; i++) original[i] = labels[pick[i]!]!;
+		for (let i = 0; i < size; i++) original[i] = labels[rows[i]!]!;
 		const { jaccard } = bestJaccard(original, k, fit.labels, k);
 		jaccard.forEach((j, c) => {
 			if (Number.isNaN(j)) return;

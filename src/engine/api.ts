@@ -10,8 +10,10 @@
 import type { FeatureRecipe } from '../sql/features.sql';
 import type { RfmRule } from '../segment/rfm';
 import type { Kpis, TopValue, Trait } from '../segment/personas';
+import type { InsightCalls, InsightKind } from './insight-api';
 
 export type { FeatureRecipe, Kpis, RfmRule, TopValue, Trait };
+export type { InsightCalls, InsightKind } from './insight-api';
 
 export const API_VERSION = 1;
 
@@ -456,6 +458,12 @@ export interface EngineApi {
 	chartRows(table: string, limit: number): Promise<QueryResult>;
 	/** Customer keys starting with `prefix`, for the Customer cell's picker. */
 	customerKeys(prefix: string): Promise<string[]>;
+	/** Segment insights (src/engine/insight-api.ts): rules, stability, diagnostics, KPIs, overlap. */
+	insight<K extends InsightKind>(
+		kind: K,
+		input: InsightCalls[K]['input'],
+		onProgress?: ProgressCallback
+	): Promise<InsightCalls[K]['output']>;
 	/** Best-effort cancel of the running query (the client terminates the worker if it hangs). */
 	cancel(): Promise<boolean>;
 }
