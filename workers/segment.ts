@@ -67,6 +67,7 @@ import { csvField } from './export';
 import { queryRows, queryTable, queryValue, type Db } from './db';
 import { isNumericType } from './profile';
 import { describeTable, listTables, tableExists } from './tables';
+import { loadKernel } from './kernel';
 import { ROW_KEY } from '../src/sql/features.sql';
 
 export { SEGMENTS_TABLE, RFM_TABLE };
@@ -394,6 +395,7 @@ export async function sweep(
 	const rows: SweepRowInfo[] = [];
 	const centroids = new Map<number, Float64Array>();
 	const shouldStop = (): boolean => state.cancelled;
+	const kernel = await loadKernel();
 	for (let k = 2; k <= kMax; k++) {
 		onProgress?.({
 			phase: `Trying ${k} segments (${k - 1} of ${kMax - 1})`,
@@ -402,7 +404,7 @@ export async function sweep(
 		await tick();
 		checkCancelled(state);
 		try {
-			const fit = kmeans(m, { k, seed, restarts: SWEEP_RESTARTS, shouldStop });
+			const fit = kmeans(m, { k, seed, restarts: SWEEP_RESTARTS, shouldStop, kernel });
 			centroids.set(k, fit.centroids);
 			rows.push({
 				k,
@@ -459,8 +461,7 @@ export async function segment(
 		fits && fits.seed === options.seed && fits.recipe === JSON.stringify(state.recipe)
 			? fits.centroids.get(options.k)
 			: undefined;
-	let iterationsTotal = 0;
-	const kmStarted = performance.now();
+	const kernel = await loadKernel();
 	try {
 		fit = kmeans(matrix, {
 			k: options.k,
@@ -468,14 +469,11 @@ export async function segment(
 			restarts: options.restarts ?? 4,
 			...(init && options.restarts === undefined ? { init } : {}),
 			shouldStop: () => state.cancelled,
-			onIteration: () => {
-				iterationsTotal++;
-			}
+			kernel
 		});
 	} catch (e) {
 		clusterError(e);
 	}
-	const kmMs = performance.now() - kmStarted;
 	const segmentOf = new Int32Array(matrix.n);
 	for (let i = 0; i < matrix.n; i++) segmentOf[i] = fit.labels[i]! + 1;
 	const key = state.keyColumn!;
@@ -528,8 +526,10 @@ export async function segment(
 		})),
 		baseMeans: features.map((f, j) => [f, num(base[j])] as [string, number | null]),
 		ms: performance.now() - started,
-		msPerIteration: iterationsTotal > 0 ? kmMs / iterationsTotal : 0,
-		multiplyAdds: matrix.n * options.k * matrix.d
+		// Timed over the Lloyd iterations only (not seeding or set-up).
+		msPerIteration: fit.timing.iterations > 0 ? fit.timing.lloydMs / fit.timing.iterations : 0,
+		multiplyAdds: matrix.n * options.k * matrix.d,
+		kernel: kernel ? 'wasm-simd' : 'typescript'
 	};
 }
 
