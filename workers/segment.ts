@@ -69,6 +69,7 @@ import { isNumericType } from './profile';
 import { describeTable, listTables, tableExists } from './tables';
 import { EXACT_DISTINCT_ROWS, columnStats } from './column-stats';
 import { assertUniqueKey, columnAdvice, joinReport, noPurchase } from './recipe-checks';
+import { loadKernel } from './kernel';
 import { ROW_KEY } from '../src/sql/features.sql';
 
 export { SEGMENTS_TABLE, RFM_TABLE };
@@ -393,6 +394,7 @@ export async function sweep(
 	const rows: SweepRowInfo[] = [];
 	const centroids = new Map<number, Float64Array>();
 	const shouldStop = (): boolean => state.cancelled;
+	const kernel = await loadKernel();
 	for (let k = 2; k <= kMax; k++) {
 		onProgress?.({
 			phase: `Trying ${k} segments (${k - 1} of ${kMax - 1})`,
@@ -401,7 +403,7 @@ export async function sweep(
 		await tick();
 		checkCancelled(state);
 		try {
-			const fit = kmeans(m, { k, seed, restarts: SWEEP_RESTARTS, shouldStop });
+			const fit = kmeans(m, { k, seed, restarts: SWEEP_RESTARTS, shouldStop, kernel });
 			centroids.set(k, fit.centroids);
 			rows.push({
 				k,
@@ -451,23 +453,19 @@ export async function segment(
 	await tick();
 	checkCancelled(state);
 	let fit;
-	// The sweep already found the best of 4 k-means++ starts for this k (on a seeded sample of
-	// large data): refine those centroids on every customer instead of starting over.
+	// The sweep's best centroids for this k (on a seeded sample of large data) are one candidate.
 	const fits = state.sweepFits;
 	const init =
 		fits && fits.seed === options.seed && fits.recipe === JSON.stringify(state.recipe)
 			? fits.centroids.get(options.k)
 			: undefined;
-	let iterationsTotal = 0;
-	const kmStarted = performance.now();
+	const kernel = await loadKernel();
 	try {
 		const common = {
 			k: options.k,
 			seed: options.seed,
 			shouldStop: () => state.cancelled,
-			onIteration: () => {
-				iterationsTotal++;
-			}
+			kernel
 		};
 		// n_init = 10 fresh k-means++ starts on every customer; the sweep's best centroids for this
 		// k compete as one more start, and the lowest inertia wins.
@@ -479,7 +477,6 @@ export async function segment(
 	} catch (e) {
 		clusterError(e);
 	}
-	const kmMs = performance.now() - kmStarted;
 	const segmentOf = new Int32Array(matrix.n);
 	for (let i = 0; i < matrix.n; i++) segmentOf[i] = fit.labels[i]! + 1;
 	const key = state.keyColumn!;
@@ -532,8 +529,10 @@ export async function segment(
 		})),
 		baseMeans: features.map((f, j) => [f, num(base[j])] as [string, number | null]),
 		ms: performance.now() - started,
-		msPerIteration: iterationsTotal > 0 ? kmMs / iterationsTotal : 0,
-		multiplyAdds: matrix.n * options.k * matrix.d
+		// Timed over the Lloyd iterations only (not seeding or set-up).
+		msPerIteration: fit.timing.iterations > 0 ? fit.timing.lloydMs / fit.timing.iterations : 0,
+		multiplyAdds: matrix.n * options.k * matrix.d,
+		kernel: kernel ? 'wasm-simd' : 'typescript'
 	};
 }
 

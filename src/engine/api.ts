@@ -251,9 +251,11 @@ export interface SegmentReport {
 	/** Base means in plain units, same order as the segment means. */
 	baseMeans: [string, number | null][];
 	ms: number;
-	/** k-means time per Lloyd iteration, and its multiply-adds (n·k·d), for the benchmark. */
+	/** k-means time per Lloyd iteration (the iterations alone), and its multiply-adds (n·k·d), for the benchmark. */
 	msPerIteration: number;
 	multiplyAdds: number;
+	/** Which k-means kernel ran: WebAssembly SIMD, or the TypeScript reference (no SIMD). */
+	kernel: 'wasm-simd' | 'typescript';
 }
 
 export interface RfmReport {
