@@ -63,7 +63,7 @@ import {
 import { ident, literal } from '../src/sql/sql';
 import { exportPii } from '../src/segment/pii';
 import { encodeColumns } from './arrow-build';
-import { csvField } from './export';
+import { toCsv } from '../src/lib/csv';
 import { queryRows, queryTable, queryValue, type Db } from './db';
 import { isNumericType } from './profile';
 import { describeTable, listTables, tableExists } from './tables';
@@ -678,14 +678,18 @@ export async function exportSegments(
 		personaValues[i] = personas.get(segmentValues[i]!) ?? `Segment ${segmentValues[i]}`;
 	}
 	if (format === 'csv') {
-		const lines = [[state.keyColumn, 'segment', 'persona'].map(csvField).join(',')];
+		// Keys and persona names are text to the CSV writer, which neutralises formulas in them (a
+		// key such as =HYPERLINK(…) or a persona named by a link); a numeric key stays a number.
+		const rows = new Array<[string | number | bigint, number, string]>(n);
 		for (let i = 0; i < n; i++) {
-			lines.push(`${csvField(keyValues[i])},${segmentValues[i]},${csvField(personaValues[i])}`);
+			const raw: unknown = keys?.get(i);
+			const key = typeof raw === 'number' || typeof raw === 'bigint' ? raw : keyValues[i]!;
+			rows[i] = [key, segmentValues[i]!, personaValues[i]!];
 		}
 		return {
 			name: 'segments.csv',
 			mime: 'text/csv',
-			bytes: new TextEncoder().encode(lines.join('\n') + '\n'),
+			bytes: new TextEncoder().encode(toCsv([state.keyColumn, 'segment', 'persona'], rows)),
 			rows: n,
 			notes
 		};
