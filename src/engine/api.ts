@@ -163,6 +163,20 @@ export interface RecipeSuggestion {
 	notes: string[];
 	/** Columns of the source table, for the role pickers. */
 	columns: ColumnInfo[];
+	/** Columns worth a second look, each with the fix the Features cell offers. */
+	flags?: ColumnFlag[];
+}
+
+/**
+ * A column the Features cell points out (src/segment/column-kinds.ts): extreme values
+ * (winsorise or leave out), heavy skew (log1p), a code read as a category (switch to number).
+ */
+export interface ColumnFlag {
+	column: string;
+	kind: 'outliers' | 'skew' | 'code';
+	message: string;
+	/** Rows flagged (outliers), or null. */
+	count: number | null;
 }
 
 export interface FeatureStat {
@@ -184,6 +198,10 @@ export interface FeatureReport {
 	dropped: number;
 	/** Customers whose key was found in the joined customers table, or null without a join. */
 	matchRate: number | null;
+	/** Why the match rate is what it is, when it needs saying (keys read as keys, a format mismatch). */
+	matchNote: string | null;
+	/** Customers left out because no purchase is left (only returns or cancellations). */
+	noPurchase: number;
 	stats: FeatureStat[];
 	/** Selected features that are the same for every customer (they cannot separate anyone). */
 	constant: string[];
