@@ -55,6 +55,7 @@ const exposed: EngineApi = {
 	},
 	exportModel: async (tables, fit) => (await start()).exportModel(tables, fit),
 	scoreCustomers: async (model, options) => (await start()).scoreCustomers(model, options),
+	insight: async (kind, input, onProgress) => (await start()).insight(kind, input, onProgress),
 	// Not queued behind start(): a cancel must reach a busy engine at once.
 	cancel: async () => (api ? (await api).cancel() : false)
 };

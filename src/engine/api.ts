@@ -12,7 +12,10 @@ import type { RfmRule } from '../segment/rfm';
 import type { Kpis, TopValue, Trait } from '../segment/personas';
 import type { SegmentModel } from '../segment/model-file';
 
+import type { InsightCalls, InsightKind } from './insight-api';
+
 export type { FeatureRecipe, Kpis, RfmRule, SegmentModel, TopValue, Trait };
+export type { InsightCalls, InsightKind } from './insight-api';
 
 export const API_VERSION = 1;
 
@@ -162,6 +165,20 @@ export interface RecipeSuggestion {
 	notes: string[];
 	/** Columns of the source table, for the role pickers. */
 	columns: ColumnInfo[];
+	/** Columns worth a second look, each with the fix the Features cell offers. */
+	flags?: ColumnFlag[];
+}
+
+/**
+ * A column the Features cell points out (src/segment/column-kinds.ts): extreme values
+ * (winsorise or leave out), heavy skew (log1p), a code read as a category (switch to number).
+ */
+export interface ColumnFlag {
+	column: string;
+	kind: 'outliers' | 'skew' | 'code';
+	message: string;
+	/** Rows flagged (outliers), or null. */
+	count: number | null;
 }
 
 export interface FeatureStat {
@@ -183,6 +200,10 @@ export interface FeatureReport {
 	dropped: number;
 	/** Customers whose key was found in the joined customers table, or null without a join. */
 	matchRate: number | null;
+	/** Why the match rate is what it is, when it needs saying (keys read as keys, a format mismatch). */
+	matchNote: string | null;
+	/** Customers left out because no purchase is left (only returns or cancellations). */
+	noPurchase: number;
 	stats: FeatureStat[];
 	/** Selected features that are the same for every customer (they cannot separate anyone). */
 	constant: string[];
@@ -516,6 +537,12 @@ export interface EngineApi {
 	exportModel(tables: ModelTables, fit: ModelFit): Promise<SegmentModel>;
 	/** Another loaded table scored with a model: writes `options.output`. */
 	scoreCustomers(model: SegmentModel, options: ScoreOptions): Promise<ScoreReport>;
+	/** Segment insights (src/engine/insight-api.ts): rules, stability, diagnostics, KPIs, overlap. */
+	insight<K extends InsightKind>(
+		kind: K,
+		input: InsightCalls[K]['input'],
+		onProgress?: ProgressCallback
+	): Promise<InsightCalls[K]['output']>;
 	/** Best-effort cancel of the running query (the client terminates the worker if it hangs). */
 	cancel(): Promise<boolean>;
 }
