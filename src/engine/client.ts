@@ -25,6 +25,8 @@ import {
 	type EngineApi,
 	type EngineInfo,
 	type EngineMethod,
+	type InsightCalls,
+	type InsightKind,
 	type Progress,
 	type ProgressCallback,
 	type WireApi
@@ -38,9 +40,16 @@ export type Pending<T> = Promise<T> & { readonly requestId: number };
 
 /** The engine's calls on the client: EngineApi's, each returning a Pending. */
 export type EngineCalls = {
-	[K in Exclude<EngineMethod, 'cancel'>]: (
+	[K in Exclude<EngineMethod, 'cancel' | 'insight'>]: (
 		...args: Parameters<EngineApi[K]>
 	) => Pending<Awaited<ReturnType<EngineApi[K]>>>;
+} & {
+	/** Generic: the kind picks the input and the result (a mapped type would lose the link). */
+	insight<K extends InsightKind>(
+		kind: K,
+		input: InsightCalls[K]['input'],
+		onProgress?: ProgressCallback
+	): Pending<InsightCalls[K]['output']>;
 };
 
 export interface EngineEvents {
