@@ -88,10 +88,11 @@ interface Shared {
 	started: number;
 	categories: Map<string, string[]>;
 	sweepFits: Map<string, Map<number, Float64Array>>;
+	/** The requests the worker serves (engine.serve), by id. */
 	requests: Map<number, Request>;
+	/** Request 0: calls made on the Engine itself (tests); its flag clears when one starts. */
+	direct: Request;
 }
-
-const NO_REQUEST: Request = { id: 0, cancelled: false };
 
 /** The database as one request sees it: every statement first checks the request's flag. */
 function requestDb(db: Db, request: Request): Db {
@@ -130,9 +131,10 @@ export class Engine {
 			started: performance.now(),
 			categories: new Map(),
 			sweepFits: new Map(),
-			requests: new Map()
+			requests: new Map(),
+			direct: { id: 0, cancelled: false }
 		};
-		this.#request = view?.request ?? NO_REQUEST;
+		this.#request = view?.request ?? this.#shared.direct;
 		this.#db = view ? requestDb(this.#shared.db, this.#request) : db;
 		const shared = this.#shared;
 		const request = this.#request;
@@ -180,6 +182,8 @@ export class Engine {
 	}
 
 	async #guard(): Promise<void> {
+		// A direct call starts afresh, as a served request does with its own flag.
+		if (this.#request === this.#shared.direct) this.#request.cancelled = false;
 		if (!this.#shared.locked) {
 			throw new EngineError('locked', 'The engine has not been locked down yet.');
 		}
@@ -469,10 +473,12 @@ export class Engine {
 	 * every running request is being cancelled (the interrupt cannot tell requests apart).
 	 */
 	async cancel(requestId?: number): Promise<boolean> {
-		const running = [...this.#shared.requests.values()].filter((r) => r !== this.#request);
+		const running = [...this.#shared.requests.values()];
 		const targets = running.filter((r) => requestId === undefined || r.id === requestId);
 		for (const r of targets) r.cancelled = true;
-		if (targets.length === 0) return false;
+		const direct = requestId === undefined || requestId === 0;
+		if (direct) this.#shared.direct.cancelled = true;
+		if (targets.length === 0 && !direct) return false;
 		if (targets.length === running.length) await this.#shared.db.cancel();
 		return true;
 	}

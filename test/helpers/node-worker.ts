@@ -18,7 +18,8 @@ let built: Promise<string> | null = null;
 export function buildNodeWorker(): Promise<string> {
 	built ??= build({
 		root,
-		configFile: false,
+		// The project's config: its plugins (the k-means kernel's .wat) build the worker's imports.
+		configFile: join(root, 'vite.config.ts'),
 		logLevel: 'warn',
 		publicDir: false,
 		build: {
