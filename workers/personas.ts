@@ -8,6 +8,7 @@ import type { CustomerProfile, PersonaProfile, PersonasReport } from '../src/eng
 import { EngineError } from '../src/engine/errors';
 import { pca2 } from '../src/cluster/pca';
 import { namePersona, type Kpis, type TopValue, type Trait } from '../src/segment/personas';
+import { distinctNames } from '../src/segment/persona-words';
 import {
 	FEATURES_TABLE,
 	MATRIX_TABLE,
@@ -92,6 +93,7 @@ export async function personas(db: Db, state: PipelineState): Promise<PersonasRe
 		);
 	}
 
+	const qualifiersOf = new Map<number, string[]>();
 	const profiles: PersonaProfile[] = perSegment.map((row) => {
 		const segment = Number(row[0]);
 		const size = Number(row[1]);
@@ -132,7 +134,15 @@ export async function personas(db: Db, state: PipelineState): Promise<PersonasRe
 		const revenueShare = revenue !== null && baseRevenue ? revenue / baseRevenue : null;
 		const mix = rfm.filter((r) => Number(r[0]) === segment);
 		const mixTotal = mix.reduce((n, r) => n + Number(r[2]), 0);
-		const { name, description } = namePersona({ traits, tops, kpis, share, revenueShare });
+		const { name, description, action, qualifiers } = namePersona({
+			traits,
+			tops,
+			kpis,
+			share,
+			revenueShare,
+			logged: recipe?.transforms.log1p ?? []
+		});
+		qualifiersOf.set(segment, qualifiers);
 		return {
 			segment,
 			size,
@@ -146,8 +156,20 @@ export async function personas(db: Db, state: PipelineState): Promise<PersonasRe
 				share: Number(r[2]) / Math.max(1, mixTotal)
 			})),
 			name,
-			description
+			description,
+			action
 		};
+	});
+	// Names are distinct within the notebook: a shared name takes each segment's next trait.
+	const distinct = distinctNames(
+		profiles.map((p) => ({
+			name: p.name,
+			qualifiers: qualifiersOf.get(p.segment) ?? [],
+			size: p.size
+		}))
+	);
+	profiles.forEach((p, i) => {
+		p.name = distinct[i] ?? p.name;
 	});
 
 	return {
