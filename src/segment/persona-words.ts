@@ -70,12 +70,17 @@ const ATTRIBUTES: [RegExp, string, string][] = [
 	[/tenure|customer since|dt customer|seniority/, 'long-standing', 'newer'],
 	[/web visits/, 'frequent site visitors', 'rare site visitors'],
 	[/spending score/, 'high spending score', 'low spending score'],
+	[
+		/umsatz|spend|spent|depenses|gastos|uitgaven|revenue|turnover|^sales$|^amount$|betrag|monetary/,
+		'big spenders',
+		'low spenders'
+	],
+	[/visits|besuche|visites|visitas|bezoeken|visite/, 'frequent visitors', 'rare visitors'],
 	[/complain/, 'who complained', 'without complaints'],
 	[/balance/, 'high balance', 'low balance'],
 	[/credit limit/, 'high credit limit', 'low credit limit'],
 	[/frequency/, 'frequent', 'occasional'],
-	[/monetary/, 'high spend', 'low spend'],
-	[/avg order value/, 'big baskets', 'small baskets'],
+	[/avg order value/, 'big-basket buyers', 'small-basket buyers'],
 	[/items per order/, 'many items per order', 'few items per order'],
 	[/days between orders/, 'long gaps between orders', 'short gaps between orders'],
 	[/return share/, 'frequent returners', 'rare returners']
@@ -147,9 +152,18 @@ export function nameParts(
 			.map((x) => (x.t.difference > 0 ? x.w.high : x.w.low)),
 		...categories
 	];
-	const top = buying.find((x) => x.t.difference >= CLEAR);
+	// The clearest purchase column; a mild lead still names it when no column is clearly low.
+	const best = [...buying].sort((a, b) => b.t.difference - a.t.difference)[0];
+	const top =
+		buying.find((x) => x.t.difference >= CLEAR) ??
+		(best && best.t.difference >= CLEAR / 2 && buying.every((x) => x.t.difference > -CLEAR)
+			? best
+			: undefined);
 	if (top) {
-		const second = buying.find((x) => x !== top && x.t.difference >= STRONG);
+		const second = buying.find(
+			(x) =>
+				x !== top && x.t.difference >= STRONG && !`${x.w.bought} ${top.w.bought}`.includes(' and ')
+		);
 		const head = second
 			? `${capital(top.w.bought!)} and ${second.w.bought} buyers`
 			: `${capital(top.w.bought!)} buyers`;
@@ -161,8 +175,10 @@ export function nameParts(
 	const first = attributes[0];
 	if (first) {
 		const phrase = first.t.difference > 0 ? first.w.high : first.w.low;
+		// "Big spenders" and "Frequent visitors" name people already; "younger" needs a noun.
+		const people = /(?:ers|ors)$/.test(phrase);
 		return {
-			head: `${capital(phrase)} customers`,
+			head: people ? capital(phrase) : `${capital(phrase)} customers`,
 			qualifiers: qualify(first.t.feature),
 			kind: 'attribute',
 			bought: null
@@ -179,11 +195,33 @@ export function suggestAction(parts: NameParts): string {
 		case 'light':
 			return 'Grow the basket: an entry offer or bundle and a timely reminder, at low cost per contact.';
 		case 'attribute':
-			return `Tailor offers and messages to what sets them apart (${parts.head.toLowerCase()}); test which offer lifts their spend.`;
+			return (
+				Object.entries(ATTRIBUTE_ACTIONS).find(([head]) => parts.head.startsWith(head))?.[1] ??
+				`Tailor offers and messages to what sets them apart (${parts.head.toLowerCase()}); test which offer lifts their spend.`
+			);
 		case 'average':
 			return 'Keep them in the regular programme and test offers that might move them up.';
 	}
 }
+
+/** Actions for attribute-named personas, by the start of the name. */
+const ATTRIBUTE_ACTIONS: Readonly<Record<string, string>> = Object.assign(
+	Object.create(null) as Record<string, string>,
+	{
+		'Big spenders': 'Reward and retain them: personal attention, early access and a loyalty tier.',
+		'Low spenders': 'Grow the basket with an entry offer or a bundle, at low cost per contact.',
+		'Frequent visitors':
+			'Make each visit count: recommendations and add-ons where they already shop.',
+		'Rare visitors': 'Give them a reason to come back: a timely reminder with a personal offer.',
+		'Frequent site visitors':
+			'Turn visits into orders: saved baskets, reminders and tailored picks.',
+		'Big-basket buyers':
+			'Keep their baskets full: premium lines and bundles that fit their orders.',
+		'Small-basket buyers': 'Lift the basket: free delivery thresholds and add-on suggestions.',
+		'High income': 'Show them premium ranges and services; price matters less than convenience.',
+		'Low income': 'Lead with value: good-price ranges, deals and loyalty savings.'
+	}
+);
 
 /** Actions for the named behaviour personas (src/segment/personas.ts). */
 export const BEHAVIOUR_ACTIONS: Readonly<Record<string, string>> = Object.assign(
