@@ -17,6 +17,30 @@ const TOP_BUCKETS = 4096;
 /** Wide tables get the cheap part for every column and histograms for the first ones. */
 const DETAILED_COLUMNS = 60;
 const EXACT_DISTINCT_ROWS = 2_000_000;
+/** Columns profiled at first; the Data cell offers the next ones. */
+export const PROFILE_COLUMNS = 200;
+/** Columns whose aggregates share one scan. */
+const AGGREGATE_COLUMNS = 250;
+
+/**
+ * One row of aggregates over table `t` (an identifier), `perColumn` expressions per column, in
+ * scans of AGGREGATE_COLUMNS columns: one SELECT of every column's aggregates ran out of memory
+ * on a 5,000-column file (each distinct count holds its own hash table while the query runs).
+ */
+export async function aggregateRow(
+	db: Db,
+	t: string,
+	aggregates: string[],
+	perColumn: number
+): Promise<unknown[]> {
+	const row: unknown[] = [];
+	const step = AGGREGATE_COLUMNS * perColumn;
+	for (let from = 0; from < aggregates.length; from += step) {
+		const batch = aggregates.slice(from, from + step);
+		row.push(...((await queryRows(db, `SELECT ${batch.join(', ')} FROM ${t}`))[0] ?? []));
+	}
+	return row;
+}
 
 export function isNumericType(type: string): boolean {
 	return /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|REAL|DECIMAL.*)$/.test(
@@ -28,12 +52,23 @@ export function isTemporalType(type: string): boolean {
 	return /^(DATE|TIMESTAMP.*)$/.test(type);
 }
 
-export async function profileTable(db: Db, table: string): Promise<TableProfile> {
+/**
+ * Profiles the first `limit` columns. A very wide table (a 5,000-column export) is profiled
+ * lazily: its first columns now, more when asked, since every column's aggregates cost time and
+ * memory whether or not anyone looks at them.
+ */
+export async function profileTable(
+	db: Db,
+	table: string,
+	limit = PROFILE_COLUMNS
+): Promise<TableProfile> {
 	const started = performance.now();
-	const columns = await describeTable(db, table);
+	const all = await describeTable(db, table);
+	const columns = all.slice(0, Math.max(1, limit));
+	const columnCount = all.length;
 	const t = ident(table);
 	const rowCount = Number(await queryValue(db, `SELECT count(*) FROM ${t}`));
-	if (columns.length === 0) return { table, rowCount, columns: [], ms: 0 };
+	if (columns.length === 0) return { table, rowCount, columns: [], columnCount, ms: 0 };
 
 	// Exact distinct counts up to a few million rows (ids must read as unique); estimates beyond.
 	const exact = rowCount <= EXACT_DISTINCT_ROWS;
@@ -48,7 +83,7 @@ export async function profileTable(db: Db, table: string): Promise<TableProfile>
 			numeric ? `avg(${col})::DOUBLE` : 'NULL'
 		];
 	});
-	const row = (await queryRows(db, `SELECT ${aggregates.join(', ')} FROM ${t}`))[0] ?? [];
+	const row = await aggregateRow(db, t, aggregates, 5);
 
 	const profiles: ColumnProfile[] = columns.map((c, i) => {
 		const [count, distinct, min, max, mean] = row.slice(i * 5, i * 5 + 5);
@@ -87,7 +122,7 @@ export async function profileTable(db: Db, table: string): Promise<TableProfile>
 			if (p.pii === 'name' || p.pii === 'e-mail') p.pii = null;
 		}
 	}
-	return { table, rowCount, columns: profiles, ms: performance.now() - started };
+	return { table, rowCount, columns: profiles, columnCount, ms: performance.now() - started };
 }
 
 /**

@@ -65,7 +65,7 @@ import { exportPii } from '../src/segment/pii';
 import { encodeColumns } from './arrow-build';
 import { csvField } from './export';
 import { queryRows, queryTable, queryValue, type Db } from './db';
-import { isNumericType } from './profile';
+import { aggregateRow, isNumericType } from './profile';
 import { describeTable, listTables, tableExists } from './tables';
 import { loadKernel } from './kernel';
 import { ROW_KEY } from '../src/sql/features.sql';
@@ -103,10 +103,11 @@ async function columnStats(db: Db, table: string) {
 	const rowCount = Number(await queryValue(db, `SELECT count(*) FROM ${t}`));
 	// Exact distinct counts where affordable: the key's uniqueness decides the grain.
 	const distinct = rowCount <= EXACT_DISTINCT_ROWS ? 'count(DISTINCT ' : 'approx_count_distinct(';
-	const aggregates = columns
-		.map((c) => `${distinct}${ident(c.name)}), count(${ident(c.name)})`)
-		.join(', ');
-	const row = (await queryRows(db, `SELECT ${aggregates} FROM ${t}`))[0] ?? [];
+	const aggregates = columns.flatMap((c) => [
+		`${distinct}${ident(c.name)})`,
+		`count(${ident(c.name)})`
+	]);
+	const row = await aggregateRow(db, t, aggregates, 2);
 	const sample = await queryRows(
 		db,
 		`SELECT ${columns.map((c) => `${ident(c.name)}::VARCHAR`).join(', ')} FROM ${t} LIMIT 50`
