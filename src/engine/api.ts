@@ -210,6 +210,8 @@ export interface SweepReport {
 	sampled: number;
 	customers: number;
 	ms: number;
+	/** Threads the k values were spread over (2 in a browser, 1 where a worker cannot start). */
+	threads: number;
 }
 
 export interface SegmentOptions {
