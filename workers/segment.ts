@@ -33,8 +33,7 @@ import {
 	countDistinctRows,
 	type Matrix
 } from '../src/cluster/matrix';
-import { calinskiHarabasz, daviesBouldin, silhouette } from '../src/cluster/metrics';
-import { createRng } from '../src/cluster/rng';
+import { sampleRows } from '../src/cluster/sample';
 import { recommendK } from '../src/cluster/sweep';
 import {
 	RFM_GROUP_ADVICE,
@@ -70,11 +69,12 @@ import { describeTable, listTables, tableExists } from './tables';
 import { EXACT_DISTINCT_ROWS, columnStats } from './column-stats';
 import { assertUniqueKey, columnAdvice, joinReport, noPurchase } from './recipe-checks';
 import { loadKernel } from './kernel';
+import { scoreKs } from './sweep-pool';
 import { ROW_KEY } from '../src/sql/features.sql';
 
 export { SEGMENTS_TABLE, RFM_TABLE };
 /** The k sweep runs on at most this many customers (seeded sample); the final fit on all. */
-const SWEEP_SAMPLE = 12_000;
+export const SWEEP_SAMPLE = 12_000;
 const SILHOUETTE_SAMPLE = 3_000;
 const SWEEP_RESTARTS = 3;
 /** Restarts (n_init) of the final fit unless the call says otherwise. */
@@ -350,25 +350,6 @@ export async function loadMatrix(
 	return { matrix: { data, n, d }, keys, features };
 }
 
-function sampleRows(m: Matrix, size: number, seed: number): Matrix {
-	if (m.n <= size) return m;
-	// Seeded partial Fisher-Yates, then sorted so the sample keeps the table's order.
-	const rng = createRng(seed);
-	const index = new Int32Array(m.n);
-	for (let i = 0; i < m.n; i++) index[i] = i;
-	for (let i = 0; i < size; i++) {
-		const j = i + Math.floor(rng.next() * (m.n - i));
-		const t = index[i]!;
-		index[i] = index[j]!;
-		index[j] = t;
-	}
-	const chosen = index.subarray(0, size).sort();
-	const data = new Float64Array(size * m.d);
-	for (let r = 0; r < size; r++)
-		data.set(m.data.subarray(chosen[r]! * m.d, (chosen[r]! + 1) * m.d), r * m.d);
-	return { data, n: size, d: m.d };
-}
-
 function clusterError(e: unknown): never {
 	if (e instanceof ClusterInputError) throw new EngineError('sql', e.message);
 	if (e instanceof CancelledError) throw new EngineError('cancelled', 'Cancelled.');
@@ -395,31 +376,30 @@ export async function sweep(
 				: `Only ${m.n} customers: too few to compare numbers of segments.`
 		);
 	}
-	const rows: SweepRowInfo[] = [];
-	const centroids = new Map<number, Float64Array>();
-	const shouldStop = (): boolean => state.cancelled;
-	const kernel = await loadKernel();
-	for (let k = 2; k <= kMax; k++) {
+	const ks = Array.from({ length: kMax - 1 }, (_, i) => i + 2);
+	const progress = (done: number, total: number): void =>
 		onProgress?.({
-			phase: `Trying ${k} segments (${k - 1} of ${kMax - 1})`,
-			fraction: (k - 2) / (kMax - 1)
+			phase: `Trying 2 to ${kMax} segments: ${done} of ${total} done (${Math.round((100 * done) / total)}%)`,
+			fraction: done / total
 		});
-		await tick();
-		checkCancelled(state);
-		try {
-			const fit = kmeans(m, { k, seed, restarts: SWEEP_RESTARTS, shouldStop, kernel });
-			centroids.set(k, fit.centroids);
-			rows.push({
-				k,
-				inertia: fit.inertia,
-				silhouette: silhouette(m, fit.labels, k, { sampleSize: SILHOUETTE_SAMPLE, seed }),
-				calinskiHarabasz: calinskiHarabasz(m, fit.labels, k),
-				daviesBouldin: daviesBouldin(m, fit.labels, k)
-			});
-		} catch (e) {
-			clusterError(e);
-		}
+	progress(0, ks.length);
+	let scored;
+	try {
+		// Two threads: this worker and a second one (sweep-pool.ts); the same rows as one thread.
+		scored = await scoreKs(m, ks, {
+			seed,
+			restarts: SWEEP_RESTARTS,
+			silhouetteSample: SILHOUETTE_SAMPLE,
+			kernel: await loadKernel(),
+			shouldStop: () => state.cancelled,
+			onScored: progress
+		});
+	} catch (e) {
+		clusterError(e);
 	}
+	checkCancelled(state);
+	const rows: SweepRowInfo[] = ks.map((k) => scored.byK.get(k)!.row);
+	const centroids = new Map(ks.map((k) => [k, scored.byK.get(k)!.centroids]));
 	const { recommendedK, reason, elbowK } = recommendK(rows);
 	state.sweepFits = { recipe: JSON.stringify(state.recipe), seed, centroids };
 	return {
@@ -429,7 +409,8 @@ export async function sweep(
 		elbowK,
 		sampled: m.n,
 		customers: matrix.n,
-		ms: performance.now() - started
+		ms: performance.now() - started,
+		threads: scored.threads
 	};
 }
 
@@ -532,6 +513,9 @@ export async function segment(
 			means: features.map((f, j) => [f, num(row[j + 2])] as [string, number | null])
 		})),
 		baseMeans: features.map((f, j) => [f, num(base[j])] as [string, number | null]),
+		centroids: Array.from({ length: fit.k }, (_, c) => [
+			...fit.centroids.subarray(c * matrix.d, (c + 1) * matrix.d)
+		]),
 		ms: performance.now() - started,
 		// Timed over the Lloyd iterations only (not seeding or set-up).
 		msPerIteration: fit.timing.iterations > 0 ? fit.timing.lloydMs / fit.timing.iterations : 0,
