@@ -88,6 +88,8 @@ interface Shared {
 	started: number;
 	categories: Map<string, string[]>;
 	sweepFits: Map<string, Map<number, Float64Array>>;
+	/** Tables the pipeline wrote (features, matrices, segments, RFM, Compare), by name. */
+	made: Set<string>;
 	/** The requests the worker serves (engine.serve), by id. */
 	requests: Map<number, Request>;
 	/** Request 0: calls made on the Engine itself (tests); its flag clears when one starts. */
@@ -131,6 +133,7 @@ export class Engine {
 			started: performance.now(),
 			categories: new Map(),
 			sweepFits: new Map(),
+			made: new Set(),
 			requests: new Map(),
 			direct: { id: 0, cancelled: false }
 		};
@@ -141,6 +144,7 @@ export class Engine {
 		this.#ctx = {
 			categories: shared.categories,
 			sweepFits: shared.sweepFits,
+			made: shared.made,
 			get cancelled() {
 				return request.cancelled;
 			}
@@ -223,9 +227,9 @@ export class Engine {
 		return loadRetailSample(this.#db, options, await this.#taken(), onProgress);
 	}
 
-	async profile(table: string): Promise<TableProfile> {
+	async profile(table: string, columns?: number): Promise<TableProfile> {
 		await this.#guard();
-		return profileTable(this.#db, table);
+		return profileTable(this.#db, table, columns);
 	}
 
 	async setColumnType(table: string, column: string, type: ColumnType): Promise<TypeChange> {
@@ -334,6 +338,7 @@ export class Engine {
 
 	async dropTable(name: string): Promise<void> {
 		this.#tablesChanged();
+		this.#shared.made.delete(name);
 		await this.#db.run(`DROP TABLE IF EXISTS ${ident(name)}`);
 	}
 
@@ -366,7 +371,9 @@ export class Engine {
 
 	async rfm(ref: SegmentRef, rules?: RfmRule[]): Promise<RfmReport> {
 		await this.#guard();
-		return this.#sqlErrors(() => pipeline.rfm(this.#db, ref, rules));
+		const report = await this.#sqlErrors(() => pipeline.rfm(this.#db, ref, rules));
+		this.#shared.made.add(ref.rfm);
+		return report;
 	}
 
 	async exportSegments(

@@ -36,7 +36,6 @@ import {
 	countDistinctRows,
 	type Matrix
 } from '../src/cluster/matrix';
-import { calinskiHarabasz, daviesBouldin, silhouette } from '../src/cluster/metrics';
 import { sampleRows } from '../src/cluster/sample';
 import { recommendK } from '../src/cluster/sweep';
 import {
@@ -46,11 +45,12 @@ import {
 	type RfmGroup,
 	type RfmRule
 } from '../src/segment/rfm';
-import { detectRoles } from '../src/segment/roles';
+import { detectRoles, textDateOrder } from '../src/segment/roles';
 import {
 	DEFAULT_LOG1P,
 	DEFAULT_TRANSACTION_FEATURES,
 	FEATURES_TABLE,
+	MATRIX_TABLE,
 	MAX_CATEGORY_VALUES,
 	RFM_TABLE,
 	SEGMENTS_TABLE,
@@ -73,6 +73,7 @@ import { describeTable, listTables, tableExists } from './tables';
 import { EXACT_DISTINCT_ROWS, columnStats } from './column-stats';
 import { assertUniqueKey, columnAdvice, joinReport, noPurchase } from './recipe-checks';
 import { loadKernel } from './kernel';
+import { scoreKs } from './sweep-pool';
 import { ROW_KEY } from '../src/sql/features.sql';
 
 export { SEGMENTS_TABLE, RFM_TABLE };
@@ -92,6 +93,8 @@ export interface PipelineContext {
 	categories: Map<string, string[]>;
 	/** The sweep's best centroids per k, by sweepKey(matrix table, recipe, seed). */
 	sweepFits: Map<string, Map<number, Float64Array>>;
+	/** Tables the pipeline wrote under the names it was given: never proposed as demographics. */
+	made: Set<string>;
 	/** True once this call's request was cancelled. */
 	readonly cancelled: boolean;
 }
@@ -186,6 +189,9 @@ export async function suggestRecipe(
 		// A second loaded table with the same key and one row per customer: its demographics.
 		for (const other of await listTables(db)) {
 			if (other.name === table || !other.columns.some((c) => c.name === roles.key)) continue;
+			// Segbook's own tables (a previous run's features or segments) are no demographics.
+			const own = [FEATURES_TABLE, MATRIX_TABLE, SEGMENTS_TABLE, RFM_TABLE].includes(other.name);
+			if (own || ctx.made.has(other.name)) continue;
 			const o = await columnStats(db, other.name);
 			const d = detectRoles(o.stats, o.rowCount);
 			if (d.grain === 'customers' && d.roles.key === roles.key) {
@@ -208,7 +214,8 @@ export async function suggestRecipe(
 		customers,
 		selected: [],
 		transforms: { log1p: [], winsorise: null, scale: 'zscore' },
-		missing: 'median'
+		missing: 'median',
+		dateOrder: textDateOrder(stats.find((c) => c.name === roles.timestamp)?.sample ?? [])
 	};
 	const candidates = candidateFeatures(recipe, await allCategories(db, ctx, recipe));
 	if (grain === 'transactions') {
@@ -272,6 +279,7 @@ export async function buildFeatures(
 	}
 	const mSql = matrixSql(recipe, key, out.matrix, out.features);
 	await db.run(mSql);
+	ctx.made.add(out.features).add(out.matrix);
 
 	const src = ident(recipe.source);
 	// One scan of the source for what was left out: rows without a key, return lines.
@@ -381,7 +389,8 @@ export async function sweep(
 	const { matrix } = await loadMatrix(db, ref.matrix);
 	const m = sampleRows(matrix, SWEEP_SAMPLE, seed);
 	const distinct = countDistinctRows(m, 11);
-	const kMax = Math.min(10, m.n - 1, distinct);
+	// At least 20 customers per segment on average: more segments than that can't be acted on.
+	const kMax = Math.min(10, m.n - 1, distinct, Math.max(2, Math.floor(matrix.n / 20)));
 	if (kMax < 2) {
 		throw new EngineError(
 			'sql',
@@ -390,31 +399,30 @@ export async function sweep(
 				: `Only ${m.n} customers: too few to compare numbers of segments.`
 		);
 	}
-	const rows: SweepRowInfo[] = [];
-	const centroids = new Map<number, Float64Array>();
-	const shouldStop = (): boolean => ctx.cancelled;
-	const kernel = await loadKernel();
-	for (let k = 2; k <= kMax; k++) {
+	const ks = Array.from({ length: kMax - 1 }, (_, i) => i + 2);
+	const progress = (done: number, total: number): void =>
 		onProgress?.({
-			phase: `Trying ${k} segments (${k - 1} of ${kMax - 1})`,
-			fraction: (k - 2) / (kMax - 1)
+			phase: `Trying 2 to ${kMax} segments: ${done} of ${total} done (${Math.round((100 * done) / total)}%)`,
+			fraction: done / total
 		});
-		await tick();
-		checkCancelled(ctx);
-		try {
-			const fit = kmeans(m, { k, seed, restarts: SWEEP_RESTARTS, shouldStop, kernel });
-			centroids.set(k, fit.centroids);
-			rows.push({
-				k,
-				inertia: fit.inertia,
-				silhouette: silhouette(m, fit.labels, k, { sampleSize: SILHOUETTE_SAMPLE, seed }),
-				calinskiHarabasz: calinskiHarabasz(m, fit.labels, k),
-				daviesBouldin: daviesBouldin(m, fit.labels, k)
-			});
-		} catch (e) {
-			clusterError(e);
-		}
+	progress(0, ks.length);
+	let scored;
+	try {
+		// Two threads: this worker and a second one (sweep-pool.ts); the same rows as one thread.
+		scored = await scoreKs(m, ks, {
+			seed,
+			restarts: SWEEP_RESTARTS,
+			silhouetteSample: SILHOUETTE_SAMPLE,
+			kernel: await loadKernel(),
+			shouldStop: () => ctx.cancelled,
+			onScored: progress
+		});
+	} catch (e) {
+		clusterError(e);
 	}
+	checkCancelled(ctx);
+	const rows: SweepRowInfo[] = ks.map((k) => scored.byK.get(k)!.row);
+	const centroids = new Map(ks.map((k) => [k, scored.byK.get(k)!.centroids]));
 	const { recommendedK, reason, elbowK } = recommendK(rows);
 	ctx.sweepFits.set(sweepKey(ref.matrix, ref.recipe, seed), centroids);
 	return {
@@ -424,7 +432,8 @@ export async function sweep(
 		elbowK,
 		sampled: m.n,
 		customers: matrix.n,
-		ms: performance.now() - started
+		ms: performance.now() - started,
+		threads: scored.threads
 	};
 }
 
@@ -492,6 +501,7 @@ export async function segment(
 		`CREATE OR REPLACE TABLE ${segmentsTable} AS FROM ${ident(scratch)} ORDER BY segment, ${ident(key)}`
 	);
 	await db.run(`DROP TABLE ${ident(scratch)}`);
+	ctx.made.add(ref.segments);
 
 	const means = await queryRows(
 		db,
