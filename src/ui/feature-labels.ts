@@ -56,13 +56,20 @@ function capital(s: string): string {
 	return s.length === 0 ? s : s[0]!.toUpperCase() + s.slice(1);
 }
 
+const ONE_HOT = /^(gender|sex|city|country)_(.+)$/;
+
+/** A 0/1 column for one value of a category (`city_paris`). */
+export function isOneHot(name: string): boolean {
+	return ONE_HOT.test(name);
+}
+
 /** The plain-word label of a feature column. */
 export function featureLabel(name: string): string {
 	const known = NAMED[name];
 	if (known) return known;
 	const share = /^share_([a-z0-9]+)_(.+)$/.exec(name);
 	if (share) return `Share of spend: ${words(share[1]!)} ${words(share[2]!)}`;
-	const hot = /^(gender|sex|city|country)_(.+)$/.exec(name);
+	const hot = ONE_HOT.exec(name);
 	if (hot) {
 		const [, column, value] = hot;
 		if (column === 'gender' || column === 'sex') return GENDER[value!] ?? capital(words(value!));

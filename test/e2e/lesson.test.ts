@@ -72,6 +72,15 @@ describe.skipIf(!browser)('Segmentation 101 in Chromium', () => {
 		expect(
 			await page.getByRole('region', { name: 'Personas' }).getByRole('article').count()
 		).toBeGreaterThanOrEqual(3);
+		// The revenue chart draws months on a time axis, not epoch milliseconds.
+		const axis = await textOf(
+			page
+				.getByRole('region', { name: /^Chart/ })
+				.locator('.vega-chart svg')
+				.first()
+		);
+		expect(axis).toMatch(/2024/);
+		expect(axis).not.toMatch(/1,7\d\d,\d{3},\d{3}|1\.7e\+12/);
 		// The features' SQL is there to read.
 		expect(await textOf(page.getByRole('region', { name: /^Features/ }))).toMatch(/Show the SQL/);
 	});
@@ -88,21 +97,30 @@ describe.skipIf(!browser)('Segmentation 101 in Chromium', () => {
 		await page.keyboard.press('Home');
 		const seen: string[] = [];
 		for (let n = 0; n < 80; n++) {
-			await page.waitForTimeout(150); // the layout settles on the next frame
-			const box = await page.evaluate(() => {
-				const canvas = document.querySelector<HTMLElement>('.presenter .canvas');
-				const stage = document.querySelector<HTMLElement>('.presenter .stage');
-				const r = canvas?.getBoundingClientRect();
-				const s = stage?.getBoundingClientRect();
-				return {
-					bottom: r?.bottom ?? 0,
-					right: r?.right ?? 0,
-					stageBottom: s?.bottom ?? 0,
-					scale: r && canvas ? r.width / canvas.offsetWidth : 0,
-					scrollH: document.documentElement.scrollHeight,
-					scrollW: document.documentElement.scrollWidth
-				};
-			});
+			const measure = () =>
+				page.evaluate(() => {
+					const canvas = document.querySelector<HTMLElement>('.presenter .canvas');
+					const stage = document.querySelector<HTMLElement>('.presenter .stage');
+					const r = canvas?.getBoundingClientRect();
+					const s = stage?.getBoundingClientRect();
+					return {
+						bottom: r?.bottom ?? 0,
+						right: r?.right ?? 0,
+						stageBottom: s?.bottom ?? 0,
+						scale: r && canvas ? r.width / canvas.offsetWidth : 0,
+						scrollH: document.documentElement.scrollHeight,
+						scrollW: document.documentElement.scrollWidth
+					};
+				});
+			// The layout settles a frame after the content does (charts draw after they mount).
+			let box = await measure();
+			for (let t = 0; t < 20; t++) {
+				await page.waitForTimeout(100);
+				const again = await measure();
+				const same = JSON.stringify(again) === JSON.stringify(box);
+				box = again;
+				if (same && t > 0) break;
+			}
 			const counter = (await textOf(bar.locator('.counter'))).trim();
 			const name = `${width}/${String(seen.length + 1).padStart(2, '0')}`;
 			await page.screenshot({ path: join(SHOTS, `${name}.png`) });

@@ -111,8 +111,14 @@ export function paginate(section: HTMLElement, height: number): PagePlan {
 		const bottom = box.bottom / unit;
 		const newRow = top >= rowBottom - 1;
 		if (currentPage.length > 0 && newRow && bottom - pageTop > budget) {
+			// A heading (and the line under it) goes with what it introduces.
+			const carried: HTMLElement[] = [];
+			while (currentPage.length > 1 && leadsIn(currentPage, carried)) {
+				carried.unshift(currentPage.pop()!);
+			}
 			pages.push(currentPage);
-			currentPage = [];
+			currentPage = carried;
+			if (carried[0]) pageTop = carried[0].getBoundingClientRect().top / unit;
 		}
 		if (currentPage.length === 0) pageTop = top;
 		currentPage.push(piece);
@@ -120,6 +126,18 @@ export function paginate(section: HTMLElement, height: number): PagePlan {
 	}
 	if (currentPage.length > 0) pages.push(currentPage);
 	return { pages, pieces, containers };
+}
+
+const HEADING = 'h1, h2, h3, h4, h5, h6, summary, legend';
+
+/** The last piece on the page introduces the next one: a heading, or a line right under one. */
+function leadsIn(page: HTMLElement[], carried: HTMLElement[]): boolean {
+	const last = page[page.length - 1]!;
+	if (last.matches(HEADING)) return true;
+	const before = page[page.length - 2];
+	return (
+		carried.length === 0 && last.matches('p') && before !== undefined && before.matches(HEADING)
+	);
 }
 
 /** Show page `n` of a plan: hide every other piece, and blocks left with nothing to show. */
