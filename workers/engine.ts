@@ -47,6 +47,8 @@ import * as personaPipeline from './personas';
 import * as comparePipeline from './compare';
 import * as answerKeyPipeline from './answer-key';
 import * as pipeline from './segment';
+import { runInsight } from './insight';
+import type { InsightCalls, InsightKind } from '../src/engine/insight-api';
 
 const DEFAULT_ROW_LIMIT = 100_000;
 
@@ -328,6 +330,19 @@ export class Engine {
 		return this.#sqlErrors(() => personaPipeline.customerKeys(this.#db, this.#pipeline, prefix));
 	}
 
+	/** Segment insights over the tables the caller names; Cancel stops a stability run. */
+	async insight<K extends InsightKind>(
+		kind: K,
+		input: InsightCalls[K]['input'],
+		onProgress?: ProgressCallback
+	): Promise<InsightCalls[K]['output']> {
+		await this.#guard();
+		this.#pipeline.cancelled = false;
+		return this.#sqlErrors(() =>
+			runInsight(this.#db, kind, input, { onProgress, shouldStop: () => this.#pipeline.cancelled })
+		);
+	}
+
 	/** DuckDB's own errors become `sql` errors with their text; ours pass through. */
 	async #sqlErrors<T>(fn: () => Promise<T>): Promise<T> {
 		try {
@@ -378,6 +393,7 @@ export function engineApi(engine: Engine, toSource: (file: File) => FileSource):
 		customerKeys: (prefix) => engine.customerKeys(prefix),
 		chartRows: (table, limit) => engine.chartRows(table, limit),
 		exportQuery: (sqlText, format, privacy) => engine.exportQuery(sqlText, format, privacy),
+		insight: (kind, input, onProgress) => engine.insight(kind, input, onProgress),
 		cancel: () => engine.cancel()
 	};
 }

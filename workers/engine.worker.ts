@@ -53,6 +53,7 @@ const exposed: EngineApi = {
 		const result = await (await start()).chartRows(table, limit);
 		return Comlink.transfer(result, [result.ipc.buffer as ArrayBuffer]);
 	},
+	insight: async (kind, input, onProgress) => (await start()).insight(kind, input, onProgress),
 	// Not queued behind start(): a cancel must reach a busy engine at once.
 	cancel: async () => (api ? (await api).cancel() : false)
 };

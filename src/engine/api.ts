@@ -10,8 +10,10 @@
 import type { FeatureRecipe } from '../sql/features.sql';
 import type { RfmRule } from '../segment/rfm';
 import type { Kpis, TopValue, Trait } from '../segment/personas';
+import type { InsightCalls, InsightKind } from './insight-api';
 
 export type { FeatureRecipe, Kpis, RfmRule, TopValue, Trait };
+export type { InsightCalls, InsightKind } from './insight-api';
 
 export const API_VERSION = 1;
 
@@ -161,6 +163,20 @@ export interface RecipeSuggestion {
 	notes: string[];
 	/** Columns of the source table, for the role pickers. */
 	columns: ColumnInfo[];
+	/** Columns worth a second look, each with the fix the Features cell offers. */
+	flags?: ColumnFlag[];
+}
+
+/**
+ * A column the Features cell points out (src/segment/column-kinds.ts): extreme values
+ * (winsorise or leave out), heavy skew (log1p), a code read as a category (switch to number).
+ */
+export interface ColumnFlag {
+	column: string;
+	kind: 'outliers' | 'skew' | 'code';
+	message: string;
+	/** Rows flagged (outliers), or null. */
+	count: number | null;
 }
 
 export interface FeatureStat {
@@ -182,6 +198,10 @@ export interface FeatureReport {
 	dropped: number;
 	/** Customers whose key was found in the joined customers table, or null without a join. */
 	matchRate: number | null;
+	/** Why the match rate is what it is, when it needs saying (keys read as keys, a format mismatch). */
+	matchNote: string | null;
+	/** Customers left out because no purchase is left (only returns or cancellations). */
+	noPurchase: number;
 	stats: FeatureStat[];
 	/** Selected features that are the same for every customer (they cannot separate anyone). */
 	constant: string[];
@@ -233,9 +253,11 @@ export interface SegmentReport {
 	/** Base means in plain units, same order as the segment means. */
 	baseMeans: [string, number | null][];
 	ms: number;
-	/** k-means time per Lloyd iteration, and its multiply-adds (n·k·d), for the benchmark. */
+	/** k-means time per Lloyd iteration (the iterations alone), and its multiply-adds (n·k·d), for the benchmark. */
 	msPerIteration: number;
 	multiplyAdds: number;
+	/** Which k-means kernel ran: WebAssembly SIMD, or the TypeScript reference (no SIMD). */
+	kernel: 'wasm-simd' | 'typescript';
 }
 
 export interface RfmReport {
@@ -456,6 +478,12 @@ export interface EngineApi {
 	chartRows(table: string, limit: number): Promise<QueryResult>;
 	/** Customer keys starting with `prefix`, for the Customer cell's picker. */
 	customerKeys(prefix: string): Promise<string[]>;
+	/** Segment insights (src/engine/insight-api.ts): rules, stability, diagnostics, KPIs, overlap. */
+	insight<K extends InsightKind>(
+		kind: K,
+		input: InsightCalls[K]['input'],
+		onProgress?: ProgressCallback
+	): Promise<InsightCalls[K]['output']>;
 	/** Best-effort cancel of the running query (the client terminates the worker if it hangs). */
 	cancel(): Promise<boolean>;
 }
