@@ -100,7 +100,8 @@ describe.skipIf(!browser)('accessibility in Chromium', () => {
 			presses++;
 		}
 		expect(await focused(page)).toBe('Export segments');
-		expect(presses).toBeLessThanOrEqual(8);
+		// The cell's own tools (Run cell, move, duplicate, delete), its settings, then the export.
+		expect(presses).toBeLessThanOrEqual(10);
 		expect.soft(await axeProblems(page), 'notebook after Run all').toEqual([]);
 	});
 

@@ -32,7 +32,7 @@ export async function axeProblems(page: Page): Promise<string[]> {
 							id: string;
 							impact: string | null;
 							help: string;
-							nodes: { target: unknown[] }[];
+							nodes: { target: unknown[]; failureSummary?: string }[];
 						}[];
 					}>;
 				};
@@ -49,7 +49,12 @@ export async function axeProblems(page: Page): Promise<string[]> {
 			id: v.id,
 			impact: v.impact ?? '',
 			help: v.help,
-			targets: v.nodes.slice(0, 4).map((n) => n.target.map(String).join(' '))
+			targets: v.nodes
+				.slice(0, 4)
+				.map(
+					(n) =>
+						`${n.target.map(String).join(' ')} ${(n.failureSummary ?? '').split('\n')[1] ?? ''}`
+				)
 		}));
 	});
 	return found
