@@ -98,7 +98,10 @@ export interface TypeChange {
 export interface TableProfile {
 	table: string;
 	rowCount: number;
+	/** The first columns of the table (all of them unless it is very wide: see columnCount). */
 	columns: ColumnProfile[];
+	/** Columns in the table; more than `columns.length` when only the first ones were profiled. */
+	columnCount: number;
 	ms: number;
 }
 
@@ -229,6 +232,8 @@ export interface SweepReport {
 	sampled: number;
 	customers: number;
 	ms: number;
+	/** Threads the k values were spread over (2 in a browser, 1 where a worker cannot start). */
+	threads: number;
 }
 
 export interface SegmentOptions {
@@ -497,7 +502,8 @@ export interface EngineApi {
 	/** `table` forces the table name (re-attaching a notebook's file); it replaces that table. */
 	loadFile(file: File, table?: string, onProgress?: ProgressCallback): Promise<LoadReport>;
 	loadSample(options: SampleOptions, onProgress?: ProgressCallback): Promise<LoadReport[]>;
-	profile(table: string): Promise<TableProfile>;
+	/** Profiles the first `columns` columns (default PROFILE_COLUMNS). */
+	profile(table: string, columns?: number): Promise<TableProfile>;
 	setColumnType(table: string, column: string, type: ColumnType): Promise<TypeChange>;
 	/** Drop, mask or hash (salted) a column in place; `salt` is the notebook's own. */
 	protectColumn(
