@@ -26,7 +26,7 @@ beforeAll(async () => {
 	engine = await createEngine();
 	native = await (await DuckDBInstance.create(':memory:')).connect();
 	dir = mkdtempSync(join(tmpdir(), 'segbook-corpus-'));
-});
+}, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const corpus: Variant[] = CLEAN_FILES.flatMap((make) => pollute(make()));

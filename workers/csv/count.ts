@@ -29,6 +29,8 @@ export interface RecordCount {
 	odd: OddRecord[];
 	/** Non-blank physical lines (more than records when quoted fields hold line breaks). */
 	lines: number;
+	/** The longest physical line: its number (1-based) and length in bytes. */
+	longest: { line: number; bytes: number };
 	lineEnding: 'LF' | 'CRLF' | 'CR' | 'none';
 }
 
@@ -80,6 +82,8 @@ export async function countRecords(
 	let cr = 0;
 	let prevCr = false;
 	let escaped = false;
+	let lineStart = 0;
+	const longest = { line: 1, bytes: 0 };
 	let fields = 1;
 	let fieldContent = false;
 	let recordStart = 0;
@@ -123,6 +127,11 @@ export async function countRecords(
 				prevCr = isCr;
 				if (lineContent) lines++;
 				lineContent = false;
+				if (base + i - lineStart > longest.bytes) {
+					longest.bytes = base + i - lineStart;
+					longest.line = physical;
+				}
+				lineStart = base + i + 1;
 				physical++;
 				if (!inQuote) {
 					if (content) endRecord();
@@ -168,8 +177,12 @@ export async function countRecords(
 	}
 	if (content) endRecord();
 	if (lineContent) lines++;
+	if (source.size - lineStart > longest.bytes) {
+		longest.bytes = source.size - lineStart;
+		longest.line = physical;
+	}
 	while (nextOffset < offsets.length) recordAt.set(offsets[nextOffset++]!, records);
 	const lineEnding =
 		lf + crlf + cr === 0 ? 'none' : crlf >= lf && crlf >= cr ? 'CRLF' : cr > lf ? 'CR' : 'LF';
-	return { records, odd, lines, lineEnding, recordAt, lineOf };
+	return { records, odd, lines, longest, lineEnding, recordAt, lineOf };
 }

@@ -32,7 +32,14 @@ import {
 	type Encoding
 } from './options';
 import { parseRecords, physicalLines, type Dialect } from './parse';
-import { insertRecovered, MAX_RECOVERED, recoverRecords, type RejectedRecord } from './recover';
+import { insertRecovered, recoverRecords } from './recover';
+import {
+	decimalCommaColumns,
+	delimiterColumns,
+	hasEncodingRejects,
+	readRejects,
+	sniffColumns
+} from './duck';
 import { detectDialect, detectLayout, proposeFixedWidth } from './sniff';
 import { describeRead, headerRenames, lineTooLong, uniqueNames } from './report';
 import { dominantShapes, findSuspects, quoteFilter, type TypeRules } from './verify';
@@ -75,28 +82,6 @@ function validUtf8(head: Uint8Array, complete: boolean): boolean {
 	}
 }
 
-async function sniffColumns(
-	db: Db,
-	path: string,
-	r: CsvRead
-): Promise<{ columns: ColumnInfo[]; dateFormat: string | null; timestampFormat: string | null }> {
-	const rows = await queryRows(
-		db,
-		`SELECT array_to_string(list_transform(Columns, x -> x.name), chr(1)),
-		        array_to_string(list_transform(Columns, x -> x.type), chr(1)), DateFormat, TimestampFormat
-		 FROM sniff_csv(${literal(path)}, ${dialectOptions(r).join(', ')}, strict_mode = false, ignore_errors = true, sample_size = 20480)`
-	);
-	const [names, types, dateFormat, timestampFormat] = rows[0] ?? [];
-	const n = String(names ?? '').split('\u0001');
-	const t = String(types ?? '').split('\u0001');
-	const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
-	return {
-		columns: n.map((name, i) => ({ name, type: t[i] ?? 'VARCHAR' })),
-		dateFormat: r.dateFormat ?? text(dateFormat),
-		timestampFormat: r.timestampFormat ?? text(timestampFormat)
-	};
-}
-
 function csvError(name: string, e: unknown): EngineError {
 	const message = e instanceof Error ? e.message : String(e);
 	const long = lineTooLong(name, message);
@@ -112,85 +97,6 @@ function csvError(name: string, e: unknown): EngineError {
 		'file-format',
 		`${name} could not be read as CSV: ${first}. Check the delimiter and quote in Read as.`
 	);
-}
-
-interface RawRejects {
-	records: (RejectedRecord & { errorType: string; message: string; column: string | null })[];
-	lineTooLong: boolean;
-}
-
-async function readRejects(db: Db, rejects: string): Promise<RawRejects> {
-	try {
-		const rows = await queryRows(
-			db,
-			`SELECT line, line_byte_position, first(csv_line ORDER BY byte_position), first(error_type::VARCHAR ORDER BY byte_position),
-			        first(error_message ORDER BY byte_position), first(column_name ORDER BY byte_position),
-			        bool_or(error_type::VARCHAR = 'LINE SIZE OVER MAXIMUM')
-			 FROM ${ident(rejects)} GROUP BY line, line_byte_position ORDER BY line LIMIT ${MAX_RECOVERED * 4}`
-		);
-		let long = false;
-		const records = rows.map(([line, offset, text, errorType, message, column, tooLong]) => {
-			if (tooLong === true) long = true;
-			return {
-				line: Number(line),
-				offset: Number(offset),
-				text: String(text ?? ''),
-				errorType: String(errorType),
-				message: String(message).split('\n')[0] ?? '',
-				column: typeof column === 'string' ? column : null
-			};
-		});
-		return { records, lineTooLong: long };
-	} catch {
-		return { records: [], lineTooLong: false };
-	}
-}
-
-async function hasEncodingRejects(db: Db, rejects: string): Promise<boolean> {
-	try {
-		const n = await queryValue(
-			db,
-			`SELECT count(*) FROM ${ident(rejects)} WHERE error_type::VARCHAR ILIKE '%unicode%' OR error_message ILIKE '%unicode%'`
-		);
-		return Number(n) > 0;
-	} catch {
-		return false;
-	}
-}
-
-async function decimalCommaColumns(db: Db, table: string): Promise<string[]> {
-	const columns = await describeTable(db, table);
-	const text = columns.filter((c) => c.type === 'VARCHAR');
-	if (text.length === 0) return [];
-	const checks = text
-		.map(
-			(c) =>
-				`count(${ident(c.name)}) > 0
-				 AND bool_and(regexp_full_match(trim(${ident(c.name)}), '-?[0-9]+(,[0-9]+)?') OR ${ident(c.name)} IS NULL OR trim(${ident(c.name)}) = '')
-				 AND bool_or(contains(${ident(c.name)}, ','))`
-		)
-		.join(', ');
-	const rows = await queryRows(db, `SELECT ${checks} FROM (FROM ${ident(table)} LIMIT 20000)`);
-	return text.filter((_, i) => rows[0]?.[i] === true).map((c) => c.name);
-}
-
-/** Text columns (by index) where some loaded value holds the delimiter (inside quotes). */
-async function delimiterColumns(
-	db: Db,
-	table: string,
-	columns: readonly ColumnInfo[],
-	delimiter: string
-): Promise<Set<number>> {
-	const text = columns.map((c, i) => [c, i] as const).filter(([c]) => c.type === 'VARCHAR');
-	if (text.length === 0) return new Set();
-	const row =
-		(
-			await queryRows(
-				db,
-				`SELECT ${text.map(([c]) => `coalesce(bool_or(contains(${ident(c.name)}, ${literal(delimiter)})), false)`).join(', ')} FROM ${ident(table)}`
-			)
-		)[0] ?? [];
-	return new Set(text.filter((_, k) => row[k] === true).map(([, i]) => i));
 }
 
 /** Places (0-based among the data records) of loaded rows, given the rejected records' places. */
@@ -277,6 +183,12 @@ export async function ingestCsv(
 	if (options.skip === undefined) detected.push('skip');
 	if (options.header === undefined || options.header === 'auto') detected.push('header');
 	guesses.push(...layout.reasons);
+	const headerRecord = records[layout.preamble];
+	if (layout.headerRows > 0 && layout.firstRecordIsData && headerRecord) {
+		notes.push(
+			`The header (line ${headerRecord.line}: “${headerRecord.raw.slice(0, 80)}”) looks like data: it is typed like the records after it. If the file has no header, choose Header: No in Read as.`
+		);
+	}
 	const counting = countRecords(source, dialect, undefined, guess.width).catch(() => null);
 
 	const headerRecords = layout.preamble + layout.headerRows;
@@ -344,7 +256,12 @@ export async function ingestCsv(
 			}
 		}
 	} catch (e) {
-		throw csvError(source.name, e);
+		const error = csvError(source.name, e);
+		if (error.code === 'line-too-long') {
+			const longest = (await counting)?.longest;
+			throw lineTooLong(source.name, 'LINE SIZE OVER MAXIMUM', maxLineSize, longest?.line, longest?.bytes) ?? error;
+		}
+		throw error;
 	}
 
 	const raw = await readRejects(db, rejects);
@@ -521,7 +438,7 @@ export async function ingestCsv(
 		rowsRejected,
 		rejected,
 		headerLines: layout.headerRows,
-		skippedLines: read.skipLines - (layout.headerRows > 1 ? layout.headerRows : 0),
+		skippedLines: layout.skipLines,
 		suspect,
 		suspectCount,
 		recovered,

@@ -71,13 +71,14 @@ export function lineTooLong(
 	name: string,
 	message: string,
 	limit = 2_000_000,
-	line?: number
+	line?: number,
+	bytes?: number
 ): EngineError | null {
 	const m = /Maximum line size of (\d+) bytes exceeded(?:\.\s*Actual Size:\s*(\d+))?/i.exec(
 		message
 	);
 	if (!m && !/LINE SIZE OVER MAXIMUM/.test(message)) return null;
-	const actual = m?.[2] !== undefined ? Number(m[2]) : null;
+	const actual = m?.[2] !== undefined ? Number(m[2]) : (bytes ?? null);
 	const used = m ? Number(m[1]) : limit;
 	const at =
 		line !== undefined ? `Line ${line.toLocaleString('en')} of ${name}` : `A line of ${name}`;
