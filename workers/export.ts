@@ -9,6 +9,7 @@ import { EngineError } from '../src/engine/errors';
 import { exportPii, maskValue } from '../src/segment/pii';
 import { isQueryStatement } from '../src/sql/sql';
 import { queryTable, type Db } from './db';
+import { temporalAsText } from './export-temporal';
 
 export function csvField(v: unknown): string {
 	const s = v === null || v === undefined ? '' : String(v);
@@ -132,7 +133,7 @@ export async function exportQuery(
 	if (!isQueryStatement(sqlText)) {
 		throw new EngineError('sql', 'Only a single query (SELECT, WITH, FROM …) can be exported.');
 	}
-	const table = await queryTable(db, sqlText.trim().replace(/;\s*$/, ''));
+	const table = await queryTable(db, await temporalAsText(db, sqlText.trim().replace(/;\s*$/, '')));
 	const personal = privacy?.includePersonal ? [] : personalColumns(table);
 	const file = tableToFile(table, 'result', format, new Set(personal));
 	if (personal.length === 0) return file;
