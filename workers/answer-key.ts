@@ -13,6 +13,7 @@ import { ident } from '../src/sql/sql';
 import { queryRows, queryValue, type Db } from './db';
 import { tableExists } from './tables';
 import { loadMatrix, SEGMENTS_TABLE, type PipelineState } from './segment';
+import { loadKernel } from './kernel';
 
 export const ANSWER_KEY_TABLE = '_answer_key';
 const SCRATCH = 'segbook_variant_matrix';
@@ -102,7 +103,12 @@ export async function answerKey(
 		await db.run(matrixSql(variation.recipe, state.keyColumn, SCRATCH));
 		try {
 			const { matrix, keys } = await loadMatrix(db, state, SCRATCH);
-			const fit = kmeans(matrix, { k: Math.min(k, matrix.n), seed, restarts: 4 });
+			const fit = kmeans(matrix, {
+				k: Math.min(k, matrix.n),
+				seed,
+				restarts: 4,
+				kernel: await loadKernel()
+			});
 			const planted: string[] = [];
 			const labels: number[] = [];
 			keys.forEach((customer, i) => {

@@ -59,6 +59,8 @@ describe.skipIf(!browser)('segmentation in Chromium', () => {
 			await features.getByRole('checkbox', { name: 'monetary', exact: true }).isChecked()
 		).toBe(true);
 		expect(await textOf(segments)).toMatch(/k = \d+ has the highest silhouette/);
+		// k-means ran the WebAssembly SIMD kernel, fetched from this origin under the page's CSP.
+		expect(await textOf(segments)).toContain('WebAssembly SIMD kernel');
 	});
 
 	it('offers a checkbox per feature column and re-segments with a chosen k and seed', async () => {
