@@ -86,18 +86,30 @@ interface Scored {
 const scored: Scored[] = [];
 
 describe('pollution corpus', () => {
-	it(`scores ${corpus.length} polluted files against their clean versions`, async () => {
-		for (const variant of corpus) {
-			const mine = await ours(variant);
-			const difference = firstDifference(variant.clean, mine.rows);
-			scored.push({
-				variant,
-				outcome: score(difference, mine.flagged),
-				difference,
-				nativeRight: firstDifference(variant.clean, await nativeRows(variant)) === null,
-				report: mine.report
-			});
-		}
+	it.each(CLEAN_FILES.map((make) => make().name))(
+		'scores the polluted variants of %s against the clean file',
+		async (name) => {
+			for (const variant of corpus.filter((v) => v.clean.name === name)) {
+				const mine = await ours(variant);
+				const difference = firstDifference(variant.clean, mine.rows);
+				scored.push({
+					variant,
+					outcome: score(difference, mine.flagged),
+					difference,
+					nativeRight: firstDifference(variant.clean, await nativeRows(variant)) === null,
+					report: mine.report
+				});
+			}
+			const silent = scored.filter(
+				(s) => s.variant.clean.name === name && s.outcome === 'silently wrong'
+			);
+			expect(silent.map((s) => `${s.variant.name}: ${s.difference}`)).toEqual([]);
+		},
+		300_000
+	);
+
+	it('gets at least as many files right as native DuckDB, and prints the figures', () => {
+		expect(scored.length).toBe(corpus.length);
 		const summary = FAMILIES.map((family: Family) => {
 			const of = scored.filter((s) => s.variant.family === family);
 			const n = (o: Outcome): number => of.filter((s) => s.outcome === o).length;
@@ -106,25 +118,24 @@ describe('pollution corpus', () => {
 				files: of.length,
 				right: n('right'),
 				flagged: n('flagged'),
-				'silently wrong': n('silently wrong'),
-				'native right': of.filter((s) => s.nativeRight).length
+				silent: n('silently wrong'),
+				native: of.filter((s) => s.nativeRight).length
 			};
 		});
-		const total = (k: keyof (typeof summary)[number]): number =>
-			summary.reduce((a, s) => a + Number(s[k]), 0);
+		const total = (k: 'files' | 'right' | 'flagged' | 'silent' | 'native'): number =>
+			summary.reduce((a, s) => a + s[k], 0);
 		console.log(
 			[
 				'Pollution corpus (Segbook vs native DuckDB with strict_mode=false, null_padding, ignore_errors):',
 				...summary.map(
 					(s) =>
-						`  ${s.family.padEnd(18)} ${String(s.files).padStart(3)} files: ${s.right} right, ${s.flagged} flagged, ${s['silently wrong']} silently wrong; native ${s['native right']} right`
+						`  ${s.family.padEnd(18)} ${String(s.files).padStart(3)} files: ${s.right} right, ${s.flagged} flagged, ${s.silent} silently wrong; native ${s.native} right`
 				),
-				`  ${'all'.padEnd(18)} ${String(total('files')).padStart(3)} files: ${total('right')} right, ${total('flagged')} flagged, ${total('silently wrong')} silently wrong; native ${total('native right')} right`
+				`  ${'all'.padEnd(18)} ${String(total('files')).padStart(3)} files: ${total('right')} right, ${total('flagged')} flagged, ${total('silent')} silently wrong; native ${total('native')} right`
 			].join('\n')
 		);
-		const silent = scored.filter((s) => s.outcome === 'silently wrong');
-		expect(silent.map((s) => `${s.variant.name}: ${s.difference}`)).toEqual([]);
-		expect(total('right')).toBeGreaterThanOrEqual(total('native right'));
+		expect(total('silent')).toBe(0);
+		expect(total('right')).toBeGreaterThanOrEqual(total('native'));
 	});
 
 	it('lists the polluted line of every row-level variant (recovered, suspect or rejected)', () => {

@@ -70,13 +70,11 @@ function join(lines: readonly string[], s: Style = RFC): string {
 	return lines.join(s.lineEnd) + s.lineEnd;
 }
 
-/** Data-row positions to pollute: the first, one in the middle, the last. */
+/** Data-row positions to pollute: the first (next to the header) and the last (at the end). */
 function positions(clean: CleanFile): [string, number][] {
-	const n = clean.rows.length;
 	return [
 		['first', 0],
-		['middle', Math.floor(n / 2)],
-		['last', n - 1]
+		['last', clean.rows.length - 1]
 	];
 }
 
