@@ -259,7 +259,15 @@ export async function ingestCsv(
 		const error = csvError(source.name, e);
 		if (error.code === 'line-too-long') {
 			const longest = (await counting)?.longest;
-			throw lineTooLong(source.name, 'LINE SIZE OVER MAXIMUM', maxLineSize, longest?.line, longest?.bytes) ?? error;
+			throw (
+				lineTooLong(
+					source.name,
+					'LINE SIZE OVER MAXIMUM',
+					maxLineSize,
+					longest?.line,
+					longest?.bytes
+				) ?? error
+			);
 		}
 		throw error;
 	}
