@@ -139,9 +139,9 @@ export class Engine {
 		return loadRetailSample(this.#db, options, await this.#taken(), onProgress);
 	}
 
-	async profile(table: string): Promise<TableProfile> {
+	async profile(table: string, columns?: number): Promise<TableProfile> {
 		await this.#guard();
-		return profileTable(this.#db, table);
+		return profileTable(this.#db, table, columns);
 	}
 
 	async setColumnType(table: string, column: string, type: ColumnType): Promise<TypeChange> {
@@ -401,7 +401,7 @@ export function engineApi(engine: Engine, toSource: (file: File) => FileSource):
 		loadFile: (file, table, onProgress, read) =>
 			engine.loadSource(toSource(file), onProgress, table, read),
 		loadSample: (options, onProgress) => engine.loadSample(options, onProgress),
-		profile: (table) => engine.profile(table),
+		profile: (table, columns) => engine.profile(table, columns),
 		setColumnType: (table, column, type) => engine.setColumnType(table, column, type),
 		query: (sqlText, options) => engine.query(sqlText, options),
 		protectColumn: (table, column, action, salt) =>

@@ -163,8 +163,8 @@ export class EngineClient {
 		}
 	}
 
-	profile(table: string): Promise<TableProfile> {
-		return this.#call(() => this.#remote.profile(table));
+	profile(table: string, columns?: number): Promise<TableProfile> {
+		return this.#call(() => this.#remote.profile(table, columns));
 	}
 
 	setColumnType(table: string, column: string, type: ColumnType): Promise<TypeChange> {
