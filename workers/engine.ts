@@ -33,6 +33,7 @@ import type {
 	ProgressCallback,
 	QueryOptions,
 	QueryResult,
+	ReadOptions,
 	SampleOptions,
 	TableInfo,
 	TableProfile,
@@ -48,6 +49,7 @@ import { COLUMN_TYPES, ENGINE_METHODS } from '../src/engine/api';
 import { deriveApi, deriveWire } from '../src/engine/derive';
 import { EngineError, asEngineError } from '../src/engine/errors';
 import { ident, isQueryStatement, literal, stripComments } from '../src/sql/sql';
+import { refusesFileWrite, rewriteFileNames } from '../src/sql/file-names';
 import { queryValue, type Db, type FileSource } from './db';
 import { ingest } from './ingest';
 import { assertLockedDown, explainLockdownError, lockDown } from './lockdown';
@@ -90,6 +92,8 @@ interface Shared {
 	sweepFits: Map<string, Map<number, Float64Array>>;
 	/** Tables the pipeline wrote (features, matrices, segments, RFM, Compare), by name. */
 	made: Set<string>;
+	/** Where each loaded file is registered (`/data/<random>/name`), by the name SQL uses. */
+	files: Map<string, string>;
 	/** The requests the worker serves (engine.serve), by id. */
 	requests: Map<number, Request>;
 	/** Request 0: calls made on the Engine itself (tests); its flag clears when one starts. */
@@ -134,6 +138,7 @@ export class Engine {
 			categories: new Map(),
 			sweepFits: new Map(),
 			made: new Set(),
+			files: new Map(),
 			requests: new Map(),
 			direct: { id: 0, cancelled: false }
 		};
@@ -201,7 +206,8 @@ export class Engine {
 	async loadSource(
 		source: FileSource,
 		onProgress?: ProgressCallback,
-		table?: string
+		table?: string,
+		read?: ReadOptions
 	): Promise<LoadReport> {
 		await this.#guard();
 		this.#tablesChanged();
@@ -212,7 +218,9 @@ export class Engine {
 					taken: await this.#taken(),
 					table,
 					seq: ++this.#shared.seq,
-					onPhase: (phase) => onProgress?.({ phase, fraction: null })
+					onPhase: (phase) => onProgress?.({ phase, fraction: null }),
+					read,
+					onRegistered: (path) => this.#shared.files.set(source.name, path)
 				},
 				source
 			);
@@ -286,8 +294,11 @@ export class Engine {
 		return profileTable(this.#db, table);
 	}
 
-	async query(sqlText: string, options: QueryOptions): Promise<QueryResult> {
+	async query(userSql: string, options: QueryOptions): Promise<QueryResult> {
 		await this.#guard();
+		const refusal = refusesFileWrite(userSql);
+		if (refusal) throw new EngineError('locked', refusal);
+		const sqlText = rewriteFileNames(userSql, this.#shared.files);
 		const started = performance.now();
 		const limit = options.rowLimit ?? DEFAULT_ROW_LIMIT;
 		// User SQL can replace any table: forget cached category values and sweep fits.
@@ -415,7 +426,8 @@ export class Engine {
 		privacy?: ExportPrivacy
 	): Promise<ExportFile> {
 		await this.#guard();
-		return this.#sqlErrors(() => exportQuery(this.#db, sqlText, format, privacy));
+		const sql = rewriteFileNames(sqlText, this.#shared.files);
+		return this.#sqlErrors(() => exportQuery(this.#db, sql, format, privacy));
 	}
 
 	async chartRows(table: string, limit: number): Promise<QueryResult> {
@@ -514,11 +526,12 @@ function engineHandlers(toSource: (file: File) => FileSource): Record<EngineMeth
 			return (served[method as Direct] as (...a: unknown[]) => Promise<unknown>)(...args);
 		};
 	}
-	handlers.loadFile = (view, file, table, onProgress) =>
+	handlers.loadFile = (view, file, table, onProgress, read) =>
 		view.loadSource(
 			toSource(file as File),
 			onProgress as ProgressCallback | undefined,
-			table as string | undefined
+			table as string | undefined,
+			read as ReadOptions | undefined
 		);
 	return handlers;
 }
