@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import wabtInit from 'wabt';
 import { defineConfig, type Plugin } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
@@ -25,11 +27,50 @@ function offline(): Plugin {
 	};
 }
 
+/**
+ * WebAssembly text assembled at build time with wabt: `import url from './x.wat?url-wasm'` is the
+ * URL of `x.wasm`, emitted as an asset of our own origin (a data: URL in dev). The app compiles
+ * wasm from bytes it fetched (CSP 'wasm-unsafe-eval'), never from text at run time.
+ */
+function wat(): Plugin {
+	const suffix = '?url-wasm';
+	let serve = false;
+	return {
+		name: 'segbook-wat',
+		configResolved(config) {
+			serve = config.command === 'serve';
+		},
+		async load(id) {
+			if (!id.endsWith(suffix)) return null;
+			const file = id.slice(0, -suffix.length);
+			this.addWatchFile(file);
+			const wabt = await wabtInit();
+			const mod = wabt.parseWat(file, readFileSync(file, 'utf8'), {
+				simd: true,
+				bulk_memory: true
+			});
+			mod.validate();
+			const bytes = mod.toBinary({}).buffer;
+			mod.destroy();
+			if (serve) {
+				const url = `data:application/wasm;base64,${Buffer.from(bytes).toString('base64')}`;
+				return `export default ${JSON.stringify(url)};`;
+			}
+			const ref = this.emitFile({
+				type: 'asset',
+				name: basename(file).replace(/\.wat$/, '.wasm'),
+				source: bytes
+			});
+			return `export default import.meta.ROLLUP_FILE_URL_${ref};`;
+		}
+	};
+}
+
 // One config for the app, the worker and both test projects (unit in node, e2e in headless Chromium).
 export default defineConfig({
 	base: './',
-	plugins: [svelte(), offline()],
-	worker: { format: 'es' },
+	plugins: [svelte(), offline(), wat()],
+	worker: { format: 'es', plugins: () => [wat()] },
 	optimizeDeps: { exclude: ['@duckdb/duckdb-wasm'] },
 	build: {
 		target: 'es2022',

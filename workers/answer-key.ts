@@ -13,6 +13,7 @@ import { ident } from '../src/sql/sql';
 import { queryRows, queryValue, type Db } from './db';
 import { tableExists } from './tables';
 import { keyOf, loadMatrix, type PipelineContext } from './segment';
+import { loadKernel } from './kernel';
 
 export const ANSWER_KEY_TABLE = '_answer_key';
 
@@ -109,7 +110,8 @@ export async function answerKey(
 				k: Math.min(k, matrix.n),
 				seed,
 				restarts: 4,
-				shouldStop: () => ctx.cancelled
+				shouldStop: () => ctx.cancelled,
+				kernel: await loadKernel()
 			});
 			const planted: string[] = [];
 			const labels: number[] = [];

@@ -302,6 +302,7 @@ export async function compare(
 			 LEFT JOIN ${assigned(2)} a USING (${key})
 			 ORDER BY s.${key}`
 		);
+		ctx.made.add(changes);
 		const cells: MigrationCell[] = (
 			await queryRows(
 				db,

@@ -33,16 +33,23 @@ import type {
 	ProgressCallback,
 	QueryOptions,
 	QueryResult,
+	ReadOptions,
 	SampleOptions,
 	TableInfo,
 	TableProfile,
-	TypeChange
+	TypeChange,
+	ModelFit,
+	ModelTables,
+	ScoreOptions,
+	ScoreReport,
+	SegmentModel
 } from '../src/engine/api';
 import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import { COLUMN_TYPES, ENGINE_METHODS } from '../src/engine/api';
 import { deriveApi, deriveWire } from '../src/engine/derive';
 import { EngineError, asEngineError } from '../src/engine/errors';
 import { ident, isQueryStatement, literal, stripComments } from '../src/sql/sql';
+import { refusesFileWrite, rewriteFileNames } from '../src/sql/file-names';
 import { queryValue, type Db, type FileSource } from './db';
 import { ingest } from './ingest';
 import { assertLockedDown, explainLockdownError, lockDown } from './lockdown';
@@ -54,6 +61,9 @@ import * as personaPipeline from './personas';
 import * as comparePipeline from './compare';
 import * as answerKeyPipeline from './answer-key';
 import * as pipeline from './segment';
+import * as scoring from './score';
+import { runInsight } from './insight';
+import type { InsightCalls, InsightKind } from '../src/engine/insight-api';
 
 const DEFAULT_ROW_LIMIT = 100_000;
 
@@ -80,10 +90,15 @@ interface Shared {
 	started: number;
 	categories: Map<string, string[]>;
 	sweepFits: Map<string, Map<number, Float64Array>>;
+	/** Tables the pipeline wrote (features, matrices, segments, RFM, Compare), by name. */
+	made: Set<string>;
+	/** Where each loaded file is registered (`/data/<random>/name`), by the name SQL uses. */
+	files: Map<string, string>;
+	/** The requests the worker serves (engine.serve), by id. */
 	requests: Map<number, Request>;
+	/** Request 0: calls made on the Engine itself (tests); its flag clears when one starts. */
+	direct: Request;
 }
-
-const NO_REQUEST: Request = { id: 0, cancelled: false };
 
 /** The database as one request sees it: every statement first checks the request's flag. */
 function requestDb(db: Db, request: Request): Db {
@@ -122,15 +137,19 @@ export class Engine {
 			started: performance.now(),
 			categories: new Map(),
 			sweepFits: new Map(),
-			requests: new Map()
+			made: new Set(),
+			files: new Map(),
+			requests: new Map(),
+			direct: { id: 0, cancelled: false }
 		};
-		this.#request = view?.request ?? NO_REQUEST;
+		this.#request = view?.request ?? this.#shared.direct;
 		this.#db = view ? requestDb(this.#shared.db, this.#request) : db;
 		const shared = this.#shared;
 		const request = this.#request;
 		this.#ctx = {
 			categories: shared.categories,
 			sweepFits: shared.sweepFits,
+			made: shared.made,
 			get cancelled() {
 				return request.cancelled;
 			}
@@ -172,6 +191,8 @@ export class Engine {
 	}
 
 	async #guard(): Promise<void> {
+		// A direct call starts afresh, as a served request does with its own flag.
+		if (this.#request === this.#shared.direct) this.#request.cancelled = false;
 		if (!this.#shared.locked) {
 			throw new EngineError('locked', 'The engine has not been locked down yet.');
 		}
@@ -185,7 +206,8 @@ export class Engine {
 	async loadSource(
 		source: FileSource,
 		onProgress?: ProgressCallback,
-		table?: string
+		table?: string,
+		read?: ReadOptions
 	): Promise<LoadReport> {
 		await this.#guard();
 		this.#tablesChanged();
@@ -196,7 +218,9 @@ export class Engine {
 					taken: await this.#taken(),
 					table,
 					seq: ++this.#shared.seq,
-					onPhase: (phase) => onProgress?.({ phase, fraction: null })
+					onPhase: (phase) => onProgress?.({ phase, fraction: null }),
+					read,
+					onRegistered: (path) => this.#shared.files.set(source.name, path)
 				},
 				source
 			);
@@ -211,9 +235,9 @@ export class Engine {
 		return loadRetailSample(this.#db, options, await this.#taken(), onProgress);
 	}
 
-	async profile(table: string): Promise<TableProfile> {
+	async profile(table: string, columns?: number): Promise<TableProfile> {
 		await this.#guard();
-		return profileTable(this.#db, table);
+		return profileTable(this.#db, table, columns);
 	}
 
 	async setColumnType(table: string, column: string, type: ColumnType): Promise<TypeChange> {
@@ -270,8 +294,11 @@ export class Engine {
 		return profileTable(this.#db, table);
 	}
 
-	async query(sqlText: string, options: QueryOptions): Promise<QueryResult> {
+	async query(userSql: string, options: QueryOptions): Promise<QueryResult> {
 		await this.#guard();
+		const refusal = refusesFileWrite(userSql);
+		if (refusal) throw new EngineError('locked', refusal);
+		const sqlText = rewriteFileNames(userSql, this.#shared.files);
 		const started = performance.now();
 		const limit = options.rowLimit ?? DEFAULT_ROW_LIMIT;
 		// User SQL can replace any table: forget cached category values and sweep fits.
@@ -322,6 +349,7 @@ export class Engine {
 
 	async dropTable(name: string): Promise<void> {
 		this.#tablesChanged();
+		this.#shared.made.delete(name);
 		await this.#db.run(`DROP TABLE IF EXISTS ${ident(name)}`);
 	}
 
@@ -354,7 +382,9 @@ export class Engine {
 
 	async rfm(ref: SegmentRef, rules?: RfmRule[]): Promise<RfmReport> {
 		await this.#guard();
-		return this.#sqlErrors(() => pipeline.rfm(this.#db, ref, rules));
+		const report = await this.#sqlErrors(() => pipeline.rfm(this.#db, ref, rules));
+		this.#shared.made.add(ref.rfm);
+		return report;
 	}
 
 	async exportSegments(
@@ -396,7 +426,8 @@ export class Engine {
 		privacy?: ExportPrivacy
 	): Promise<ExportFile> {
 		await this.#guard();
-		return this.#sqlErrors(() => exportQuery(this.#db, sqlText, format, privacy));
+		const sql = rewriteFileNames(sqlText, this.#shared.files);
+		return this.#sqlErrors(() => exportQuery(this.#db, sql, format, privacy));
 	}
 
 	async chartRows(table: string, limit: number): Promise<QueryResult> {
@@ -423,6 +454,19 @@ export class Engine {
 		return this.#sqlErrors(() => personaPipeline.customerKeys(this.#db, ref, prefix));
 	}
 
+	/** Segment insights over the tables the caller names; Cancel stops a stability run. */
+	async insight<K extends InsightKind>(
+		kind: K,
+		input: InsightCalls[K]['input'],
+		onProgress?: ProgressCallback
+	): Promise<InsightCalls[K]['output']> {
+		await this.#guard();
+		const ctx = this.#ctx;
+		return this.#sqlErrors(() =>
+			runInsight(this.#db, kind, input, { onProgress, shouldStop: () => ctx.cancelled })
+		);
+	}
+
 	/** DuckDB's own errors become `sql` errors with their text; ours pass through. */
 	async #sqlErrors<T>(fn: () => Promise<T>): Promise<T> {
 		try {
@@ -432,16 +476,28 @@ export class Engine {
 		}
 	}
 
+	async exportModel(tables: ModelTables, fit: ModelFit): Promise<SegmentModel> {
+		await this.#guard();
+		return this.#sqlErrors(() => scoring.fitModel(this.#db, tables, fit));
+	}
+
+	async scoreCustomers(model: SegmentModel, options: ScoreOptions): Promise<ScoreReport> {
+		await this.#guard();
+		return this.#sqlErrors(() => scoring.scoreCustomers(this.#db, model, options));
+	}
+
 	/**
 	 * Cancel request `requestId` (none = every running request): its flag stops it at its next
 	 * statement or k-means iteration. DuckDB's running query is interrupted too, but only when
 	 * every running request is being cancelled (the interrupt cannot tell requests apart).
 	 */
 	async cancel(requestId?: number): Promise<boolean> {
-		const running = [...this.#shared.requests.values()].filter((r) => r !== this.#request);
+		const running = [...this.#shared.requests.values()];
 		const targets = running.filter((r) => requestId === undefined || r.id === requestId);
 		for (const r of targets) r.cancelled = true;
-		if (targets.length === 0) return false;
+		const direct = requestId === undefined || requestId === 0;
+		if (direct) this.#shared.direct.cancelled = true;
+		if (targets.length === 0 && !direct) return false;
 		if (targets.length === running.length) await this.#shared.db.cancel();
 		return true;
 	}
@@ -470,11 +526,12 @@ function engineHandlers(toSource: (file: File) => FileSource): Record<EngineMeth
 			return (served[method as Direct] as (...a: unknown[]) => Promise<unknown>)(...args);
 		};
 	}
-	handlers.loadFile = (view, file, table, onProgress) =>
+	handlers.loadFile = (view, file, table, onProgress, read) =>
 		view.loadSource(
 			toSource(file as File),
 			onProgress as ProgressCallback | undefined,
-			table as string | undefined
+			table as string | undefined,
+			read as ReadOptions | undefined
 		);
 	return handlers;
 }

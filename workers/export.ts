@@ -1,5 +1,6 @@
 /**
- * Any query result as a downloadable file: CSV (RFC 4180 quoting, dates in ISO) or Parquet
+ * Any query result as a downloadable file: CSV (src/lib/csv.ts: RFC 4180, formulas neutralised,
+ * dates in ISO) or Parquet
  * (hyparquet-writer; DuckDB's own Parquet writer is an extension we do not load).
  */
 import { DataType, type Table } from 'apache-arrow';
@@ -7,13 +8,10 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { ExportFile, ExportPrivacy } from '../src/engine/api';
 import { EngineError } from '../src/engine/errors';
 import { exportPii, maskValue } from '../src/segment/pii';
+import { toCsv, type CsvValue } from '../src/lib/csv';
 import { isQueryStatement } from '../src/sql/sql';
 import { queryTable, type Db } from './db';
-
-export function csvField(v: unknown): string {
-	const s = v === null || v === undefined ? '' : String(v);
-	return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
+import { temporalAsText } from './export-temporal';
 
 type Kind = 'number' | 'bigint' | 'boolean' | 'timestamp' | 'date' | 'text';
 
@@ -75,14 +73,30 @@ export function tableToFile(
 	};
 	const n = table.numRows;
 	if (format === 'csv') {
-		const lines = [fields.map((f) => csvField(f.name)).join(',')];
-		for (let r = 0; r < n; r++) {
-			lines.push(vectors.map((_, j) => csvField(textOf(valueAt(j, r), kinds[j]!))).join(','));
-		}
+		// Numbers and booleans go as they are (never formula-escaped: -5 stays a number); the
+		// rest as text, which toCsv neutralises when it starts like a formula.
+		const cell = (j: number, r: number): CsvValue => {
+			const v = valueAt(j, r);
+			const kind = kinds[j]!;
+			if (
+				(kind === 'number' || kind === 'bigint') &&
+				(typeof v === 'number' || typeof v === 'bigint')
+			)
+				return v;
+			if (kind === 'boolean' && typeof v === 'boolean') return v;
+			return textOf(v, kind);
+		};
+		const rows: CsvValue[][] = new Array<CsvValue[]>(n);
+		for (let r = 0; r < n; r++) rows[r] = vectors.map((_, j) => cell(j, r));
 		return {
 			name: `${base}.csv`,
 			mime: 'text/csv',
-			bytes: new TextEncoder().encode(lines.join('\n') + '\n'),
+			bytes: new TextEncoder().encode(
+				toCsv(
+					fields.map((f) => f.name),
+					rows
+				)
+			),
 			rows: n
 		};
 	}
@@ -132,7 +146,7 @@ export async function exportQuery(
 	if (!isQueryStatement(sqlText)) {
 		throw new EngineError('sql', 'Only a single query (SELECT, WITH, FROM …) can be exported.');
 	}
-	const table = await queryTable(db, sqlText.trim().replace(/;\s*$/, ''));
+	const table = await queryTable(db, await temporalAsText(db, sqlText.trim().replace(/;\s*$/, '')));
 	const personal = privacy?.includePersonal ? [] : personalColumns(table);
 	const file = tableToFile(table, 'result', format, new Set(personal));
 	if (personal.length === 0) return file;

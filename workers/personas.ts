@@ -13,7 +13,9 @@ import type {
 import { EngineError } from '../src/engine/errors';
 import { pca2 } from '../src/cluster/pca';
 import { namePersona, type Kpis, type TopValue, type Trait } from '../src/segment/personas';
-import { amountExpr, finiteExpr, keyColumnOf, slug } from '../src/sql/features.sql';
+import { distinctNames } from '../src/segment/persona-words';
+import { amountExpr, finiteExpr, keyColumnOf, slug, timestampExpr } from '../src/sql/features.sql';
+import { keyText, normaliseKey } from '../src/sql/keys.sql';
 import { ident, literal } from '../src/sql/sql';
 import { queryRows, queryTable, queryValue, type Db } from './db';
 import { isNumericType } from './profile';
@@ -49,16 +51,22 @@ export async function personas(db: Db, ref: SegmentRef): Promise<PersonasReport>
 		has('monetary') ? `sum(greatest(${x('monetary')}, 0))` : 'NULL'
 	];
 	const from = `FROM ${ident(ref.segments)} s JOIN ${ident(ref.features)} f USING (${k})`;
+	// On a customer-level file, a logged (skewed) feature differs on the log scale, as k-means
+	// saw it: one huge spender alone does not make a segment "big buyers".
+	const loggedOnes =
+		ref.recipe.grain === 'customers' ? new Set(ref.recipe.transforms.log1p) : new Set<string>();
+	const dx = (f: string): string =>
+		loggedOnes.has(f) ? `ln(1 + CASE WHEN ${x(f)} < 0 THEN 0 ELSE ${x(f)} END)` : x(f);
 	const perSegment = await queryRows(
 		db,
-		`SELECT s.segment, count(*), ${kpiSql.join(', ')}${features.map((f) => `, avg(${x(f)})`).join('')}
+		`SELECT s.segment, count(*), ${kpiSql.join(', ')}${features.map((f) => `, avg(${x(f)})`).join('')}${features.map((f) => `, avg(${dx(f)})`).join('')}
 		 ${from} GROUP BY s.segment ORDER BY s.segment`
 	);
 	const baseRow =
 		(
 			await queryRows(
 				db,
-				`SELECT count(*), ${kpiSql.join(', ')}${features.map((f) => `, avg(${x(f)}), stddev_pop(${x(f)})`).join('')} ${from}`
+				`SELECT count(*), ${kpiSql.join(', ')}${features.map((f) => `, avg(${x(f)}), stddev_pop(${x(f)})`).join('')}${features.map((f) => `, avg(${dx(f)}), stddev_pop(${dx(f)})`).join('')} ${from}`
 			)
 		)[0] ?? [];
 	const total = Number(baseRow[0]);
@@ -72,7 +80,9 @@ export async function personas(db: Db, ref: SegmentRef): Promise<PersonasReport>
 	});
 	const base = kpisOf(baseRow, 1);
 	const baseMeans = features.map((_, j) => num(baseRow[7 + j * 2]));
-	const baseSds = features.map((_, j) => num(baseRow[8 + j * 2]));
+	const at = 7 + features.length * 2;
+	const baseScaled = features.map((_, j) => num(baseRow[at + j * 2]));
+	const baseScaledSds = features.map((_, j) => num(baseRow[at + 1 + j * 2]));
 
 	// Categorical attributes: their mix (share_) or one-hot columns, grouped by attribute.
 	const recipe = ref.recipe;
@@ -88,6 +98,7 @@ export async function personas(db: Db, ref: SegmentRef): Promise<PersonasReport>
 		);
 	}
 
+	const qualifiersOf = new Map<number, string[]>();
 	const profiles: PersonaProfile[] = perSegment.map((row) => {
 		const segment = Number(row[0]);
 		const size = Number(row[1]);
@@ -98,14 +109,16 @@ export async function personas(db: Db, ref: SegmentRef): Promise<PersonasReport>
 			.map((feature, j) => {
 				const mean = means[j] ?? null;
 				const baseMean = baseMeans[j] ?? null;
-				const sd = baseSds[j] ?? null;
+				const scaled = num(row[8 + features.length + j]);
+				const scaledBase = baseScaled[j] ?? null;
+				const sd = baseScaledSds[j] ?? null;
 				return {
 					feature,
 					segmentMean: mean,
 					baseMean,
 					index:
 						mean !== null && baseMean !== null && baseMean !== 0 ? (mean / baseMean) * 100 : null,
-					difference: mean !== null && baseMean !== null && sd ? (mean - baseMean) / sd : 0
+					difference: scaled !== null && scaledBase !== null && sd ? (scaled - scaledBase) / sd : 0
 				};
 			})
 			.sort((a, b) => Math.abs(b.difference) - Math.abs(a.difference));
@@ -128,7 +141,15 @@ export async function personas(db: Db, ref: SegmentRef): Promise<PersonasReport>
 		const revenueShare = revenue !== null && baseRevenue ? revenue / baseRevenue : null;
 		const mix = rfm.filter((r) => Number(r[0]) === segment);
 		const mixTotal = mix.reduce((n, r) => n + Number(r[2]), 0);
-		const { name, description } = namePersona({ traits, tops, kpis, share, revenueShare });
+		const { name, description, action, qualifiers } = namePersona({
+			traits,
+			tops,
+			kpis,
+			share,
+			revenueShare,
+			logged: recipe?.transforms.log1p ?? []
+		});
+		qualifiersOf.set(segment, qualifiers);
 		return {
 			segment,
 			size,
@@ -142,8 +163,20 @@ export async function personas(db: Db, ref: SegmentRef): Promise<PersonasReport>
 				share: Number(r[2]) / Math.max(1, mixTotal)
 			})),
 			name,
-			description
+			description,
+			action
 		};
+	});
+	// Names are distinct within the notebook: a shared name takes each segment's next trait.
+	const distinct = distinctNames(
+		profiles.map((p) => ({
+			name: p.name,
+			qualifiers: qualifiersOf.get(p.segment) ?? [],
+			size: p.size
+		}))
+	);
+	profiles.forEach((p, i) => {
+		p.name = distinct[i] ?? p.name;
 	});
 
 	return {
@@ -229,7 +262,7 @@ export async function customerKeys(db: Db, ref: SegmentRef, prefix: string): Pro
 	const k = ident(key);
 	const rows = await queryRows(
 		db,
-		`SELECT ${k} FROM ${ident(ref.features)} WHERE starts_with(${k}::VARCHAR, ${literal(prefix)}) ORDER BY ${k} LIMIT 20`
+		`SELECT ${k} FROM ${ident(ref.features)} WHERE starts_with(${k}::VARCHAR, ${literal(prefix.trim())}) OR starts_with(${keyText(k)}, ${literal(normaliseKey(prefix))}) ORDER BY ${k} LIMIT 20`
 	);
 	return rows.map(([v]) => String(v));
 }
@@ -263,7 +296,7 @@ export async function customer(
 					.join(', ')}
 				FROM ${ident(ref.features)}
 			)
-			SELECT * FROM ranked WHERE ${k}::VARCHAR = ${literal(keyValue)}`
+			SELECT * FROM ranked WHERE ${keyText(k)} = ${literal(normaliseKey(keyValue))}`
 		)
 	)[0];
 	if (!row)
@@ -278,7 +311,7 @@ export async function customer(
 			await queryRows(
 				db,
 				`WITH r AS (SELECT ${k}, segment, percent_rank() OVER (PARTITION BY segment ORDER BY distance) AS p FROM ${ident(ref.segments)})
-				 SELECT segment, p FROM r WHERE ${k}::VARCHAR = ${literal(keyValue)}`
+				 SELECT segment, p FROM r WHERE ${keyText(k)} = ${literal(normaliseKey(keyValue))}`
 			)
 		)[0];
 		segment = s ? Number(s[0]) : null;
@@ -288,7 +321,7 @@ export async function customer(
 	if (await tableExists(db, ref.rfm)) {
 		const g = await queryValue(
 			db,
-			`SELECT rfm_group FROM ${ident(ref.rfm)} WHERE ${k}::VARCHAR = ${literal(keyValue)}`
+			`SELECT rfm_group FROM ${ident(ref.rfm)} WHERE ${keyText(k)} = ${literal(normaliseKey(keyValue))}`
 		);
 		rfmGroup = typeof g === 'string' ? g : null;
 	}
@@ -296,10 +329,13 @@ export async function customer(
 	const recipe = ref.recipe;
 	if (recipe.grain === 'transactions' && recipe.roles.key && recipe.roles.timestamp) {
 		const amount = amountExpr(recipe.roles) ?? '1';
+		const tsType =
+			(await describeTable(db, recipe.source)).find((c) => c.name === recipe.roles.timestamp)
+				?.type ?? 'VARCHAR';
 		const rows = await queryRows(
 			db,
-			`SELECT strftime(CAST(${ident(recipe.roles.timestamp)} AS TIMESTAMP), '%Y-%m-%d') AS day, sum(${amount})
-			 FROM ${ident(recipe.source)} WHERE ${ident(recipe.roles.key)}::VARCHAR = ${literal(keyValue)}
+			`SELECT strftime(${timestampExpr(recipe.roles.timestamp, tsType)}, '%Y-%m-%d') AS day, sum(${amount})
+			 FROM ${ident(recipe.source)} WHERE ${keyText(ident(recipe.roles.key))} = ${literal(normaliseKey(keyValue))}
 			 GROUP BY day ORDER BY day LIMIT 1000`
 		);
 		timeline = rows.map(([date, value]) => ({ date: String(date), amount: num(value) ?? 0 }));

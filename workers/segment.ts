@@ -36,8 +36,7 @@ import {
 	countDistinctRows,
 	type Matrix
 } from '../src/cluster/matrix';
-import { calinskiHarabasz, daviesBouldin, silhouette } from '../src/cluster/metrics';
-import { createRng } from '../src/cluster/rng';
+import { sampleRows } from '../src/cluster/sample';
 import { recommendK } from '../src/cluster/sweep';
 import {
 	RFM_GROUP_ADVICE,
@@ -46,11 +45,12 @@ import {
 	type RfmGroup,
 	type RfmRule
 } from '../src/segment/rfm';
-import { detectRoles } from '../src/segment/roles';
+import { detectRoles, textDateOrder } from '../src/segment/roles';
 import {
 	DEFAULT_LOG1P,
 	DEFAULT_TRANSACTION_FEATURES,
 	FEATURES_TABLE,
+	MATRIX_TABLE,
 	MAX_CATEGORY_VALUES,
 	RFM_TABLE,
 	SEGMENTS_TABLE,
@@ -66,19 +66,23 @@ import {
 import { ident, literal } from '../src/sql/sql';
 import { exportPii } from '../src/segment/pii';
 import { encodeColumns } from './arrow-build';
-import { csvField } from './export';
+import { toCsv } from '../src/lib/csv';
 import { queryRows, queryTable, queryValue, type Db } from './db';
 import { isNumericType } from './profile';
 import { describeTable, listTables, tableExists } from './tables';
+import { EXACT_DISTINCT_ROWS, columnStats } from './column-stats';
+import { assertUniqueKey, columnAdvice, joinReport, noPurchase } from './recipe-checks';
+import { loadKernel } from './kernel';
+import { scoreKs } from './sweep-pool';
 import { ROW_KEY } from '../src/sql/features.sql';
 
 export { SEGMENTS_TABLE, RFM_TABLE };
 /** The k sweep runs on at most this many customers (seeded sample); the final fit on all. */
-const SWEEP_SAMPLE = 12_000;
+export const SWEEP_SAMPLE = 12_000;
 const SILHOUETTE_SAMPLE = 3_000;
 const SWEEP_RESTARTS = 3;
-/** Exact distinct counts up to this many rows; estimates beyond (then the key is checked exactly). */
-const EXACT_DISTINCT_ROWS = 200_000;
+/** Restarts (n_init) of the final fit unless the call says otherwise. */
+const FINAL_RESTARTS = 10;
 
 /**
  * What a pipeline call may use besides the database and its refs: caches keyed by their whole
@@ -89,6 +93,8 @@ export interface PipelineContext {
 	categories: Map<string, string[]>;
 	/** The sweep's best centroids per k, by sweepKey(matrix table, recipe, seed). */
 	sweepFits: Map<string, Map<number, Float64Array>>;
+	/** Tables the pipeline wrote under the names it was given: never proposed as demographics. */
+	made: Set<string>;
 	/** True once this call's request was cancelled. */
 	readonly cancelled: boolean;
 }
@@ -111,36 +117,9 @@ function checkCancelled(ctx: PipelineContext): void {
 	if (ctx.cancelled) throw new EngineError('cancelled', 'Cancelled.');
 }
 
-async function columnStats(db: Db, table: string) {
-	const columns = await describeTable(db, table);
-	const t = ident(table);
-	const rowCount = Number(await queryValue(db, `SELECT count(*) FROM ${t}`));
-	// Exact distinct counts where affordable: the key's uniqueness decides the grain.
-	const distinct = rowCount <= EXACT_DISTINCT_ROWS ? 'count(DISTINCT ' : 'approx_count_distinct(';
-	const aggregates = columns
-		.map((c) => `${distinct}${ident(c.name)}), count(${ident(c.name)})`)
-		.join(', ');
-	const row = (await queryRows(db, `SELECT ${aggregates} FROM ${t}`))[0] ?? [];
-	const sample = await queryRows(
-		db,
-		`SELECT ${columns.map((c) => `${ident(c.name)}::VARCHAR`).join(', ')} FROM ${t} LIMIT 50`
-	);
-	return {
-		rowCount,
-		columns,
-		stats: columns.map((c, i) => ({
-			name: c.name,
-			type: c.type,
-			distinct: Math.min(Number(row[i * 2]), rowCount),
-			nullShare: rowCount === 0 ? 0 : 1 - Number(row[i * 2 + 1]) / rowCount,
-			sample: sample.map((r) => r[i]).filter((v): v is string => typeof v === 'string')
-		}))
-	};
-}
-
 async function categoryValues(
 	db: Db,
-	ctx: PipelineContext,
+	ctx: Pick<PipelineContext, 'categories'>,
 	table: string,
 	column: string
 ): Promise<string[]> {
@@ -159,7 +138,7 @@ async function categoryValues(
 
 export async function allCategories(
 	db: Db,
-	ctx: PipelineContext,
+	ctx: Pick<PipelineContext, 'categories'>,
 	recipe: FeatureRecipe
 ): Promise<CategoryValues> {
 	const out: CategoryValues = Object.create(null) as CategoryValues;
@@ -210,6 +189,9 @@ export async function suggestRecipe(
 		// A second loaded table with the same key and one row per customer: its demographics.
 		for (const other of await listTables(db)) {
 			if (other.name === table || !other.columns.some((c) => c.name === roles.key)) continue;
+			// Segbook's own tables (a previous run's features or segments) are no demographics.
+			const own = [FEATURES_TABLE, MATRIX_TABLE, SEGMENTS_TABLE, RFM_TABLE].includes(other.name);
+			if (own || ctx.made.has(other.name)) continue;
 			const o = await columnStats(db, other.name);
 			const d = detectRoles(o.stats, o.rowCount);
 			if (d.grain === 'customers' && d.roles.key === roles.key) {
@@ -232,7 +214,8 @@ export async function suggestRecipe(
 		customers,
 		selected: [],
 		transforms: { log1p: [], winsorise: null, scale: 'zscore' },
-		missing: 'median'
+		missing: 'median',
+		dateOrder: textDateOrder(stats.find((c) => c.name === roles.timestamp)?.sample ?? [])
 	};
 	const candidates = candidateFeatures(recipe, await allCategories(db, ctx, recipe));
 	if (grain === 'transactions') {
@@ -242,7 +225,21 @@ export async function suggestRecipe(
 		recipe.selected = roles.numerics.filter((f) => candidates.includes(f));
 		if (recipe.selected.length === 0) recipe.selected = candidates.slice(0, 8);
 	}
-	return { recipe, candidates, notes, columns };
+	const advice =
+		grain === 'customers'
+			? await columnAdvice(
+					db,
+					table,
+					stats,
+					roles.numerics,
+					roles.categoricals.filter((c) => stats.some((s) => s.name === c && s.numbers))
+				)
+			: null;
+	if (advice) {
+		recipe.transforms.log1p = advice.log1p.filter((f) => recipe.selected.includes(f));
+		notes.push(...advice.notes);
+	}
+	return { recipe, candidates, notes, columns, flags: advice?.flags ?? [] };
 }
 
 export async function buildFeatures(
@@ -265,6 +262,7 @@ export async function buildFeatures(
 			);
 		}
 	}
+	await assertUniqueKey(db, recipe);
 	const fSql = featureSql(recipe, await allCategories(db, ctx, recipe), types, out.features);
 	await db.run(fSql);
 	const available = new Set((await describeTable(db, out.features)).map((c) => c.name));
@@ -281,6 +279,7 @@ export async function buildFeatures(
 	}
 	const mSql = matrixSql(recipe, key, out.matrix, out.features);
 	await db.run(mSql);
+	ctx.made.add(out.features).add(out.matrix);
 
 	const src = ident(recipe.source);
 	// One scan of the source for what was left out: rows without a key, return lines.
@@ -297,19 +296,7 @@ export async function buildFeatures(
 	const returnLines = Number(returns);
 	const customers = Number(await queryValue(db, `SELECT count(*) FROM ${featuresTable}`));
 	const inMatrix = Number(await queryValue(db, `SELECT count(*) FROM ${matrixTable}`));
-	let matchRate: number | null = null;
-	if (recipe.customers) {
-		const c = recipe.customers;
-		matchRate =
-			customers === 0
-				? 0
-				: Number(
-						await queryValue(
-							db,
-							`SELECT count(*) FROM ${featuresTable} f WHERE f.${ident(key)} IN (SELECT ${ident(c.key)}::VARCHAR FROM ${ident(c.table)})`
-						)
-					) / customers;
-	}
+	const { matchRate, matchNote } = await joinReport(db, recipe, key, customers, out.features);
 	const statsRow =
 		(
 			await queryRows(
@@ -339,6 +326,8 @@ export async function buildFeatures(
 		returnLines,
 		dropped: customers - inMatrix,
 		matchRate,
+		matchNote,
+		noPurchase: await noPurchase(db, recipe, types, customers),
 		stats,
 		constant,
 		featureSql: fSql,
@@ -383,25 +372,6 @@ export async function loadMatrix(db: Db, table: string): Promise<LoadedMatrix> {
 	return { matrix: { data, n, d }, keys, features };
 }
 
-function sampleRows(m: Matrix, size: number, seed: number): Matrix {
-	if (m.n <= size) return m;
-	// Seeded partial Fisher-Yates, then sorted so the sample keeps the table's order.
-	const rng = createRng(seed);
-	const index = new Int32Array(m.n);
-	for (let i = 0; i < m.n; i++) index[i] = i;
-	for (let i = 0; i < size; i++) {
-		const j = i + Math.floor(rng.next() * (m.n - i));
-		const t = index[i]!;
-		index[i] = index[j]!;
-		index[j] = t;
-	}
-	const chosen = index.subarray(0, size).sort();
-	const data = new Float64Array(size * m.d);
-	for (let r = 0; r < size; r++)
-		data.set(m.data.subarray(chosen[r]! * m.d, (chosen[r]! + 1) * m.d), r * m.d);
-	return { data, n: size, d: m.d };
-}
-
 function clusterError(e: unknown): never {
 	if (e instanceof ClusterInputError) throw new EngineError('sql', e.message);
 	if (e instanceof CancelledError) throw new EngineError('cancelled', 'Cancelled.');
@@ -419,7 +389,8 @@ export async function sweep(
 	const { matrix } = await loadMatrix(db, ref.matrix);
 	const m = sampleRows(matrix, SWEEP_SAMPLE, seed);
 	const distinct = countDistinctRows(m, 11);
-	const kMax = Math.min(10, m.n - 1, distinct);
+	// At least 20 customers per segment on average: more segments than that can't be acted on.
+	const kMax = Math.min(10, m.n - 1, distinct, Math.max(2, Math.floor(matrix.n / 20)));
 	if (kMax < 2) {
 		throw new EngineError(
 			'sql',
@@ -428,30 +399,30 @@ export async function sweep(
 				: `Only ${m.n} customers: too few to compare numbers of segments.`
 		);
 	}
-	const rows: SweepRowInfo[] = [];
-	const centroids = new Map<number, Float64Array>();
-	const shouldStop = (): boolean => ctx.cancelled;
-	for (let k = 2; k <= kMax; k++) {
+	const ks = Array.from({ length: kMax - 1 }, (_, i) => i + 2);
+	const progress = (done: number, total: number): void =>
 		onProgress?.({
-			phase: `Trying ${k} segments (${k - 1} of ${kMax - 1})`,
-			fraction: (k - 2) / (kMax - 1)
+			phase: `Trying 2 to ${kMax} segments: ${done} of ${total} done (${Math.round((100 * done) / total)}%)`,
+			fraction: done / total
 		});
-		await tick();
-		checkCancelled(ctx);
-		try {
-			const fit = kmeans(m, { k, seed, restarts: SWEEP_RESTARTS, shouldStop });
-			centroids.set(k, fit.centroids);
-			rows.push({
-				k,
-				inertia: fit.inertia,
-				silhouette: silhouette(m, fit.labels, k, { sampleSize: SILHOUETTE_SAMPLE, seed }),
-				calinskiHarabasz: calinskiHarabasz(m, fit.labels, k),
-				daviesBouldin: daviesBouldin(m, fit.labels, k)
-			});
-		} catch (e) {
-			clusterError(e);
-		}
+	progress(0, ks.length);
+	let scored;
+	try {
+		// Two threads: this worker and a second one (sweep-pool.ts); the same rows as one thread.
+		scored = await scoreKs(m, ks, {
+			seed,
+			restarts: SWEEP_RESTARTS,
+			silhouetteSample: SILHOUETTE_SAMPLE,
+			kernel: await loadKernel(),
+			shouldStop: () => ctx.cancelled,
+			onScored: progress
+		});
+	} catch (e) {
+		clusterError(e);
 	}
+	checkCancelled(ctx);
+	const rows: SweepRowInfo[] = ks.map((k) => scored.byK.get(k)!.row);
+	const centroids = new Map(ks.map((k) => [k, scored.byK.get(k)!.centroids]));
 	const { recommendedK, reason, elbowK } = recommendK(rows);
 	ctx.sweepFits.set(sweepKey(ref.matrix, ref.recipe, seed), centroids);
 	return {
@@ -461,7 +432,8 @@ export async function sweep(
 		elbowK,
 		sampled: m.n,
 		customers: matrix.n,
-		ms: performance.now() - started
+		ms: performance.now() - started,
+		threads: scored.threads
 	};
 }
 
@@ -491,26 +463,26 @@ export async function segment(
 	await tick();
 	checkCancelled(ctx);
 	let fit;
-	// The sweep already found the best of 4 k-means++ starts for this k (on a seeded sample of
-	// large data): refine those centroids on every customer instead of starting over.
+	// The sweep's best centroids for this k (on a seeded sample of large data) are one candidate.
 	const init = ctx.sweepFits.get(sweepKey(ref.matrix, ref.recipe, options.seed))?.get(options.k);
-	let iterationsTotal = 0;
-	const kmStarted = performance.now();
+	const kernel = await loadKernel();
 	try {
-		fit = kmeans(matrix, {
+		const common = {
 			k: options.k,
 			seed: options.seed,
-			restarts: options.restarts ?? 4,
-			...(init && options.restarts === undefined ? { init } : {}),
 			shouldStop: () => ctx.cancelled,
-			onIteration: () => {
-				iterationsTotal++;
-			}
-		});
+			kernel
+		};
+		// n_init = 10 fresh k-means++ starts on every customer; the sweep's best centroids for this
+		// k compete as one more start, and the lowest inertia wins.
+		fit = kmeans(matrix, { ...common, restarts: options.restarts ?? FINAL_RESTARTS });
+		if (init && options.restarts === undefined) {
+			const warm = kmeans(matrix, { ...common, init });
+			if (warm.inertia < fit.inertia) fit = warm;
+		}
 	} catch (e) {
 		clusterError(e);
 	}
-	const kmMs = performance.now() - kmStarted;
 	const segmentOf = new Int32Array(matrix.n);
 	for (let i = 0; i < matrix.n; i++) segmentOf[i] = fit.labels[i]! + 1;
 	const { ipc } = encodeColumns(
@@ -529,6 +501,7 @@ export async function segment(
 		`CREATE OR REPLACE TABLE ${segmentsTable} AS FROM ${ident(scratch)} ORDER BY segment, ${ident(key)}`
 	);
 	await db.run(`DROP TABLE ${ident(scratch)}`);
+	ctx.made.add(ref.segments);
 
 	const means = await queryRows(
 		db,
@@ -564,9 +537,14 @@ export async function segment(
 			means: features.map((f, j) => [f, num(row[j + 2])] as [string, number | null])
 		})),
 		baseMeans: features.map((f, j) => [f, num(base[j])] as [string, number | null]),
+		centroids: Array.from({ length: fit.k }, (_, c) => [
+			...fit.centroids.subarray(c * matrix.d, (c + 1) * matrix.d)
+		]),
 		ms: performance.now() - started,
-		msPerIteration: iterationsTotal > 0 ? kmMs / iterationsTotal : 0,
-		multiplyAdds: matrix.n * options.k * matrix.d
+		// Timed over the Lloyd iterations only (not seeding or set-up).
+		msPerIteration: fit.timing.iterations > 0 ? fit.timing.lloydMs / fit.timing.iterations : 0,
+		multiplyAdds: matrix.n * options.k * matrix.d,
+		kernel: kernel ? 'wasm-simd' : 'typescript'
 	};
 }
 
@@ -717,14 +695,18 @@ export async function exportSegments(
 		personaValues[i] = personas.get(segmentValues[i]!) ?? `Segment ${segmentValues[i]}`;
 	}
 	if (format === 'csv') {
-		const lines = [[keyColumn, 'segment', 'persona'].map(csvField).join(',')];
+		// Keys and persona names are text to the CSV writer, which neutralises formulas in them (a
+		// key such as =HYPERLINK(…) or a persona named by a link); a numeric key stays a number.
+		const rows = new Array<[string | number | bigint, number, string]>(n);
 		for (let i = 0; i < n; i++) {
-			lines.push(`${csvField(keyValues[i])},${segmentValues[i]},${csvField(personaValues[i])}`);
+			const raw: unknown = keys?.get(i);
+			const key = typeof raw === 'number' || typeof raw === 'bigint' ? raw : keyValues[i]!;
+			rows[i] = [key, segmentValues[i]!, personaValues[i]!];
 		}
 		return {
 			name: 'segments.csv',
 			mime: 'text/csv',
-			bytes: new TextEncoder().encode(lines.join('\n') + '\n'),
+			bytes: new TextEncoder().encode(toCsv([keyColumn, 'segment', 'persona'], rows)),
 			rows: n,
 			notes
 		};

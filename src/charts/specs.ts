@@ -368,7 +368,7 @@ export function traitHeatmapSpec(
 	return {
 		title: fitTitle(
 			'How each segment differs from the average customer',
-			'100 = average; 200 = twice the average; 50 = half. Orange is above, blue below.'
+			'100 = average; 200 = twice the average; 50 = half. Blue is above, orange below.'
 		),
 		description: 'Heatmap of each segment’s index on each feature, where 100 is the average.',
 		width: 'container',
@@ -401,8 +401,15 @@ export function traitHeatmapSpec(
 						title: 'Index (100 = average)',
 						legend: { orient: 'bottom', direction: 'horizontal', gradientLength: 240 },
 						// Symmetric around 100 so equal colour steps mean equal differences; beyond 200
-						// the colour saturates and the number in the cell still tells the value.
-						scale: { scheme: 'blueorange', domain: [0, 200], domainMid: 100, clamp: true }
+						// the colour saturates and the number in the cell still tells the value. Reversed so
+						// blue is above average and orange below, as on the persona cards.
+						scale: {
+							scheme: 'blueorange',
+							reverse: true,
+							domain: [0, 200],
+							domainMid: 100,
+							clamp: true
+						}
 					},
 					tooltip: [
 						{ field: 'segment', type: 'nominal', title: 'Segment' },
@@ -969,7 +976,78 @@ function pathOf(parent: string, key: string): string {
 function isAddress(s: string): boolean {
 	// eslint-disable-next-line no-control-regex
 	const compact = s.replace(/[\s\u0000-\u001f\u007f]+/g, '').toLowerCase();
-	return compact.startsWith('//') || ADDRESS.test(compact);
+	// A protocol-relative address (`//host/x`) anywhere, not only at the start: it can sit inside
+	// an expression or a CSS paint value.
+	return compact.includes('//') || ADDRESS.test(compact);
+}
+
+/**
+ * CSS `url(…)` in any string: a paint (`fill: "url(//host/x.svg#g)"`), a cursor. Drawn as an
+ * SVG attribute, it loads from the address when the chart or its SVG export is opened. CSS
+ * escapes (`\75 rl(`) are refused with it.
+ */
+function isCssReference(s: string): boolean {
+	// eslint-disable-next-line no-control-regex
+	const compact = s.replace(/[\s\u0000-\u001f\u007f]+/g, '').toLowerCase();
+	return compact.includes('url(') || compact.includes('image-set(') || /\\[0-9a-f]/.test(compact);
+}
+
+/**
+ * Properties drawn as CSS paint or cursor: each must be a plain colour (or cursor keyword),
+ * never computed (`{expr}`), and a field may drive one only through a scale.
+ */
+const PAINT_KEY = /^(?:fill|stroke|color|background)$|(?:Color|Fill|Stroke|Background)$/;
+/** #rgb(a), #rrggbb(aa), a colour name (`steelblue`, `transparent`, `none`), rgb()/hsl(). */
+const PLAIN_COLOUR = /^(?:#[0-9a-f]{3,8}|[a-z]+|(?:rgba?|hsla?)\([\d\s.,%/+-]*\))$/i;
+const CURSOR = /^[a-z-]+$/;
+/** Inside a paint channel, these parts say which data and how to label it: not paint. */
+const PAINT_NEUTRAL = new Set([
+	'field',
+	'type',
+	'title',
+	'legend',
+	'sort',
+	'aggregate',
+	'bin',
+	'timeUnit',
+	'test',
+	'param',
+	'datum',
+	'domain',
+	'format',
+	'formatType',
+	'scheme',
+	'interpolate'
+]);
+
+/** A problem with a paint value or channel (`path` names it), or null. */
+function paintProblem(value: unknown, path: string): string | null {
+	if (typeof value === 'string') {
+		// A link or url() is reported as such by the string check that follows.
+		if (isAddress(value) || isCssReference(value)) return null;
+		return PLAIN_COLOUR.test(value.trim())
+			? null
+			: `${path} is not allowed: a colour must be a plain colour (a name, #hex, rgb() or hsl()).`;
+	}
+	if (!isPlainObject(value)) return null;
+	if (Object.hasOwn(value, 'expr') || Object.hasOwn(value, 'signal')) {
+		return `${path} is not allowed: a colour cannot be computed by an expression.`;
+	}
+	if (Object.hasOwn(value, 'scale')) {
+		const scale = value.scale;
+		if (scale === null) {
+			return `${path}.scale is not allowed: a field drives a colour only through a scale (scale: null would paint the data's own text).`;
+		}
+		if (isPlainObject(scale)) {
+			if (scale.type === 'identity') {
+				return `${path}.scale is not allowed: an identity scale would paint the data's own text.`;
+			}
+			if (isPlainObject(scale.range)) {
+				return `${path}.scale.range is not allowed: colours come from a list or a scheme, not from the data.`;
+			}
+		}
+	}
+	return null;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -990,7 +1068,13 @@ export function validateSpec(spec: unknown): SpecVerdict {
 	if (!isPlainObject(spec)) return { ok: false, error: 'A chart spec must be a JSON object.' };
 	let nodes = 0;
 
-	const walk = (value: unknown, path: string, depth: number, inData: boolean): string | null => {
+	const walk = (
+		value: unknown,
+		path: string,
+		depth: number,
+		inData: boolean,
+		paint = false
+	): string | null => {
 		nodes += 1;
 		if (nodes > SPEC_LIMITS.nodes) {
 			return `The chart spec is too large: more than ${SPEC_LIMITS.nodes.toLocaleString('en')} values.`;
@@ -1004,14 +1088,18 @@ export function validateSpec(spec: unknown): SpecVerdict {
 			if (value.length > SPEC_LIMITS.stringLength) {
 				return `${path} is too long (more than ${SPEC_LIMITS.stringLength.toLocaleString('en')} characters).`;
 			}
-			if (!inData && isAddress(value)) {
+			if (inData) return null;
+			if (isAddress(value)) {
 				return `${path} contains a web or script link, which is not allowed: charts use only the notebook's own data.`;
+			}
+			if (isCssReference(value)) {
+				return `${path} contains a CSS url() reference, which is not allowed: it would load from outside the notebook.`;
 			}
 			return null;
 		}
 		if (Array.isArray(value)) {
 			for (let i = 0; i < value.length; i++) {
-				const problem = walk(value[i], `${path}[${i}]`, depth + 1, inData);
+				const problem = walk(value[i], `${path}[${i}]`, depth + 1, inData, paint);
 				if (problem !== null) return problem;
 			}
 			return null;
@@ -1044,9 +1132,31 @@ export function validateSpec(spec: unknown): SpecVerdict {
 				if (typeof child === 'string' && SCHEMA.test(child)) continue;
 				return '$schema must be a Vega or Vega-Lite schema address (https://vega.github.io/schema/…).';
 			}
+			// Paint: a property drawn as a colour, and inside a paint channel its constant `value`,
+			// its `condition`s and its scale's `range`.
+			const paintKey = PAINT_KEY.test(key) || (paint && !PAINT_NEUTRAL.has(key));
+			if (paintKey) {
+				// Arrays here are a scale's range, a list of conditions or gradient stops.
+				const items: unknown[] = Array.isArray(child) ? child : [child];
+				for (let i = 0; i < items.length; i++) {
+					const problem = paintProblem(items[i], Array.isArray(child) ? `${p}[${i}]` : p);
+					if (problem !== null) return problem;
+				}
+			}
+			if (
+				key === 'cursor' &&
+				typeof child === 'string' &&
+				!CURSOR.test(child) &&
+				!isCssReference(child)
+			) {
+				return `${p} is not allowed: a cursor must be a keyword such as "pointer".`;
+			}
+			if (key === 'cursor' && isPlainObject(child)) {
+				return `${p} is not allowed: a cursor cannot be computed by an expression.`;
+			}
 			// Inline data (`values`, Vega-Lite `datasets`) is data, not spec.
 			const data = key === 'values' || (key === 'datasets' && path === '');
-			const problem = walk(child, p, depth + 1, data);
+			const problem = walk(child, p, depth + 1, data, paintKey && !data);
 			if (problem !== null) return problem;
 		}
 		return null;

@@ -36,6 +36,8 @@ import {
 	type Matrix
 } from './matrix';
 import { createRng, type Rng } from './rng';
+import { KernelMatrix, type KMeansKernel } from './wasm-kernel';
+import { sampleIndex } from './weighted-draw';
 
 export { CancelledError, ClusterInputError, countDistinctRows } from './matrix';
 export type { ClusterInputErrorCode, Matrix } from './matrix';
@@ -74,6 +76,21 @@ export type KMeansOptions = {
 	onIteration?: (info: KMeansIterationInfo) => void;
 	/** Polled before each restart and each iteration; returning true throws `CancelledError`. */
 	shouldStop?: () => boolean;
+	/**
+	 * The WebAssembly SIMD kernel (wasm-kernel.ts): the same labels, centroids and inertia bit for
+	 * bit, with full assignments in SIMD instead of the bounded passes below.
+	 */
+	kernel?: KMeansKernel;
+};
+
+/** Where a run's time went (performance.now), for the benchmark's per-iteration figure. */
+export type KMeansTiming = {
+	/** k-means++ seeding, all restarts. */
+	seedMs: number;
+	/** Lloyd iterations only (update + assignment), all restarts. */
+	lloydMs: number;
+	/** Lloyd iterations, all restarts. */
+	iterations: number;
 };
 
 export type KMeansResult = {
@@ -93,6 +110,7 @@ export type KMeansResult = {
 	sizes: Int32Array;
 	/** Each customer's Euclidean distance to its centroid. */
 	distances: Float64Array;
+	timing: KMeansTiming;
 };
 
 /**
@@ -158,24 +176,6 @@ export function kmeansPlusPlus(m: Matrix, k: number, rng: Rng): Float64Array {
 		pot = bestPot;
 	}
 	return c === k ? centers : centers.slice(0, c * d);
-}
-
-/**
- * First index whose cumulative weight exceeds r. Using "exceeds" (not "reaches") guarantees the
- * chosen point has positive weight, i.e. is not a duplicate of an existing centre.
- */
-function sampleIndex(cum: Float64Array, weight: Float64Array, r: number): number {
-	let lo = 0;
-	let hi = cum.length;
-	while (lo < hi) {
-		const mid = (lo + hi) >>> 1;
-		if (cum[mid]! > r) hi = mid;
-		else lo = mid + 1;
-	}
-	if (lo < cum.length) return lo;
-	// r rounded up to the total: fall back to the last point with positive weight.
-	for (let i = cum.length - 1; i >= 0; i--) if (weight[i]! > 0) return i;
-	return 0;
 }
 
 /**
@@ -531,12 +531,23 @@ export function kmeans(m: Matrix, opts: KMeansOptions): KMeansResult {
 	let bestCent: Float64Array = new Float64Array(k * d);
 	let bestInertia = Infinity;
 	let bestIter = 0;
+	const timing: KMeansTiming = { seedMs: 0, lloydMs: 0, iterations: 0 };
+	const wasm = opts.kernel ? new KernelMatrix(opts.kernel, data, n, d, k) : null;
+	if (wasm) {
+		labels = wasm.labels;
+		mind = wasm.mind;
+	}
 
 	for (let r = 0; r < restarts; r++) {
 		if (shouldStop?.()) throw new CancelledError();
+		const seedStarted = performance.now();
+		const rng = init ? null : createRng(restartSeed(seed, r));
 		const cent = init
 			? init.map((v) => v * f)
-			: kmeansPlusPlus(work, k, createRng(restartSeed(seed, r)));
+			: wasm
+				? wasm.seed(k, rng!)
+				: kmeansPlusPlus(work, k, rng!);
+		timing.seedMs += performance.now() - seedStarted;
 		if (cent.length < k * d) {
 			// Seeding ran out of distinct points; count them exactly for the message. (Fewer seeds than
 			// distinct rows can only come from squared differences underflowing: treat those as equal.)
@@ -544,9 +555,14 @@ export function kmeans(m: Matrix, opts: KMeansOptions): KMeansResult {
 			throw tooFewDistinct(distinct, k);
 		}
 		if (shouldStop?.()) throw new CancelledError();
-		labels.fill(-1);
-		dirty.fill(1);
-		let pass = assignAll(data, n, d, cent, k, labels, mind, lower, dirty);
+		if (wasm) wasm.reset();
+		else {
+			labels.fill(-1);
+			dirty.fill(1);
+		}
+		let pass = wasm
+			? wasm.assign(cent)
+			: assignAll(data, n, d, cent, k, labels, mind, lower, dirty);
 		let iterations = 0;
 		let prev = Infinity;
 		for (;;) {
@@ -563,8 +579,13 @@ export function kmeans(m: Matrix, opts: KMeansOptions): KMeansResult {
 			}
 			// Out of iterations: stop right after an assignment so labels match the centroids.
 			if (iterations >= maxIter) break;
-			prevCent.set(cent);
-			update(data, n, d, cent, k, labels, mind, lower, dirty, sums, counts, refs);
+			const iterationStarted = performance.now();
+			if (wasm) wasm.update(cent);
+			else {
+				prevCent.set(cent);
+				update(data, n, d, cent, k, labels, mind, lower, dirty, sums, counts, refs);
+			}
+			const updateMs = performance.now() - iterationStarted;
 			iterations++;
 			opts.onIteration?.({
 				restart: r,
@@ -575,16 +596,28 @@ export function kmeans(m: Matrix, opts: KMeansOptions): KMeansResult {
 			});
 			prev = inertia;
 			if (shouldStop?.()) throw new CancelledError();
-			const moved = boundsAfterUpdate(cent, prevCent, k, d, half);
-			pass = assignBounded(data, n, d, cent, k, labels, mind, lower, dirty, half, moved);
+			const assignStarted = performance.now();
+			if (wasm) pass = wasm.assign(cent);
+			else {
+				const moved = boundsAfterUpdate(cent, prevCent, k, d, half);
+				pass = assignBounded(data, n, d, cent, k, labels, mind, lower, dirty, half, moved);
+			}
+			// The callback's time is left out: only the update and the assignment count.
+			timing.lloydMs += updateMs + performance.now() - assignStarted;
+			timing.iterations++;
 		}
 		// Strictly lower: on a tie the earlier restart wins, which keeps the result deterministic.
 		if (pass.inertia < bestInertia) {
 			bestInertia = pass.inertia;
 			bestIter = iterations;
 			bestCent = cent;
-			[bestLabels, labels] = [labels, bestLabels];
-			[bestMind, mind] = [mind, bestMind];
+			if (wasm) {
+				bestLabels.set(labels);
+				bestMind.set(mind);
+			} else {
+				[bestLabels, labels] = [labels, bestLabels];
+				[bestMind, mind] = [mind, bestMind];
+			}
 		}
 	}
 
@@ -611,7 +644,8 @@ export function kmeans(m: Matrix, opts: KMeansOptions): KMeansResult {
 		iterations: bestIter,
 		k,
 		sizes: out.sizes,
-		distances
+		distances,
+		timing
 	};
 }
 

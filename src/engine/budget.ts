@@ -29,7 +29,12 @@ export function formatBudget(ms: number): string {
 	return `${Math.floor(min / 60)} h${min % 60 ? ` ${min % 60} min` : ''}`;
 }
 
+/** `Stopped after 60 s (the time budget for a query)`: the restart's reason. */
+export function timeoutReason(kind: BudgetKind, ms: number): string {
+	return `Stopped after ${formatBudget(ms)} (the time budget for ${WHAT[kind]})`;
+}
+
 /** `Stopped after 60 s (the time budget for a query). The engine restarted. …what to do…` */
 export function timeoutMessage(kind: BudgetKind, ms: number): string {
-	return `Stopped after ${formatBudget(ms)} (the time budget for ${WHAT[kind]}). The engine restarted. ${ADVICE[kind]}`;
+	return `${timeoutReason(kind, ms)}. The engine restarted. ${ADVICE[kind]}`;
 }

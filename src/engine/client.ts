@@ -25,22 +25,31 @@ import {
 	type EngineApi,
 	type EngineInfo,
 	type EngineMethod,
+	type InsightCalls,
+	type InsightKind,
 	type Progress,
 	type ProgressCallback,
 	type WireApi
 } from './api';
 import { deriveApi } from './derive';
 import { EngineError, asEngineError } from './errors';
-import { timeoutMessage } from './budget';
+import { timeoutMessage, timeoutReason } from './budget';
 
 /** A call's promise, with the request id `cancel(id)` takes. */
 export type Pending<T> = Promise<T> & { readonly requestId: number };
 
 /** The engine's calls on the client: EngineApi's, each returning a Pending. */
 export type EngineCalls = {
-	[K in Exclude<EngineMethod, 'cancel'>]: (
+	[K in Exclude<EngineMethod, 'cancel' | 'insight'>]: (
 		...args: Parameters<EngineApi[K]>
 	) => Pending<Awaited<ReturnType<EngineApi[K]>>>;
+} & {
+	/** Generic: the kind picks the input and the result (a mapped type would lose the link). */
+	insight<K extends InsightKind>(
+		kind: K,
+		input: InsightCalls[K]['input'],
+		onProgress?: ProgressCallback
+	): Pending<InsightCalls[K]['output']>;
 };
 
 export interface EngineEvents {
@@ -127,9 +136,13 @@ class Supervisor {
 		this.#spawn = options.spawn ?? browserWorker;
 		this.#budgets = { ...BUDGET_MS, ...options.budgets };
 		this.#grace = options.cancelGraceMs ?? CANCEL_GRACE_MS;
+		// Every listed call but the control ones (cancel is this class's own method).
+		const calls = Object.fromEntries(
+			Object.entries(ENGINE_METHODS).filter(([, spec]: [string, CallSpec]) => !spec.control)
+		) as Record<keyof EngineCalls, CallSpec>;
 		Object.assign(
 			this,
-			deriveApi<EngineCalls>(ENGINE_METHODS, (method, args) => this.#invoke(method, args, null))
+			deriveApi<EngineCalls>(calls, (method, args) => this.#invoke(method, args, null))
 		);
 		this.#ready = this.#start();
 		this.#ready.catch((e: unknown) => {
@@ -279,9 +292,9 @@ class Supervisor {
 		const timer = setTimeout(() => {
 			this.#watched = null;
 			if (!this.#calls.has(call.id) || call.generation !== this.#generation) return;
-			const message = timeoutMessage(call.spec.budget, call.budgetMs);
-			void this.#restart(message.split('.')[0] ?? message, [
-				[call.id, new EngineError('timeout', message)]
+			const { budget } = call.spec;
+			void this.#restart(timeoutReason(budget, call.budgetMs), [
+				[call.id, new EngineError('timeout', timeoutMessage(budget, call.budgetMs))]
 			]);
 		}, call.budgetMs);
 		this.#watched = { id: call.id, timer };

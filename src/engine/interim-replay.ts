@@ -20,7 +20,7 @@ export interface SessionLog {
 }
 
 export function recordSession(client: EngineClient): SessionLog {
-	const steps: { method: string; step: Step }[] = [];
+	const steps: { method: string; loaded: string | null; step: Step }[] = [];
 	const recorded = new Proxy(client, {
 		get(target, property) {
 			// The target as receiver: the client's getters read its private fields.
@@ -32,12 +32,19 @@ export function recordSession(client: EngineClient): SessionLog {
 				const pending = fn.apply(target, args);
 				void pending.then(
 					(result) => {
-						// A file loads again under the name it got, replacing that table.
-						const again =
-							property === 'loadFile'
-								? [args[0], (result as { table: { name: string } }).table.name]
-								: args;
+						// A file loads again under the name it got (with its import settings), and a
+						// re-read replaces the earlier load of that table.
+						const again = [...args];
+						let loaded: string | null = null;
+						if (property === 'loadFile') {
+							loaded = (result as { table: { name: string } }).table.name;
+							again[1] = loaded;
+							again[2] = undefined;
+							const earlier = steps.findIndex((s) => s.loaded === loaded);
+							if (earlier >= 0) steps.splice(earlier, 1);
+						}
 						steps.push({
+							loaded,
 							method: property,
 							step: (api) =>
 								(api[property as keyof EngineApi] as (...a: unknown[]) => Promise<unknown>)(

@@ -50,6 +50,8 @@ export const SCHEMA_LIMITS = Object.freeze({
 	sqlChars: 100_000,
 	markdownChars: 100_000,
 	descriptionChars: 5_000,
+	/** A persona's name goes into every row of its segment in segments.csv: one short line. */
+	personaNameChars: 80,
 	cells: 500,
 	columns: 10_000,
 	features: 1_000,
@@ -161,7 +163,10 @@ const FeatureRecipeSchema = v.strictObject({
 	customers: v.nullable(CustomersSchema),
 	selected: featureList,
 	transforms: TransformsSchema,
-	missing: v.picklist(['median', 'drop'])
+	missing: v.picklist(['median', 'drop']),
+	recency: v.optional(v.picklist(['days', 'exact'])),
+	returns: v.optional(v.picklist(['drop', 'net'])),
+	dateOrder: v.optional(v.nullable(v.picklist(['dmy', 'mdy'])))
 });
 
 const score = wholeNumber(1, 5);
@@ -176,11 +181,36 @@ const RfmRuleSchema = v.strictObject({
 	fm: scoreRange
 });
 
+/** A persona name or note as the schema accepts it: control characters gone, cut to its cap. */
+export function plainPersonaText(s: string, kind: 'name' | 'description'): string {
+	const cleaned =
+		kind === 'name'
+			? // eslint-disable-next-line no-control-regex
+				s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+			: // eslint-disable-next-line no-control-regex
+				s.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]+/g, ' ');
+	const max = kind === 'name' ? SCHEMA_LIMITS.personaNameChars : SCHEMA_LIMITS.descriptionChars;
+	return cleaned.slice(0, max);
+}
+
+/**
+ * Persona names and notes can come from a link and end up in exports (T12): they are made plain
+ * text here, on the way in, whatever their source: a name becomes one line of at most
+ * personaNameChars, a note keeps its line breaks; other control characters become spaces. They
+ * are cleaned rather than refused, so a notebook saved before the cap still opens. (Formula-like
+ * starts are neutralised by the CSV writer, src/lib/csv.ts.)
+ */
 const PersonaEditSchema = v.strictObject({
 	// Segments are numbered from 1 (workers/segment.ts), at most maxK of them.
 	segment: wholeNumber(1, SCHEMA_LIMITS.maxK),
-	name,
-	description: text(SCHEMA_LIMITS.descriptionChars)
+	name: v.pipe(
+		name,
+		v.transform((s) => plainPersonaText(s, 'name'))
+	),
+	description: v.pipe(
+		text(SCHEMA_LIMITS.descriptionChars),
+		v.transform((s) => plainPersonaText(s, 'description'))
+	)
 });
 
 /** One character, as a delimiter, quote or escape; TAB included. */

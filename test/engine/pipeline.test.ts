@@ -22,7 +22,7 @@ describe('on the generated retail sample (6,000 customers)', () => {
 	beforeAll(async () => {
 		engine = await createEngine();
 		await engine.loadSample({ customers: 6000, seed: 11 });
-	});
+	}, 60_000);
 
 	it('detects the roles and proposes log-RFM + average order value', async () => {
 		const s = await engine.suggestRecipe('transactions');
@@ -124,8 +124,16 @@ describe('bad data in the numbers', () => {
 	it('constant and all-equal features: flagged, and k > distinct points refused plainly', async () => {
 		const rows = Array.from({ length: 30 }, (_, i) => `C${i},40,${i % 3}`).join('\n');
 		await engine.loadSource(textFile('flat.csv', `customer_id,age,visits\n${rows}\n`));
-		const { recipe } = await engine.suggestRecipe('flat');
-		const ref = refsFor({ ...recipe, selected: ['age', 'visits'] });
+		const { recipe, notes } = await engine.suggestRecipe('flat');
+		// A constant column is left out of the proposal with a note ...
+		expect(recipe.roles.numerics).toEqual(['visits']);
+		expect(notes.join(' ')).toMatch(/same on every row: 'age' \(40\)/);
+		// ... and flagged when the user puts it back.
+		const ref = refsFor({
+			...recipe,
+			roles: { ...recipe.roles, numerics: ['age', 'visits'] },
+			selected: ['age', 'visits']
+		});
 		const report = await engine.buildFeatures(ref.recipe, ref);
 		expect(report.constant).toEqual(['age']);
 		await expect(engine.segment(ref, { k: 5, seed: 1 })).rejects.toMatchObject({

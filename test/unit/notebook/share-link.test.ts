@@ -19,7 +19,13 @@ import {
 	LINK_MESSAGES,
 	shareLinkLength
 } from '../../../src/notebook/share-link';
-import { migrate, parseNotebook, safeJsonParse } from '../../../src/notebook/schema';
+import {
+	migrate,
+	parseNotebook,
+	plainPersonaText,
+	safeJsonParse,
+	SCHEMA_LIMITS
+} from '../../../src/notebook/schema';
 import type { Cell, CellId, Notebook, PersonaEdit } from '../../../src/notebook/model';
 import type { FeatureRecipe } from '../../../src/sql/features.sql';
 import { RFM_GROUPS, type RfmRule } from '../../../src/segment/rfm';
@@ -132,10 +138,11 @@ const rfmRule: fc.Arbitrary<RfmRule> = fc.record({
 	fm: range
 });
 
+// Persona text is plain (schema.ts cleans it on the way in): what the app itself would store.
 const personaEdit: fc.Arbitrary<PersonaEdit> = fc.record({
 	segment: fc.integer({ min: 1, max: 100 }),
-	name: text(200),
-	description: text(500)
+	name: text(SCHEMA_LIMITS.personaNameChars).map((s) => plainPersonaText(s, 'name')),
+	description: text(500).map((s) => plainPersonaText(s, 'description'))
 });
 
 const cell: fc.Arbitrary<Cell> = fc.oneof(
