@@ -30,7 +30,12 @@ import type {
 	SampleOptions,
 	TableInfo,
 	TableProfile,
-	TypeChange
+	TypeChange,
+	ModelFit,
+	ModelTables,
+	ScoreOptions,
+	ScoreReport,
+	SegmentModel
 } from '../src/engine/api';
 import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import { COLUMN_TYPES } from '../src/engine/api';
@@ -47,6 +52,9 @@ import * as personaPipeline from './personas';
 import * as comparePipeline from './compare';
 import * as answerKeyPipeline from './answer-key';
 import * as pipeline from './segment';
+import * as scoring from './score';
+import { runInsight } from './insight';
+import type { InsightCalls, InsightKind } from '../src/engine/insight-api';
 
 const DEFAULT_ROW_LIMIT = 100_000;
 
@@ -328,6 +336,19 @@ export class Engine {
 		return this.#sqlErrors(() => personaPipeline.customerKeys(this.#db, this.#pipeline, prefix));
 	}
 
+	/** Segment insights over the tables the caller names; Cancel stops a stability run. */
+	async insight<K extends InsightKind>(
+		kind: K,
+		input: InsightCalls[K]['input'],
+		onProgress?: ProgressCallback
+	): Promise<InsightCalls[K]['output']> {
+		await this.#guard();
+		this.#pipeline.cancelled = false;
+		return this.#sqlErrors(() =>
+			runInsight(this.#db, kind, input, { onProgress, shouldStop: () => this.#pipeline.cancelled })
+		);
+	}
+
 	/** DuckDB's own errors become `sql` errors with their text; ours pass through. */
 	async #sqlErrors<T>(fn: () => Promise<T>): Promise<T> {
 		try {
@@ -335,6 +356,16 @@ export class Engine {
 		} catch (e) {
 			throw plainOutOfMemory(asEngineError(e, 'sql'));
 		}
+	}
+
+	async exportModel(tables: ModelTables, fit: ModelFit): Promise<SegmentModel> {
+		await this.#guard();
+		return this.#sqlErrors(() => scoring.fitModel(this.#db, tables, fit));
+	}
+
+	async scoreCustomers(model: SegmentModel, options: ScoreOptions): Promise<ScoreReport> {
+		await this.#guard();
+		return this.#sqlErrors(() => scoring.scoreCustomers(this.#db, model, options));
 	}
 
 	cancel(): Promise<boolean> {
@@ -378,6 +409,9 @@ export function engineApi(engine: Engine, toSource: (file: File) => FileSource):
 		customerKeys: (prefix) => engine.customerKeys(prefix),
 		chartRows: (table, limit) => engine.chartRows(table, limit),
 		exportQuery: (sqlText, format, privacy) => engine.exportQuery(sqlText, format, privacy),
+		exportModel: (tables, fit) => engine.exportModel(tables, fit),
+		scoreCustomers: (model, options) => engine.scoreCustomers(model, options),
+		insight: (kind, input, onProgress) => engine.insight(kind, input, onProgress),
 		cancel: () => engine.cancel()
 	};
 }

@@ -13,8 +13,10 @@ import {
 	MATRIX_TABLE,
 	amountExpr,
 	finiteExpr,
-	slug
+	slug,
+	timestampExpr
 } from '../src/sql/features.sql';
+import { keyText, normaliseKey } from '../src/sql/keys.sql';
 import { ident, literal } from '../src/sql/sql';
 import { queryRows, queryTable, queryValue, type Db } from './db';
 import { isNumericType } from './profile';
@@ -232,7 +234,7 @@ export async function customerKeys(
 	const k = ident(state.keyColumn);
 	const rows = await queryRows(
 		db,
-		`SELECT ${k} FROM ${FEATURES_TABLE} WHERE starts_with(${k}::VARCHAR, ${literal(prefix)}) ORDER BY ${k} LIMIT 20`
+		`SELECT ${k} FROM ${FEATURES_TABLE} WHERE starts_with(${k}::VARCHAR, ${literal(prefix.trim())}) OR starts_with(${keyText(k)}, ${literal(normaliseKey(prefix))}) ORDER BY ${k} LIMIT 20`
 	);
 	return rows.map(([v]) => String(v));
 }
@@ -266,7 +268,7 @@ export async function customer(
 					.join(', ')}
 				FROM ${FEATURES_TABLE}
 			)
-			SELECT * FROM ranked WHERE ${k}::VARCHAR = ${literal(keyValue)}`
+			SELECT * FROM ranked WHERE ${keyText(k)} = ${literal(normaliseKey(keyValue))}`
 		)
 	)[0];
 	if (!row)
@@ -281,7 +283,7 @@ export async function customer(
 			await queryRows(
 				db,
 				`WITH r AS (SELECT ${k}, segment, percent_rank() OVER (PARTITION BY segment ORDER BY distance) AS p FROM ${SEGMENTS_TABLE})
-				 SELECT segment, p FROM r WHERE ${k}::VARCHAR = ${literal(keyValue)}`
+				 SELECT segment, p FROM r WHERE ${keyText(k)} = ${literal(normaliseKey(keyValue))}`
 			)
 		)[0];
 		segment = s ? Number(s[0]) : null;
@@ -291,7 +293,7 @@ export async function customer(
 	if (await tableExists(db, RFM_TABLE)) {
 		const g = await queryValue(
 			db,
-			`SELECT rfm_group FROM ${RFM_TABLE} WHERE ${k}::VARCHAR = ${literal(keyValue)}`
+			`SELECT rfm_group FROM ${RFM_TABLE} WHERE ${keyText(k)} = ${literal(normaliseKey(keyValue))}`
 		);
 		rfmGroup = typeof g === 'string' ? g : null;
 	}
@@ -299,10 +301,13 @@ export async function customer(
 	const recipe = state.recipe;
 	if (recipe?.grain === 'transactions' && recipe.roles.key && recipe.roles.timestamp) {
 		const amount = amountExpr(recipe.roles) ?? '1';
+		const tsType =
+			(await describeTable(db, recipe.source)).find((c) => c.name === recipe.roles.timestamp)
+				?.type ?? 'VARCHAR';
 		const rows = await queryRows(
 			db,
-			`SELECT strftime(CAST(${ident(recipe.roles.timestamp)} AS TIMESTAMP), '%Y-%m-%d') AS day, sum(${amount})
-			 FROM ${ident(recipe.source)} WHERE ${ident(recipe.roles.key)}::VARCHAR = ${literal(keyValue)}
+			`SELECT strftime(${timestampExpr(recipe.roles.timestamp, tsType)}, '%Y-%m-%d') AS day, sum(${amount})
+			 FROM ${ident(recipe.source)} WHERE ${keyText(ident(recipe.roles.key))} = ${literal(normaliseKey(keyValue))}
 			 GROUP BY day ORDER BY day LIMIT 1000`
 		);
 		timeline = rows.map(([date, value]) => ({ date: String(date), amount: num(value) ?? 0 }));

@@ -34,7 +34,7 @@ import {
 	type Matrix
 } from '../src/cluster/matrix';
 import { calinskiHarabasz, daviesBouldin, silhouette } from '../src/cluster/metrics';
-import { createRng } from '../src/cluster/rng';
+import { sampleRows } from '../src/cluster/sample';
 import { recommendK } from '../src/cluster/sweep';
 import {
 	RFM_GROUP_ADVICE,
@@ -67,16 +67,18 @@ import { toCsv } from '../src/lib/csv';
 import { queryRows, queryTable, queryValue, type Db } from './db';
 import { isNumericType } from './profile';
 import { describeTable, listTables, tableExists } from './tables';
+import { EXACT_DISTINCT_ROWS, columnStats } from './column-stats';
+import { assertUniqueKey, columnAdvice, joinReport, noPurchase } from './recipe-checks';
 import { loadKernel } from './kernel';
 import { ROW_KEY } from '../src/sql/features.sql';
 
 export { SEGMENTS_TABLE, RFM_TABLE };
 /** The k sweep runs on at most this many customers (seeded sample); the final fit on all. */
-const SWEEP_SAMPLE = 12_000;
+export const SWEEP_SAMPLE = 12_000;
 const SILHOUETTE_SAMPLE = 3_000;
 const SWEEP_RESTARTS = 3;
-/** Exact distinct counts up to this many rows; estimates beyond (then the key is checked exactly). */
-const EXACT_DISTINCT_ROWS = 200_000;
+/** Restarts (n_init) of the final fit unless the call says otherwise. */
+const FINAL_RESTARTS = 10;
 
 export interface PipelineState {
 	/** Distinct values of text columns, by `table.column`: read once per session. */
@@ -95,33 +97,6 @@ function checkCancelled(state: PipelineState): void {
 		state.cancelled = false;
 		throw new EngineError('cancelled', 'Cancelled.');
 	}
-}
-
-async function columnStats(db: Db, table: string) {
-	const columns = await describeTable(db, table);
-	const t = ident(table);
-	const rowCount = Number(await queryValue(db, `SELECT count(*) FROM ${t}`));
-	// Exact distinct counts where affordable: the key's uniqueness decides the grain.
-	const distinct = rowCount <= EXACT_DISTINCT_ROWS ? 'count(DISTINCT ' : 'approx_count_distinct(';
-	const aggregates = columns
-		.map((c) => `${distinct}${ident(c.name)}), count(${ident(c.name)})`)
-		.join(', ');
-	const row = (await queryRows(db, `SELECT ${aggregates} FROM ${t}`))[0] ?? [];
-	const sample = await queryRows(
-		db,
-		`SELECT ${columns.map((c) => `${ident(c.name)}::VARCHAR`).join(', ')} FROM ${t} LIMIT 50`
-	);
-	return {
-		rowCount,
-		columns,
-		stats: columns.map((c, i) => ({
-			name: c.name,
-			type: c.type,
-			distinct: Math.min(Number(row[i * 2]), rowCount),
-			nullShare: rowCount === 0 ? 0 : 1 - Number(row[i * 2 + 1]) / rowCount,
-			sample: sample.map((r) => r[i]).filter((v): v is string => typeof v === 'string')
-		}))
-	};
 }
 
 async function categoryValues(
@@ -228,7 +203,21 @@ export async function suggestRecipe(
 		recipe.selected = roles.numerics.filter((f) => candidates.includes(f));
 		if (recipe.selected.length === 0) recipe.selected = candidates.slice(0, 8);
 	}
-	return { recipe, candidates, notes, columns };
+	const advice =
+		grain === 'customers'
+			? await columnAdvice(
+					db,
+					table,
+					stats,
+					roles.numerics,
+					roles.categoricals.filter((c) => stats.some((s) => s.name === c && s.numbers))
+				)
+			: null;
+	if (advice) {
+		recipe.transforms.log1p = advice.log1p.filter((f) => recipe.selected.includes(f));
+		notes.push(...advice.notes);
+	}
+	return { recipe, candidates, notes, columns, flags: advice?.flags ?? [] };
 }
 
 export async function buildFeatures(
@@ -249,6 +238,7 @@ export async function buildFeatures(
 			);
 		}
 	}
+	await assertUniqueKey(db, recipe);
 	const fSql = featureSql(recipe, await allCategories(db, state, recipe), types);
 	await db.run(fSql);
 	const available = new Set((await describeTable(db, FEATURES_TABLE)).map((c) => c.name));
@@ -277,19 +267,7 @@ export async function buildFeatures(
 	const returnLines = Number(returns);
 	const customers = Number(await queryValue(db, `SELECT count(*) FROM ${FEATURES_TABLE}`));
 	const inMatrix = Number(await queryValue(db, `SELECT count(*) FROM ${MATRIX_TABLE}`));
-	let matchRate: number | null = null;
-	if (recipe.customers) {
-		const c = recipe.customers;
-		matchRate =
-			customers === 0
-				? 0
-				: Number(
-						await queryValue(
-							db,
-							`SELECT count(*) FROM ${FEATURES_TABLE} f WHERE f.${ident(key)} IN (SELECT ${ident(c.key)}::VARCHAR FROM ${ident(c.table)})`
-						)
-					) / customers;
-	}
+	const { matchRate, matchNote } = await joinReport(db, recipe, key, customers);
 	const statsRow =
 		(
 			await queryRows(
@@ -322,6 +300,8 @@ export async function buildFeatures(
 		returnLines,
 		dropped: customers - inMatrix,
 		matchRate,
+		matchNote,
+		noPurchase: await noPurchase(db, recipe, types, customers),
 		stats,
 		constant,
 		featureSql: fSql,
@@ -365,25 +345,6 @@ export async function loadMatrix(
 	const keys = new Array<string>(n);
 	for (let i = 0; i < n; i++) keys[i] = String(keyColumn?.get(i));
 	return { matrix: { data, n, d }, keys, features };
-}
-
-function sampleRows(m: Matrix, size: number, seed: number): Matrix {
-	if (m.n <= size) return m;
-	// Seeded partial Fisher-Yates, then sorted so the sample keeps the table's order.
-	const rng = createRng(seed);
-	const index = new Int32Array(m.n);
-	for (let i = 0; i < m.n; i++) index[i] = i;
-	for (let i = 0; i < size; i++) {
-		const j = i + Math.floor(rng.next() * (m.n - i));
-		const t = index[i]!;
-		index[i] = index[j]!;
-		index[j] = t;
-	}
-	const chosen = index.subarray(0, size).sort();
-	const data = new Float64Array(size * m.d);
-	for (let r = 0; r < size; r++)
-		data.set(m.data.subarray(chosen[r]! * m.d, (chosen[r]! + 1) * m.d), r * m.d);
-	return { data, n: size, d: m.d };
 }
 
 function clusterError(e: unknown): never {
@@ -473,8 +434,7 @@ export async function segment(
 	await tick();
 	checkCancelled(state);
 	let fit;
-	// The sweep already found the best of 4 k-means++ starts for this k (on a seeded sample of
-	// large data): refine those centroids on every customer instead of starting over.
+	// The sweep's best centroids for this k (on a seeded sample of large data) are one candidate.
 	const fits = state.sweepFits;
 	const init =
 		fits && fits.seed === options.seed && fits.recipe === JSON.stringify(state.recipe)
@@ -482,14 +442,19 @@ export async function segment(
 			: undefined;
 	const kernel = await loadKernel();
 	try {
-		fit = kmeans(matrix, {
+		const common = {
 			k: options.k,
 			seed: options.seed,
-			restarts: options.restarts ?? 4,
-			...(init && options.restarts === undefined ? { init } : {}),
 			shouldStop: () => state.cancelled,
 			kernel
-		});
+		};
+		// n_init = 10 fresh k-means++ starts on every customer; the sweep's best centroids for this
+		// k compete as one more start, and the lowest inertia wins.
+		fit = kmeans(matrix, { ...common, restarts: options.restarts ?? FINAL_RESTARTS });
+		if (init && options.restarts === undefined) {
+			const warm = kmeans(matrix, { ...common, init });
+			if (warm.inertia < fit.inertia) fit = warm;
+		}
 	} catch (e) {
 		clusterError(e);
 	}
@@ -544,6 +509,9 @@ export async function segment(
 			means: features.map((f, j) => [f, num(row[j + 2])] as [string, number | null])
 		})),
 		baseMeans: features.map((f, j) => [f, num(base[j])] as [string, number | null]),
+		centroids: Array.from({ length: fit.k }, (_, c) => [
+			...fit.centroids.subarray(c * matrix.d, (c + 1) * matrix.d)
+		]),
 		ms: performance.now() - started,
 		// Timed over the Lloyd iterations only (not seeding or set-up).
 		msPerIteration: fit.timing.iterations > 0 ? fit.timing.lloydMs / fit.timing.iterations : 0,

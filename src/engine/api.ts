@@ -10,8 +10,12 @@
 import type { FeatureRecipe } from '../sql/features.sql';
 import type { RfmRule } from '../segment/rfm';
 import type { Kpis, TopValue, Trait } from '../segment/personas';
+import type { SegmentModel } from '../segment/model-file';
 
-export type { FeatureRecipe, Kpis, RfmRule, TopValue, Trait };
+import type { InsightCalls, InsightKind } from './insight-api';
+
+export type { FeatureRecipe, Kpis, RfmRule, SegmentModel, TopValue, Trait };
+export type { InsightCalls, InsightKind } from './insight-api';
 
 export const API_VERSION = 1;
 
@@ -161,6 +165,20 @@ export interface RecipeSuggestion {
 	notes: string[];
 	/** Columns of the source table, for the role pickers. */
 	columns: ColumnInfo[];
+	/** Columns worth a second look, each with the fix the Features cell offers. */
+	flags?: ColumnFlag[];
+}
+
+/**
+ * A column the Features cell points out (src/segment/column-kinds.ts): extreme values
+ * (winsorise or leave out), heavy skew (log1p), a code read as a category (switch to number).
+ */
+export interface ColumnFlag {
+	column: string;
+	kind: 'outliers' | 'skew' | 'code';
+	message: string;
+	/** Rows flagged (outliers), or null. */
+	count: number | null;
 }
 
 export interface FeatureStat {
@@ -182,6 +200,10 @@ export interface FeatureReport {
 	dropped: number;
 	/** Customers whose key was found in the joined customers table, or null without a join. */
 	matchRate: number | null;
+	/** Why the match rate is what it is, when it needs saying (keys read as keys, a format mismatch). */
+	matchNote: string | null;
+	/** Customers left out because no purchase is left (only returns or cancellations). */
+	noPurchase: number;
 	stats: FeatureStat[];
 	/** Selected features that are the same for every customer (they cannot separate anyone). */
 	constant: string[];
@@ -232,6 +254,8 @@ export interface SegmentReport {
 	segments: SegmentSummary[];
 	/** Base means in plain units, same order as the segment means. */
 	baseMeans: [string, number | null][];
+	/** k-means' centres in the model matrix's scaled units: row i is segment i + 1 (the model file). */
+	centroids: number[][];
 	ms: number;
 	/** k-means time per Lloyd iteration (the iterations alone), and its multiply-adds (n·k·d), for the benchmark. */
 	msPerIteration: number;
@@ -417,6 +441,57 @@ export interface ExportPrivacy {
 	minSegmentSize: number;
 }
 
+// ---------------------------------------------------------------- model file and scoring
+
+/** A Segments cell's tables, as the document names them. */
+export interface ModelTables {
+	recipe: FeatureRecipe;
+	/** The feature table (plain units) and the segments table (key, segment, distance). */
+	features: string;
+	segments: string;
+}
+
+export interface ModelFit {
+	/** k-means' centres in scaled units, row i = segment i + 1 (SegmentReport.centroids). */
+	centroids: number[][];
+	seed: number;
+	personas: { segment: number; name: string; description: string }[];
+}
+
+export interface ScoreOptions {
+	/** The loaded table to score (same shape as the model's source). */
+	source: string;
+	/** A customers table for the recipe's join, when it has one. */
+	customers?: string | undefined;
+	/** The result table: key, segment, persona, distance, beyond_fit. */
+	output: string;
+}
+
+export interface ScoredSegment {
+	segment: number;
+	name: string;
+	customers: number;
+	share: number;
+	medianDistance: number | null;
+	maxDistance: number | null;
+	/** The farthest fitted customer of this segment, from the model. */
+	fittedMaxDistance: number;
+	/** Customers farther from the centre than any fitted customer of the segment. */
+	beyond: number;
+}
+
+export interface ScoreReport {
+	table: string;
+	keyColumn: string;
+	customers: number;
+	/** Customers with features but left out by the drop rule (a missing value). */
+	leftOut: number;
+	segments: ScoredSegment[];
+	beyond: number;
+	beyondShare: number;
+	ms: number;
+}
+
 export interface EngineApi {
 	init(): Promise<EngineInfo>;
 	/** `table` forces the table name (re-attaching a notebook's file); it replaces that table. */
@@ -458,6 +533,16 @@ export interface EngineApi {
 	chartRows(table: string, limit: number): Promise<QueryResult>;
 	/** Customer keys starting with `prefix`, for the Customer cell's picker. */
 	customerKeys(prefix: string): Promise<string[]>;
+	/** The model file of a segmentation (Export model, and the pipeline exports built on it). */
+	exportModel(tables: ModelTables, fit: ModelFit): Promise<SegmentModel>;
+	/** Another loaded table scored with a model: writes `options.output`. */
+	scoreCustomers(model: SegmentModel, options: ScoreOptions): Promise<ScoreReport>;
+	/** Segment insights (src/engine/insight-api.ts): rules, stability, diagnostics, KPIs, overlap. */
+	insight<K extends InsightKind>(
+		kind: K,
+		input: InsightCalls[K]['input'],
+		onProgress?: ProgressCallback
+	): Promise<InsightCalls[K]['output']>;
 	/** Best-effort cancel of the running query (the client terminates the worker if it hangs). */
 	cancel(): Promise<boolean>;
 }

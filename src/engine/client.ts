@@ -23,6 +23,8 @@ import type {
 	ExportPrivacy,
 	FeatureRecipe,
 	FeatureReport,
+	InsightCalls,
+	InsightKind,
 	RecipeSuggestion,
 	RfmReport,
 	RfmRule,
@@ -37,7 +39,12 @@ import type {
 	SampleOptions,
 	TableInfo,
 	TableProfile,
-	TypeChange
+	TypeChange,
+	ModelFit,
+	ModelTables,
+	ScoreOptions,
+	ScoreReport,
+	SegmentModel
 } from './api';
 import { EngineError, asEngineError } from './errors';
 
@@ -242,6 +249,30 @@ export class EngineClient {
 		privacy?: ExportPrivacy
 	): Promise<ExportFile> {
 		return this.#call(() => this.#remote.exportSegments(format, personas, privacy));
+	}
+
+	exportModel(tables: ModelTables, fit: ModelFit): Promise<SegmentModel> {
+		return this.#call(() => this.#remote.exportModel(tables, fit));
+	}
+
+	scoreCustomers(model: SegmentModel, options: ScoreOptions): Promise<ScoreReport> {
+		return this.#call(() => this.#remote.scoreCustomers(model, options));
+	}
+
+	/** Segment insights; progress (stability's resamples) goes to onProgress. */
+	async insight<K extends InsightKind>(
+		kind: K,
+		input: InsightCalls[K]['input']
+	): Promise<InsightCalls[K]['output']> {
+		try {
+			// Comlink's Remote type loses the generic's link between kind and result; restore it.
+			return await this.#call(
+				() =>
+					this.#remote.insight(kind, input, this.#progress()) as Promise<InsightCalls[K]['output']>
+			);
+		} finally {
+			this.#events.onProgress(null);
+		}
 	}
 
 	/** Stop what is running: politely, then by restarting the worker. */

@@ -229,7 +229,9 @@ const FeatureRecipeSchema = v.strictObject({
 	customers: v.nullable(CustomersSchema),
 	selected: featureList,
 	transforms: TransformsSchema,
-	missing: v.picklist(['median', 'drop'])
+	missing: v.picklist(['median', 'drop']),
+	recency: v.optional(v.picklist(['days', 'exact'])),
+	returns: v.optional(v.picklist(['drop', 'net']))
 });
 
 const score = wholeNumber(1, 5);

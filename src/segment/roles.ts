@@ -7,7 +7,24 @@
  *
  * Pure: no DOM, no DuckDB. The worker computes the ColumnStats and passes them in.
  */
+import { isConstant, isIntegerCode, isMeasure, isRecordNumber } from './column-kinds';
 import { detectPii } from './pii';
+
+/** The shape of a numeric (or date) column's values, measured by the worker. */
+export interface NumericSummary {
+	min: number;
+	max: number;
+	mean: number;
+	median: number;
+	/** Median absolute deviation from the median. */
+	mad: number;
+	skew: number;
+	/** Every value is a whole number (a DOUBLE column of 12347.0 is). */
+	integral: boolean;
+	negatives: number;
+	/** Measured on a seeded sample of the rows (large tables). */
+	sampled: boolean;
+}
 
 /** What the worker knows about one column before any role is chosen. */
 export interface ColumnStats {
@@ -20,6 +37,8 @@ export interface ColumnStats {
 	nullShare: number;
 	/** Up to ~50 non-null values as text. */
 	sample: string[];
+	/** Numeric and date columns: the shape of their values (dates in years). */
+	numbers?: NumericSummary;
 }
 
 export interface Roles {
@@ -141,9 +160,15 @@ function identifierScore(
 	return tokens.length === 1 && bare.has(tokens[0] ?? '') ? 2 : 0;
 }
 
+/** Names that say "identifier" and nothing else: `ID`, `Id`, `uid`, `Kennung`, `ref`. */
+const BARE_IDS = words('id uid uuid guid identifier ident kennung ref reference key');
+
 function keyNameScore(norm: string, tokens: readonly string[]): number {
 	if (KEY_COMPOUND.test(norm)) return 3;
-	return identifierScore(tokens, KEY_WORDS, BARE_KEYS);
+	const score = identifierScore(tokens, KEY_WORDS, BARE_KEYS);
+	if (score > 0) return score;
+	// A bare "ID" is the record's own id: on a customer file, the customer's.
+	return tokens.length === 1 && BARE_IDS.has(tokens[0] ?? '') ? 1 : 0;
 }
 
 function orderNameScore(norm: string, tokens: readonly string[]): number {
@@ -466,6 +491,11 @@ export function detectRoles(columns: readonly ColumnStats[], rowCount: number): 
 	let key = choose(candidates(keyNameScore), (c, score) => {
 		if (isTemporal(c) || isBoolean(c) || !integral(c)) return no();
 		if (c.distinct < Math.min(2, rowCount)) return no();
+		if (score < 3 && isNumeric(c) && isMeasure(c)) {
+			return no(
+				`${quote(c.name)} is named like a key, but its values are measurements (skewed or with decimals), so it is not used as the key.`
+			);
+		}
 		// A column called just "customer" may hold names, not ids.
 		if (score < 3 && isText(c) && share(nonEmpty(c.sample), (v) => PERSON_NAME.test(v)) >= 0.5) {
 			return no(
@@ -487,23 +517,39 @@ export function detectRoles(columns: readonly ColumnStats[], rowCount: number): 
 			candidates(orderNameScore).length > 0 || (dated && money) ? 'transactions' : 'customers';
 	}
 
+	if (key && grain === 'customers' && key.distinct < rowCount) {
+		// One row per customer, but the key repeats: merging rows would silently drop customers, so
+		// the rows stay apart (numbered by line) and the user decides.
+		const repeats = rowCount - key.distinct;
+		notes.push(
+			`${quote(key.name)} repeats on ${repeats.toLocaleString('en')} row${repeats === 1 ? '' : 's'} of a file with one row per customer, so it is not used as the key: each row counts as one customer. Choose another key in the Features cell if the rows should be merged by hand first.`
+		);
+		key = null;
+		keyFrom = 'none';
+	}
+
 	if (!key && grain === 'customers') {
-		// One row per customer and nothing named like a key: the first column that is unique.
+		// One row per customer and nothing named like a key: a column that is unique and reads as
+		// an id (named like one, a text code, or evenly spread whole numbers), never a measure.
 		key =
-			columns.find(
-				(c) =>
+			named.find(
+				({ column: c, norm, tokens }) =>
 					!used.has(c.name) &&
-					(isText(c) || isInteger(c)) &&
-					c.distinct >= TRANSACTION_KEY_SHARE * rowCount &&
-					rowCount > 0 &&
+					rowCount > 1 &&
+					c.distinct >= rowCount &&
+					c.nullShare === 0 &&
+					(isText(c) || isInteger(c) || (isNumeric(c) && c.numbers?.integral === true)) &&
 					textDates(isText(c) ? c.sample : []) === null &&
-					detectPii(c.name, isText(c) ? c.sample : []) === null
-			) ?? null;
+					detectPii(c.name, isText(c) ? c.sample : []) === null &&
+					(isIdLikeName(norm, tokens) ||
+						(isText(c) && nonEmpty(c.sample).every((v) => !/\s/.test(v))) ||
+						isRecordNumber(c, rowCount))
+			)?.column ?? null;
 		if (key) {
 			used.add(key.name);
 			keyFrom = 'values';
 			notes.push(
-				`No column is named like a customer key: ${quote(key.name)} is used because its values are all different.`
+				`No column is named like a customer key: ${quote(key.name)} is used because its values are all different and read as ids.`
 			);
 		}
 	}
@@ -592,6 +638,8 @@ export function detectRoles(columns: readonly ColumnStats[], rowCount: number): 
 
 	// Personal data never becomes a feature, whatever its type.
 	const personal: string[] = [];
+	const codes: string[] = [];
+	const constant: string[] = [];
 	for (const { column: c, norm, tokens } of named) {
 		if (used.has(c.name) || isTemporal(c)) continue;
 		// Only text is checked by value: numbers and dates can look like phone numbers.
@@ -601,6 +649,10 @@ export function detectRoles(columns: readonly ColumnStats[], rowCount: number): 
 			continue;
 		}
 		if (isText(c) || isBoolean(c)) {
+			if (grain === 'customers' && isConstant(c, rowCount)) {
+				constant.push(`${quote(c.name)} (${nonEmpty(c.sample)[0] ?? 'empty'})`);
+				continue;
+			}
 			const categorical =
 				c.distinct >= 2 &&
 				c.distinct <= MAX_CATEGORIES &&
@@ -609,11 +661,36 @@ export function detectRoles(columns: readonly ColumnStats[], rowCount: number): 
 				(isBoolean(c) || textNumbers(c.sample) !== 'comma');
 			if (categorical) roles.categoricals.push(c.name);
 		} else if (isNumeric(c)) {
-			// An integer that is different on every row is a row or record number. Small files are
+			if (isIdLikeName(norm, tokens)) continue;
+			if (grain === 'customers' && isConstant(c, rowCount)) {
+				constant.push(`${quote(c.name)} (${nonEmpty(c.sample)[0] ?? 'empty'})`);
+				continue;
+			}
+			// Channel 1–2, Region 1–3: labels written as numbers. On a customer file they are
+			// categories (one-hot, named by their values); the Features cell can switch them back.
+			if (grain === 'customers' && isIntegerCode(c, rowCount)) {
+				roles.categoricals.push(c.name);
+				codes.push(quote(c.name));
+				continue;
+			}
+			// An integer that is different on every row is a row or record number, unless its values
+			// are shaped like a measure (spend is skewed; ids are spread evenly). Small files are
 			// spared: five customers with five different ages are not ids.
-			const unique = isInteger(c) && rowCount >= 50 && c.distinct >= 0.95 * rowCount;
-			if (!isIdLikeName(norm, tokens) && !unique) roles.numerics.push(c.name);
+			const unique =
+				isInteger(c) &&
+				rowCount >= 50 &&
+				c.distinct >= 0.95 * rowCount &&
+				(c.numbers === undefined || isRecordNumber(c, rowCount));
+			if (!unique) roles.numerics.push(c.name);
 		}
+	}
+	if (codes.length > 0) {
+		notes.push(
+			`${codes.join(', ')} hold${codes.length === 1 ? 's' : ''} a few whole numbers that read as codes, so ${codes.length === 1 ? 'it is' : 'they are'} treated as categories (one column per value). Switch to “number” in the Features cell if ${codes.length === 1 ? 'it is' : 'they are'} a quantity.`
+		);
+	}
+	if (constant.length > 0) {
+		notes.push(`Left out because the value is the same on every row: ${constant.join(', ')}.`);
 	}
 
 	if (grain === 'transactions') {

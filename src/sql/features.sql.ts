@@ -7,6 +7,7 @@
  *                                       missing values → scaling; what k-means clusters)
  */
 import type { Roles } from '../segment/roles';
+import { keyText, keyValue } from './keys.sql';
 import { ident, literal } from './sql';
 
 export type Scaling = 'zscore' | 'robust' | 'none';
@@ -39,7 +40,20 @@ export interface FeatureRecipe {
 	transforms: Transforms;
 	/** Missing feature values: filled with the column's median, or the customer left out. */
 	missing: 'median' | 'drop';
+	/**
+	 * Recency and tenure: whole calendar days to the reference date (the field's convention;
+	 * default), or the exact time in fractional days. Absent = 'days'.
+	 */
+	recency?: 'days' | 'exact';
+	/**
+	 * Cancellations and returns (order lines with a negative amount): dropped (the common
+	 * convention; default) or netted against the spend. Absent = 'drop'.
+	 */
+	returns?: 'drop' | 'net';
 }
+
+export const recencyMode = (r: FeatureRecipe): 'days' | 'exact' => r.recency ?? 'days';
+export const returnsMode = (r: FeatureRecipe): 'drop' | 'net' => r.returns ?? 'drop';
 
 /** Distinct values of low-cardinality text columns, read before compiling. */
 export type CategoryValues = Record<string, string[]>;
@@ -63,7 +77,7 @@ export const FEATURE_DEFINITIONS: Readonly<Record<string, string>> = Object.assi
 	{
 		recency_days: 'days from the customer’s last order to the reference date',
 		frequency: 'number of distinct orders with a positive total',
-		monetary: 'net spend: all order lines, returns subtracted',
+		monetary: 'spend: the order lines kept (returns dropped or netted, as chosen)',
 		avg_order_value: 'net spend ÷ orders',
 		tenure_days: 'days from the first order to the reference date',
 		days_between_orders: 'mean gap between consecutive orders (missing for one-order customers)',
@@ -165,9 +179,10 @@ export function featureSql(
 		throw new Error('A customer key column is needed.');
 	const key = ident(roles.key ?? ROW_KEY);
 	const src = ident(recipe.source);
+	// Keys compare as keys (src/sql/keys.sql.ts): 12347.0 = 12347 = 012347 on both sides.
 	const joinCustomers = (from: string): string =>
 		recipe.customers
-			? `\nLEFT JOIN ${ident(recipe.customers.table)} AS c ON c.${ident(recipe.customers.key)}::VARCHAR = ${from}`
+			? `\nLEFT JOIN ${ident(recipe.customers.table)} AS c ON ${keyText(`c.${ident(recipe.customers.key)}`)} = ${from}`
 			: '';
 	const customerColumns = recipe.customers
 		? [
@@ -180,19 +195,21 @@ export function featureSql(
 
 	if (recipe.grain === 'customers') {
 		// Without an id column, rowid + 1 numbers the customers by their line in the file.
-		const keyExpr = roles.key ? `t.${key}` : '(t.rowid + 1)';
+		const keyExpr = roles.key
+			? keyValue(`t.${key}`, columnTypes[roles.key] ?? 'VARCHAR')
+			: '(t.rowid + 1)::VARCHAR';
 		const columns = [
-			`${keyExpr}::VARCHAR AS ${key}`,
+			`${keyExpr} AS ${key}`,
 			...roles.numerics.map((n) => `TRY_CAST(${ident(n)} AS DOUBLE) AS ${ident(n)}`),
 			...roles.categoricals.flatMap((c) => oneHot('t', c, categories[c] ?? [])),
 			...customerColumns
 		];
 		return `-- One row per ${roles.key ?? 'line'} of ${recipe.source}: its numeric columns, and a 0/1 column per
--- value of each low-cardinality text column (one-hot). Rows without a key are left out; a key
--- that repeats keeps its first row.
+-- value of each low-cardinality column (one-hot). Rows without a key are left out; a key that
+-- repeats is refused before this runs (one row per customer is never merged).
 CREATE OR REPLACE TABLE ${ident(table)} AS
 SELECT ${columns.join(',\n       ')}
-FROM ${src} AS t${joinCustomers(`${keyExpr}::VARCHAR`)}
+FROM ${src} AS t${joinCustomers(keyText(keyExpr))}
 WHERE ${keyExpr} IS NOT NULL
 QUALIFY row_number() OVER (PARTITION BY ${keyExpr} ORDER BY t.rowid) = 1`;
 	}
@@ -201,11 +218,25 @@ QUALIFY row_number() OVER (PARTITION BY ${keyExpr} ORDER BY t.rowid) = 1`;
 	const ts = roles.timestamp
 		? timestampExpr(roles.timestamp, columnTypes[roles.timestamp] ?? 'VARCHAR')
 		: 'NULL::TIMESTAMP';
+	const customerKey = keyValue(key, (roles.key && columnTypes[roles.key]) || 'VARCHAR');
 	const order = roles.orderId
 		? `${ident(roles.orderId)}::VARCHAR`
-		: `${key}::VARCHAR || '@' || ${ts}::VARCHAR`;
-	const asOf = recipe.asOf ? `${literal(recipe.asOf)}::TIMESTAMP` : '(SELECT max(ts) FROM lines)';
-	const asOfText = recipe.asOf ? recipe.asOf : 'the last order date in the data';
+		: `${customerKey} || '@' || ${ts}::VARCHAR`;
+	const exact = recencyMode(recipe) === 'exact';
+	const drop = returnsMode(recipe) === 'drop';
+	// The reference date: the user's, or the day after the last purchase (whole days), or the
+	// last purchase's own time (exact).
+	const lastPurchase = '(SELECT max(ts) FROM orders WHERE amount > 0)';
+	const asOf = recipe.asOf
+		? `${literal(recipe.asOf)}::TIMESTAMP`
+		: exact
+			? lastPurchase
+			: `CAST(CAST(${lastPurchase} AS DATE) + 1 AS TIMESTAMP)`;
+	const asOfText = recipe.asOf
+		? recipe.asOf
+		: exact
+			? 'the time of the last purchase in the data'
+			: 'the day after the last purchase in the data';
 	const categoricalSelect = roles.categoricals
 		.map((c) => `, ${ident(c)}::VARCHAR AS ${ident(c)}`)
 		.join('');
@@ -216,45 +247,55 @@ QUALIFY row_number() OVER (PARTITION BY ${keyExpr} ORDER BY t.rowid) = 1`;
 				`coalesce(sum(abs(amount)) FILTER (WHERE ${ident(c)} = ${literal(v)}), 0) / nullif(sum(abs(amount)), 0) AS ${ident(`share_${slug(c)}_${slug(v)}`)}`
 		)
 	);
-	const days = (a: string, b: string): string => `date_diff('second', ${a}, ${b}) / 86400.0`;
+	// Calendar days between the dates (the field's convention), or the exact time in days.
+	const days = (a: string, b: string): string =>
+		exact
+			? `date_diff('second', ${a}, ${b}) / 86400.0`
+			: `date_diff('day', CAST(${a} AS DATE), CAST(${b} AS DATE))`;
+	const purchases = 'count(*) FILTER (WHERE amount > 0)';
+	const lastTs = 'max(ts) FILTER (WHERE amount > 0)';
 	const perCustomer = [
 		'customer_key',
-		...(roles.timestamp ? [`${days('max(ts)', 'any_value(as_of)')} AS recency_days`] : []),
-		'count(*) FILTER (WHERE amount > 0) AS frequency',
+		...(roles.timestamp ? [`${days(lastTs, 'any_value(as_of)')} AS recency_days`] : []),
+		`${purchases} AS frequency`,
 		...(roles.amount || (roles.quantity && roles.unitPrice)
 			? [
 					'sum(amount) AS monetary',
-					'sum(amount) / nullif(count(*) FILTER (WHERE amount > 0), 0) AS avg_order_value',
+					`sum(amount) / nullif(${purchases}, 0) AS avg_order_value`,
 					'sum(returned_lines) / sum(lines) AS return_share'
 				]
 			: []),
 		...(roles.timestamp
 			? [
 					`${days('min(ts)', 'any_value(as_of)')} AS tenure_days`,
-					`CASE WHEN count(*) > 1 THEN ${days('min(ts)', 'max(ts)')} / (count(*) - 1) END AS days_between_orders`
+					`CASE WHEN count(ts) > 1 THEN ${days('min(ts)', 'max(ts)')} / (count(ts) - 1) END AS days_between_orders`
 				]
 			: []),
-		...(roles.quantity
-			? ['sum(items) / nullif(count(*) FILTER (WHERE amount > 0), 0) AS items_per_order']
-			: [])
+		...(roles.quantity ? [`sum(items) / nullif(${purchases}, 0) AS items_per_order`] : [])
 	];
 	const definitions = candidateFeatures(recipe, categories)
 		.filter((f) => FEATURE_DEFINITIONS[f])
 		.map((f) => `--   ${f}: ${FEATURE_DEFINITIONS[f]}`)
 		.join('\n');
+	// Dropped returns still count in return_share (as returned lines of the order they are in).
+	const kept = drop ? 'amount >= 0' : 'TRUE';
 	return `-- One row per ${roles.key}, from the order lines of ${recipe.source}.
--- Reference date: ${asOfText}. Line amount: ${roles.amount ? roles.amount : roles.quantity && roles.unitPrice ? `${roles.quantity} × ${roles.unitPrice}${roles.discount ? ` × (1 − ${roles.discount})` : ''}` : 'none (every line counts 1)'}.
--- Lines without a ${roles.key} are left out; returns (negative amounts) reduce spend.
+-- Reference date: ${asOfText}. Recency and tenure in ${exact ? 'exact time (fractional days)' : 'whole calendar days'}.
+-- Line amount: ${roles.amount ? roles.amount : roles.quantity && roles.unitPrice ? `${roles.quantity} × ${roles.unitPrice}${roles.discount ? ` × (1 − ${roles.discount})` : ''}` : 'none (every line counts 1)'}.
+-- Returns and cancellations (negative amounts): ${drop ? 'dropped' : 'netted against spend'}. Lines without a ${roles.key}
+-- are left out, and so are customers with no purchase left (no order with a positive total).
+-- Keys compare as keys: 12347.0, 12347 and 012347 are the same customer.
 ${definitions}
 CREATE OR REPLACE TABLE ${ident(table)} AS
 WITH lines AS NOT MATERIALIZED (
-	SELECT ${key}::VARCHAR AS customer_key, ${order} AS order_id, ${ts} AS ts,
+	SELECT ${customerKey} AS customer_key, ${order} AS order_id, ${ts} AS ts,
 	       ${amount} AS amount, ${qty} AS quantity${categoricalSelect}
 	FROM ${src}
-	WHERE ${key} IS NOT NULL
+	WHERE ${customerKey} IS NOT NULL
 ),
 orders AS (
-	SELECT customer_key, order_id, min(ts) AS ts, sum(amount) AS amount, sum(quantity) AS items,
+	SELECT customer_key, order_id, min(ts) FILTER (WHERE ${kept}) AS ts,
+	       sum(amount) FILTER (WHERE ${kept}) AS amount, sum(quantity) FILTER (WHERE ${kept}) AS items,
 	       count(*) AS lines, count(*) FILTER (WHERE amount < 0) AS returned_lines
 	FROM lines
 	GROUP BY customer_key, order_id
@@ -263,6 +304,7 @@ per_customer AS (
 	SELECT ${perCustomer.join(',\n	       ')}
 	FROM orders, (SELECT ${asOf} AS as_of)
 	GROUP BY customer_key
+	HAVING ${purchases} > 0
 )${
 		mix.length > 0
 			? `,
@@ -270,12 +312,26 @@ mix AS (
 	SELECT customer_key,
 	       ${mix.join(',\n	       ')}
 	FROM lines
+	WHERE ${kept}
 	GROUP BY customer_key
 )`
 			: ''
 	}
 SELECT p.customer_key AS ${key}, p.* EXCLUDE (customer_key)${mix.length > 0 ? ', m.* EXCLUDE (customer_key)' : ''}${customerColumns.length > 0 ? `,\n       ${customerColumns.join(',\n       ')}` : ''}
-FROM per_customer AS p${mix.length > 0 ? '\nLEFT JOIN mix AS m USING (customer_key)' : ''}${joinCustomers('p.customer_key')}`;
+FROM per_customer AS p${mix.length > 0 ? '\nLEFT JOIN mix AS m USING (customer_key)' : ''}${joinCustomers(keyText('p.customer_key'))}`;
+}
+
+/**
+ * Customers with a key in the source (distinct canonical keys): with the features table's count,
+ * how many were left out for having no purchase left.
+ */
+export function sourceCustomersSql(
+	recipe: FeatureRecipe,
+	columnTypes: Record<string, string>
+): string | null {
+	if (recipe.grain !== 'transactions' || !recipe.roles.key) return null;
+	const k = keyValue(ident(recipe.roles.key), columnTypes[recipe.roles.key] ?? 'VARCHAR');
+	return `SELECT count(DISTINCT ${k}) FROM ${ident(recipe.source)} WHERE ${k} IS NOT NULL`;
 }
 
 /**

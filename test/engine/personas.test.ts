@@ -42,7 +42,7 @@ describe.each([11, 23])('personas on the retail sample (seed %i)', (sampleSeed) 
 		for (let i = 0; i < t.numRows; i++) {
 			majority.set(Number(t.getChildAt(0)?.get(i)), String(t.getChildAt(1)?.get(i)));
 		}
-	});
+	}, 60_000);
 
 	it('names each segment after its planted persona', () => {
 		const names = report.personas.map((p) => [majority.get(p.segment), p.name]);

@@ -120,8 +120,16 @@ describe('bad data in the numbers', () => {
 	it('constant and all-equal features: flagged, and k > distinct points refused plainly', async () => {
 		const rows = Array.from({ length: 30 }, (_, i) => `C${i},40,${i % 3}`).join('\n');
 		await engine.loadSource(textFile('flat.csv', `customer_id,age,visits\n${rows}\n`));
-		const { recipe } = await engine.suggestRecipe('flat');
-		const report = await engine.buildFeatures({ ...recipe, selected: ['age', 'visits'] });
+		const { recipe, notes } = await engine.suggestRecipe('flat');
+		// A constant column is left out of the proposal with a note ...
+		expect(recipe.roles.numerics).toEqual(['visits']);
+		expect(notes.join(' ')).toMatch(/same on every row: 'age' \(40\)/);
+		// ... and flagged when the user puts it back.
+		const report = await engine.buildFeatures({
+			...recipe,
+			roles: { ...recipe.roles, numerics: ['age', 'visits'] },
+			selected: ['age', 'visits']
+		});
 		expect(report.constant).toEqual(['age']);
 		await expect(engine.segment({ k: 5, seed: 1 })).rejects.toMatchObject({
 			message: expect.stringMatching(/3 distinct/)

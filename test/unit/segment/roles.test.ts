@@ -350,18 +350,18 @@ describe('detectRoles', () => {
 			[
 				col('segment', 'VARCHAR', 3, cycle(['a', 'b', 'c'])),
 				col('email', 'VARCHAR', 500, cycle(['a@x.com', 'b@y.org'])),
-				col('ref', 'VARCHAR', 500, cycle(['R-1', 'R-2', 'R-3'])),
+				col('tag', 'VARCHAR', 500, cycle(['R-1', 'R-2', 'R-3'])),
 				col('row_number', 'BIGINT', 500, cycle(['1', '2', '3'])),
 				col('age', 'INTEGER', 60, cycle(['33', '41']))
 			],
 			500
 		);
 		expect(d.grain).toBe('customers');
-		expect(d.roles.key).toBe('ref');
+		expect(d.roles.key).toBe('tag');
 		expect(d.confidence.key).toBe('values');
 		expect(d.roles.numerics).toEqual(['age']);
 		expect(d.roles.categoricals).toEqual(['segment']);
-		expect(d.notes.join(' ')).toMatch(/'ref' is used because its values are all different/);
+		expect(d.notes.join(' ')).toMatch(/'tag' is used because its values are all different/);
 	});
 
 	it('no date column: timestamp null and the note', () => {
