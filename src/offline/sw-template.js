@@ -23,7 +23,9 @@ async function recordClient(/** @type {string} */ clientId) {
 /** Delete every build's cache that is not this one and that no open tab was loaded from. */
 async function prune() {
 	const book = await caches.open(CLIENTS);
-	const open = new Set((await sw.clients.matchAll({ type: 'window' })).map((c) => c.id));
+	const open = new Set(
+		(await sw.clients.matchAll({ type: 'window', includeUncontrolled: true })).map((c) => c.id)
+	);
 	const inUse = new Set([CACHE]);
 	for (const request of await book.keys()) {
 		const id = new URL(request.url).pathname.split('/__client/')[1] ?? '';
@@ -54,7 +56,7 @@ sw.addEventListener('install', (event) => {
 sw.addEventListener('activate', (event) => {
 	event.waitUntil(
 		sw.clients
-			.matchAll({ type: 'window' })
+			.matchAll({ type: 'window', includeUncontrolled: true })
 			.then(async (tabs) => {
 				// Tabs open before any service worker of ours (the first visit) count as this build's.
 				const book = await caches.open(CLIENTS);
