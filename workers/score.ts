@@ -134,6 +134,9 @@ export async function fitModel(db: Db, tables: ModelTables, fit: ModelFit): Prom
 		recipe,
 		categories: await categoriesOf(db, recipe),
 		keyColumn: keyColumnOf(recipe),
+		types: Object.fromEntries(
+			(await describeTable(db, recipe.source)).map((c) => [c.name, c.type])
+		),
 		features: await fittedFeatures(db, recipe, tables.features),
 		centroids: fit.centroids.map((c) => [...c]),
 		segments,

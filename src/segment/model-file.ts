@@ -57,6 +57,8 @@ export interface SegmentModel {
 	categories: CategoryValues;
 	/** The key column of the feature table (the recipe's key, or `row_number`). */
 	keyColumn: string;
+	/** The source table's column types as the notebook read them (DuckDB names): keys and dates. */
+	types: Record<string, string>;
 	features: FittedFeature[];
 	/** k rows of `features.length` values each, in scaled units; row i is segment i + 1. */
 	centroids: number[][];
@@ -141,7 +143,9 @@ const RecipeSchema = v.strictObject({
 		winsorise: v.nullable(v.strictObject({ lower: fraction, upper: fraction })),
 		scale: v.picklist(['zscore', 'robust', 'none'])
 	}),
-	missing: v.picklist(['median', 'drop'])
+	missing: v.picklist(['median', 'drop']),
+	recency: v.optional(v.picklist(['days', 'exact'])),
+	returns: v.optional(v.picklist(['drop', 'net']))
 });
 
 const FittedFeatureSchema = v.strictObject({
@@ -179,6 +183,13 @@ export const SegmentModelSchema = v.pipe(
 		recipe: RecipeSchema,
 		categories: CategoriesSchema,
 		keyColumn: text(LIMITS.columnChars),
+		types: v.pipe(
+			v.record(text(LIMITS.columnChars), text(100)),
+			v.check(
+				(t) => Object.keys(t).length <= LIMITS.columns,
+				`has more than ${LIMITS.columns} columns`
+			)
+		),
 		features: list(FittedFeatureSchema, LIMITS.features),
 		centroids: list(list(finite, LIMITS.features), LIMITS.maxK),
 		segments: list(ModelSegmentSchema, LIMITS.maxK),

@@ -55,7 +55,13 @@ export const bigquery: Dialect = {
 		`COALESCE(SAFE_CAST(${x} AS TIMESTAMP), ${TIMESTAMP_FORMATS.map((f) => `SAFE.PARSE_TIMESTAMP(${bigQueryString(f)}, CAST(${x} AS STRING))`).join(', ')})`,
 	secondsBetween: (a, b) => `TIMESTAMP_DIFF(${b}, ${a}, SECOND)`,
 	countIf: (cond) => `COUNTIF(${cond})`,
-	sumIf: (x, cond) => `SUM(IF(${cond}, ${x}, NULL))`,
+	aggIf: (fn, x, cond) => `${fn.toUpperCase()}(IF(${cond}, ${x}, NULL))`,
+	daysBetween: (a, b) => `DATE_DIFF(DATE(${b}), DATE(${a}), DAY)`,
+	nextDay: (x) => `TIMESTAMP(DATE_ADD(DATE(${x}), INTERVAL 1 DAY))`,
+	fullMatch: (t, p) => `REGEXP_CONTAINS(${t}, ${bigQueryString(`^(?:${p})$`)})`,
+	// RE2 writes a group reference as \\1.
+	replaceAll: (t, p, r) =>
+		`REGEXP_REPLACE(${t}, ${bigQueryString(p)}, ${bigQueryString(r.replaceAll('$', '\\'))})`,
 	// GREATEST is NULL when any argument is; DuckDB's ignores a NULL: match DuckDB.
 	atLeast: (x, floor) => `GREATEST(COALESCE(${x}, ${floor}), ${floor})`,
 	quantile: (x, q) => `APPROX_QUANTILES(${x}, 1000)[OFFSET(${Math.round(q * 1000)})]`,

@@ -30,8 +30,16 @@ export interface Dialect {
 	secondsBetween(a: string, b: string): string;
 	/** count(*) of the rows where `cond` holds. */
 	countIf(cond: string): string;
-	/** sum(expr) over the rows where `cond` holds (NULL when none). */
-	sumIf(expr: string, cond: string): string;
+	/** An aggregate (`sum`, `min`, `max`) over the rows where `cond` holds (NULL when none). */
+	aggIf(fn: 'sum' | 'min' | 'max', expr: string, cond: string): string;
+	/** Whole calendar days from timestamp `a` to timestamp `b` (dates compared, times ignored). */
+	daysBetween(a: string, b: string): string;
+	/** Midnight of the day after timestamp `x`, as TIMESTAMP. */
+	nextDay(x: string): string;
+	/** Does the whole of `text` match the regular expression? */
+	fullMatch(text: string, pattern: string): string;
+	/** Every match of `pattern` in `text` replaced; `$1` in `replacement` is the first group. */
+	replaceAll(text: string, pattern: string, replacement: string): string;
 	/** greatest(x, floor) where a NULL x gives `floor`, as DuckDB's greatest does. */
 	atLeast(x: string, floor: string): string;
 	/** The continuous quantile q (0..1) of expr, as an aggregate. */

@@ -38,7 +38,12 @@ export const duckdb: Dialect = {
 		`COALESCE(TRY_CAST(${x} AS TIMESTAMP), TRY_STRPTIME(${x}::VARCHAR, [${TIMESTAMP_FORMATS.map((f) => literal(f)).join(', ')}]))`,
 	secondsBetween: (a, b) => `date_diff('second', ${a}, ${b})`,
 	countIf: (cond) => `count(*) FILTER (WHERE ${cond})`,
-	sumIf: (x, cond) => `sum(${x}) FILTER (WHERE ${cond})`,
+	aggIf: (fn, x, cond) => `${fn}(${x}) FILTER (WHERE ${cond})`,
+	daysBetween: (a, b) => `date_diff('day', CAST(${a} AS DATE), CAST(${b} AS DATE))`,
+	nextDay: (x) => `CAST(CAST(${x} AS DATE) + 1 AS TIMESTAMP)`,
+	fullMatch: (t, p) => `regexp_full_match(${t}, ${literal(p)})`,
+	replaceAll: (t, p, r) =>
+		`regexp_replace(${t}, ${literal(p)}, ${literal(r.replaceAll('$', '\\'))}, 'g')`,
 	atLeast: (x, floor) => `greatest(${x}, ${floor})`,
 	quantile: (x, q) => `quantile_cont(${x}, ${q})`,
 	createStep: (name, body) => `CREATE OR REPLACE TABLE ${name} AS\n${body}`
@@ -205,7 +210,7 @@ COPY (
 			(input, i) =>
 				`${i === 0 ? '-- 0. The input files, under the table names the notebook gave them.\n' : ''}${readInput(input)}`
 		),
-		...scoreStatements(model, tables),
+		...scoreStatements(model, tables, model.types),
 		write,
 		summarySql(duckdb, model, ident(STEP_TABLES.segments))
 	];

@@ -63,7 +63,12 @@ export const spark: Dialect = {
 		`coalesce(try_cast(${x} AS TIMESTAMP), ${TIMESTAMP_FORMATS.map((f) => `try_to_timestamp(CAST(${x} AS STRING), ${sparkString(sparkPattern(f))})`).join(', ')})`,
 	secondsBetween: (a, b) => `(unix_timestamp(${b}) - unix_timestamp(${a}))`,
 	countIf: (cond) => `count_if(${cond})`,
-	sumIf: (x, cond) => `sum(CASE WHEN ${cond} THEN ${x} END)`,
+	aggIf: (fn, x, cond) => `${fn}(CASE WHEN ${cond} THEN ${x} END)`,
+	daysBetween: (a, b) => `datediff(CAST(${b} AS DATE), CAST(${a} AS DATE))`,
+	nextDay: (x) => `CAST(date_add(CAST(${x} AS DATE), 1) AS TIMESTAMP)`,
+	// RLIKE finds a match anywhere (Java regex): anchor it.
+	fullMatch: (t, p) => `(${t} RLIKE ${sparkString(`^(?:${p})$`)})`,
+	replaceAll: (t, p, r) => `regexp_replace(${t}, ${sparkString(p)}, ${sparkString(r)})`,
 	atLeast: (x, floor) => `greatest(${x}, ${floor})`,
 	quantile: (x, q) => `percentile(${x}, ${q})`,
 	createStep: (name, body) => `CREATE OR REPLACE TEMPORARY VIEW ${name} AS\n${body}`

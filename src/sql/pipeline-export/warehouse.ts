@@ -11,10 +11,13 @@
 import type { SegmentModel } from '../../segment/model-file';
 import {
 	FEATURE_DEFINITIONS,
+	recencyMode,
+	returnsMode,
 	slug,
 	type CategoryValues,
 	type FeatureRecipe
 } from '../features.sql';
+import { keyText, keyValue } from '../keys.sql';
 import { centroidsSelect, nearestCentroidSql, personaCase, type Dialect } from './dialect';
 
 /** The text formats the browser tries for a timestamp column, in order (timestampExpr). */
@@ -79,17 +82,36 @@ function customerColumns(
 	];
 }
 
-/** `SELECT … FROM` body of the features step. */
+/**
+ * A key's canonical text (src/sql/keys.sql.ts keyText): blanks dropped, integer-like text
+ * without its sign-less leading zeros or `.0`, anything else as written; blank = NULL.
+ */
+export function keyTextSql(d: Dialect, expr: string): string {
+	const t = `trim(${d.toText(expr)})`;
+	const digits = d.replaceAll(d.replaceAll(t, '^[+-]|\\.0*$', ''), '^0+([0-9])', '$1');
+	return `(CASE WHEN ${t} = '' THEN NULL WHEN ${d.fullMatch(t, '[+-]?[0-9]+(\\.0*)?')} THEN concat(CASE WHEN substr(${t}, 1, 1) = '-' AND ${digits} <> '0' THEN '-' ELSE '' END, ${digits}) ELSE ${t} END)`;
+}
+
+/** The key as the features table keeps it (keyValue): numbers canonical, text trimmed. */
+export function keyValueSql(d: Dialect, expr: string, type: string): string {
+	return keyValue('x', type) === keyText('x')
+		? keyTextSql(d, expr)
+		: `nullif(trim(${d.toText(expr)}), '')`;
+}
+
+/** `SELECT … FROM` body of the features step; `types` are the source's column types. */
 export function warehouseFeatures(
 	d: Dialect,
 	recipe: FeatureRecipe,
 	categories: CategoryValues,
-	t: WarehouseTables
+	t: WarehouseTables,
+	types: Record<string, string> = {}
 ): string {
 	const r = recipe.roles;
+	// Keys compare as keys on both sides of the join: 12347.0 = 12347 = 012347.
 	const join = (on: string): string =>
 		recipe.customers && t.customers
-			? `\nLEFT JOIN ${t.customers} AS c ON ${d.toText(`c.${d.ident(recipe.customers.key)}`)} = ${on}`
+			? `\nLEFT JOIN ${t.customers} AS c ON ${keyTextSql(d, `c.${d.ident(recipe.customers.key)}`)} = ${keyTextSql(d, on)}`
 			: '';
 	if (recipe.grain === 'customers') {
 		if (!r.key) {
@@ -97,41 +119,47 @@ export function warehouseFeatures(
 				'A warehouse table has no line numbers: choose a customer key column in the Features cell to export this pipeline.'
 			);
 		}
-		const key = d.ident(r.key);
+		const keyExpr = keyValueSql(d, `t.${d.ident(r.key)}`, types[r.key] ?? 'VARCHAR');
 		const columns: [string, string][] = [
-			[r.key, d.toText(`t.${key}`)],
+			[r.key, keyExpr],
 			...r.numerics.map((n): [string, string] => [n, d.toDouble(`t.${d.ident(n)}`)]),
 			...r.categoricals.flatMap((c) => oneHot(d, 't', c, categories[c] ?? [])),
 			...customerColumns(d, recipe, categories)
 		];
 		return `-- One row per ${r.key}: its numeric columns, a 0/1 column per value of each text column.
--- A key that repeats keeps one of its rows (a warehouse table has no line order).
+-- Keys repeat only if the table changed since the notebook (it refuses repeated keys): one row is kept.
 SELECT ${columns.map(([name]) => d.ident(name)).join(', ')}
 FROM (
 	SELECT ${columns.map(([name, x]) => `${x} AS ${d.ident(name)}`).join(',\n	       ')},
-	       row_number() OVER (PARTITION BY ${d.toText(`t.${key}`)} ORDER BY ${d.toText(`t.${key}`)}) AS segbook_row
-	FROM ${t.source} AS t${join(d.toText(`t.${key}`))}
-	WHERE t.${key} IS NOT NULL
+	       row_number() OVER (PARTITION BY ${keyExpr} ORDER BY ${keyExpr}) AS segbook_row
+	FROM ${t.source} AS t${join(keyExpr)}
+	WHERE ${keyExpr} IS NOT NULL
 ) AS deduplicated
 WHERE segbook_row = 1`;
 	}
 	if (!r.key) throw new Error('A customer key column is needed.');
-	const key = d.ident(r.key);
+	const customerKey = keyValueSql(d, d.ident(r.key), types[r.key] ?? 'VARCHAR');
 	const amt = amount(d, recipe) ?? d.float(1);
 	const ts = r.timestamp ? d.toTimestamp(d.ident(r.timestamp)) : 'NULL';
 	const order = r.orderId
 		? d.toText(d.ident(r.orderId))
-		: `concat(${d.toText(key)}, '@', ${d.toText(ts)})`;
+		: `concat(${customerKey}, '@', ${d.toText(ts)})`;
 	const qty = r.quantity ? d.toDouble(d.ident(r.quantity)) : 'NULL';
-	const days = (a: string, b: string): string => `${d.secondsBetween(a, b)} / ${d.float(86400)}`;
+	const exact = recencyMode(recipe) === 'exact';
+	const drop = returnsMode(recipe) === 'drop';
+	// Calendar days between the dates (the field's convention), or the exact time in days.
+	const days = (a: string, b: string): string =>
+		exact ? `${d.secondsBetween(a, b)} / ${d.float(86400)}` : d.daysBetween(a, b);
+	const purchases = d.countIf('amount > 0');
+	const lastTs = d.aggIf('max', 'ts', 'amount > 0');
 	const hasAmount = Boolean(r.amount || (r.quantity && r.unitPrice));
 	const perCustomer: [string, string][] = [
-		...(r.timestamp ? [['recency_days', days('max(ts)', 'max(as_of)')] as [string, string]] : []),
-		['frequency', d.countIf('amount > 0')],
+		...(r.timestamp ? [['recency_days', days(lastTs, 'max(as_of)')] as [string, string]] : []),
+		['frequency', purchases],
 		...(hasAmount
 			? ([
 					['monetary', 'sum(amount)'],
-					['avg_order_value', `sum(amount) / nullif(${d.countIf('amount > 0')}, 0)`],
+					['avg_order_value', `sum(amount) / nullif(${purchases}, 0)`],
 					['return_share', 'sum(returned_lines) / sum(lines)']
 				] as [string, string][])
 			: []),
@@ -140,15 +168,12 @@ WHERE segbook_row = 1`;
 					['tenure_days', days('min(ts)', 'max(as_of)')],
 					[
 						'days_between_orders',
-						`CASE WHEN count(*) > 1 THEN ${days('min(ts)', 'max(ts)')} / (count(*) - 1) END`
+						`CASE WHEN count(ts) > 1 THEN ${days('min(ts)', 'max(ts)')} / (count(ts) - 1) END`
 					]
 				] as [string, string][])
 			: []),
 		...(r.quantity
-			? ([['items_per_order', `sum(items) / nullif(${d.countIf('amount > 0')}, 0)`]] as [
-					string,
-					string
-				][])
+			? ([['items_per_order', `sum(items) / nullif(${purchases}, 0)`]] as [string, string][])
 			: [])
 	];
 	const mix: [string, string][] = r.categoricals.flatMap((c) =>
@@ -156,27 +181,39 @@ WHERE segbook_row = 1`;
 			(v) =>
 				[
 					`share_${slug(c)}_${slug(v)}`,
-					`coalesce(${d.sumIf('abs(amount)', `${d.ident(c)} = ${d.string(v)}`)}, ${d.float(0)}) / nullif(sum(abs(amount)), 0)`
+					`coalesce(${d.aggIf('sum', 'abs(amount)', `${d.ident(c)} = ${d.string(v)}`)}, ${d.float(0)}) / nullif(sum(abs(amount)), 0)`
 				] as [string, string]
 		)
 	);
-	const asOf = recipe.asOf ? d.toTimestamp(d.string(recipe.asOf)) : '(SELECT max(ts) FROM lines)';
+	// The reference date: the user's, or the day after the last purchase (whole days), or the
+	// last purchase's own time (exact).
+	const lastPurchase = '(SELECT max(ts) FROM orders WHERE amount > 0)';
+	const asOf = recipe.asOf
+		? d.toTimestamp(d.string(recipe.asOf))
+		: exact
+			? lastPurchase
+			: d.nextDay(lastPurchase);
 	const definitions = perCustomer
 		.map(([f]) => f)
 		.filter((f) => FEATURE_DEFINITIONS[f])
 		.map((f) => `--   ${f}: ${FEATURE_DEFINITIONS[f]}`)
 		.join('\n');
 	const custom = customerColumns(d, recipe, categories).map(([f, x]) => `${x} AS ${d.ident(f)}`);
-	return `-- One row per ${r.key}, from the order lines. Reference date: ${recipe.asOf ?? 'the last order date in the data'}.
+	// Dropped returns still count in return_share (as returned lines of the order they are in).
+	const kept = drop ? 'amount >= 0' : '1 = 1';
+	return `-- One row per ${r.key}, from the order lines. Reference date: ${recipe.asOf ?? (exact ? 'the time of the last purchase' : 'the day after the last purchase')}.
+-- Recency and tenure in ${exact ? 'exact time (fractional days)' : 'whole calendar days'}; returns (negative amounts) ${drop ? 'dropped' : 'netted against spend'};
+-- customers with no purchase left are left out.
 ${definitions}
 WITH lines AS (
-	SELECT ${d.toText(key)} AS customer_key, ${order} AS order_id, ${ts} AS ts,
+	SELECT ${customerKey} AS customer_key, ${order} AS order_id, ${ts} AS ts,
 	       ${amt} AS amount, ${qty} AS quantity${r.categoricals.map((c) => `, ${d.toText(d.ident(c))} AS ${d.ident(c)}`).join('')}
 	FROM ${t.source}
-	WHERE ${key} IS NOT NULL
+	WHERE ${customerKey} IS NOT NULL
 ),
 orders AS (
-	SELECT customer_key, order_id, min(ts) AS ts, sum(amount) AS amount, sum(quantity) AS items,
+	SELECT customer_key, order_id, ${d.aggIf('min', 'ts', kept)} AS ts,
+	       ${d.aggIf('sum', 'amount', kept)} AS amount, ${d.aggIf('sum', 'quantity', kept)} AS items,
 	       count(*) AS lines, ${d.countIf('amount < 0')} AS returned_lines
 	FROM lines
 	GROUP BY customer_key, order_id
@@ -189,6 +226,7 @@ per_customer AS (
 	       ${perCustomer.map(([f, x]) => `${x} AS ${d.ident(f)}`).join(',\n	       ')}
 	FROM orders CROSS JOIN reference
 	GROUP BY customer_key
+	HAVING ${purchases} > 0
 )${
 		mix.length > 0
 			? `,
@@ -196,11 +234,12 @@ mix AS (
 	SELECT customer_key,
 	       ${mix.map(([f, x]) => `${x} AS ${d.ident(f)}`).join(',\n	       ')}
 	FROM lines
+	WHERE ${kept}
 	GROUP BY customer_key
 )`
 			: ''
 	}
-SELECT p.customer_key AS ${key}, ${[...perCustomer.map(([f]) => `p.${d.ident(f)}`), ...mix.map(([f]) => `m.${d.ident(f)}`)].join(', ')}${custom.length > 0 ? `,\n       ${custom.join(',\n       ')}` : ''}
+SELECT p.customer_key AS ${d.ident(r.key)}, ${[...perCustomer.map(([f]) => `p.${d.ident(f)}`), ...mix.map(([f]) => `m.${d.ident(f)}`)].join(', ')}${custom.length > 0 ? `,\n       ${custom.join(',\n       ')}` : ''}
 FROM per_customer AS p${mix.length > 0 ? '\nLEFT JOIN mix AS m ON m.customer_key = p.customer_key' : ''}${join('p.customer_key')}`;
 }
 
@@ -254,7 +293,7 @@ export function warehouseSteps(
 	const recipe = model.recipe;
 	const fill = recipe.missing === 'median';
 	return [
-		`-- 1. Features, as the notebook's Features cell computes them.\n${d.createStep(t.features, warehouseFeatures(d, recipe, categories, t))}`,
+		`-- 1. Features, as the notebook's Features cell computes them.\n${d.createStep(t.features, warehouseFeatures(d, recipe, categories, t, model.types))}`,
 		`-- 2. The notebook's fitted transforms (not refitted on this data): log1p, ${fill ? 'missing values filled with the fitted median' : 'customers with a missing value left out'}, ${recipe.transforms.winsorise ? 'clipped to the fitted percentiles' : 'no clipping'}, then (x − centre) ÷ spread.\n${d.createStep(t.matrix, warehouseMatrix(d, model, t))}`,
 		`-- 3. The notebook's ${model.centroids.length} centroids, in the scaled units above.\n${d.createStep(t.centroids, centroidsSelect(d, model))}`,
 		`-- 4. Each customer's nearest centroid (ties to the lower segment), and how far it is.\n${d.createStep(t.segments, nearestCentroidSql(d, model.keyColumn, recipe.selected, t.matrix, t.centroids))}`

@@ -46,6 +46,7 @@ export function fixtureModel(overrides: Partial<SegmentModel> = {}): SegmentMode
 		},
 		categories: { channel: ['web', 'store', "o'brien's"], 'customers.gender': ['F', 'M'] },
 		keyColumn: 'customer_id',
+		types: { customer_id: 'BIGINT', invoice_date: 'TIMESTAMP' },
 		features: selected.map((name, i) => ({
 			name,
 			log1p: name === 'frequency' || name === 'monetary',

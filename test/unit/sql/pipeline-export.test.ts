@@ -163,8 +163,21 @@ describe('dialect rules', () => {
 		expect(spark.secondsBetween('a', 'b')).toBe('(unix_timestamp(b) - unix_timestamp(a))');
 		expect(bigquery.countIf('x > 0')).toBe('COUNTIF(x > 0)');
 		expect(spark.countIf('x > 0')).toBe('count_if(x > 0)');
-		expect(bigquery.sumIf('y', 'x > 0')).toBe('SUM(IF(x > 0, y, NULL))');
-		expect(spark.sumIf('y', 'x > 0')).toBe('sum(CASE WHEN x > 0 THEN y END)');
+		expect(bigquery.aggIf('sum', 'y', 'x > 0')).toBe('SUM(IF(x > 0, y, NULL))');
+		expect(duckdb.aggIf('max', 'y', 'x > 0')).toBe('max(y) FILTER (WHERE x > 0)');
+		expect(bigquery.daysBetween('a', 'b')).toBe('DATE_DIFF(DATE(b), DATE(a), DAY)');
+		expect(spark.daysBetween('a', 'b')).toBe('datediff(CAST(b AS DATE), CAST(a AS DATE))');
+		expect(bigquery.nextDay('t')).toBe('TIMESTAMP(DATE_ADD(DATE(t), INTERVAL 1 DAY))');
+		// A regex group reference: \\1 in DuckDB and BigQuery (RE2), $1 in Spark (Java).
+		expect(duckdb.replaceAll('t', '^0+([0-9])', '$1')).toBe(
+			"regexp_replace(t, '^0+([0-9])', '\\1', 'g')"
+		);
+		expect(bigquery.replaceAll('t', '^0+([0-9])', '$1')).toBe(
+			"REGEXP_REPLACE(t, '^0+([0-9])', '\\\\1')"
+		);
+		expect(spark.replaceAll('t', '^0+([0-9])', '$1')).toBe("regexp_replace(t, '^0+([0-9])', '$1')");
+		expect(spark.fullMatch('t', 'a|b')).toBe("(t RLIKE '^(?:a|b)$')");
+		expect(spark.aggIf('sum', 'y', 'x > 0')).toBe('sum(CASE WHEN x > 0 THEN y END)');
 		expect(duckdb.quantile('d', 0.5)).toBe('quantile_cont(d, 0.5)');
 		expect(bigquery.quantile('d', 0.5)).toBe('APPROX_QUANTILES(d, 1000)[OFFSET(500)]');
 		expect(spark.quantile('d', 0.25)).toBe('percentile(d, 0.25)');
