@@ -72,7 +72,9 @@ describe.skipIf(!browser)('a build a user can verify', () => {
 			'npx',
 			['vite', 'build', '--outDir', out, '--emptyOutDir', '--logLevel', 'error'],
 			{
-				stdio: 'pipe'
+				stdio: 'pipe',
+				// vitest sets NODE_ENV=test, which would make a development build.
+				env: { ...process.env, NODE_ENV: 'production' }
 			}
 		);
 		expect(readFileSync(join(out, 'SHA256SUMS'), 'utf8')).toBe(
