@@ -162,8 +162,10 @@ class Supervisor {
 		});
 	}
 
+	/** The engine is up (after a restart in progress, and its replay, if there is one). */
 	get ready(): Promise<EngineInfo> {
-		return this.#ready;
+		const restarting = this.#restarting;
+		return restarting ? restarting.then(() => this.#ready) : this.#ready;
 	}
 
 	/** Spawn a worker and lock it down; rejects if it dies or fails before it is up. */
