@@ -131,7 +131,9 @@ describe.skipIf(!browser)('walking skeleton in Chromium', () => {
 		expect(await alert.textContent()).toMatch(/empty\.csv is empty/);
 		const ragged = page.getByRole('region', { name: 'Data: ragged' });
 		await ragged.waitFor({ timeout: 30_000 });
-		await expect.poll(() => textOf(ragged)).toMatch(/5 lines = 1 header \+ 2 loaded \+ 2 rejected ✗/);
+		await expect
+			.poll(() => textOf(ragged))
+			.toMatch(/5 lines = 1 header \+ 2 loaded \+ 2 rejected ✗/);
 		expect(await ragged.textContent()).toMatch(/Rejected lines \(2\)/);
 	});
 
