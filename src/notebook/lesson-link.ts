@@ -135,6 +135,24 @@ export function diffLesson(base: Notebook, doc: Notebook): LessonChanges | null 
 	return { ...(doc.title === base.title ? {} : { t: doc.title }), c: entries };
 }
 
+/**
+ * A Features cell whose recipe is still the one detected when it ran reads as the lesson made
+ * it (recipe null: detect again), so running the lesson is not taken for a teacher's change.
+ * `detected` gives the recipe a cell's run detected, if any.
+ */
+export function asMade(doc: Notebook, detected: (id: Cell['id']) => unknown): Notebook {
+	return {
+		...doc,
+		cells: doc.cells.map((c) =>
+			c.kind === 'features' &&
+			c.recipe !== null &&
+			JSON.stringify(c.recipe) === JSON.stringify(detected(c.id) ?? null)
+				? { ...c, recipe: null }
+				: c
+		)
+	};
+}
+
 function checksum(head: string, changes: string): string {
 	return crc32(utf8.encode(`${head}.${changes}`)).toString(36);
 }

@@ -137,3 +137,21 @@ describe('lesson links', () => {
 		expect(!d.ok && d.error).toMatch(/too large/);
 	});
 });
+
+describe('a lesson that has run', () => {
+	it('is not taken for a teacher’s change when its Features cell detected its recipe', async () => {
+		const { asMade } = await import('../../../src/notebook/lesson-link');
+		const base = lesson();
+		const recipe = { pretend: 'detected' };
+		const ran = {
+			...base,
+			cells: base.cells.map((c) => (c.kind === 'features' ? { ...c, recipe } : c))
+		} as unknown as Notebook;
+		const features = ran.cells.find((c) => c.kind === 'features')!;
+		const detected = (id: string) => (id === features.id ? recipe : null);
+		expect(encodeLessonLink(asMade(ran, detected))).toBe(encodeLessonLink(base));
+		// A recipe the teacher edited is a change, and travels.
+		const edited = asMade(ran, () => ({ other: true }));
+		expect(edited.cells.find((c) => c.kind === 'features')).toHaveProperty('recipe', recipe);
+	});
+});
