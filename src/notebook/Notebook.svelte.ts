@@ -86,6 +86,14 @@ import {
 	encodeNotebookFile,
 	encodeShareLink
 } from './share-link';
+import {
+	LESSON_LINK_PREFIX,
+	asMade,
+	decodeLessonLink,
+	encodeLessonLink,
+	lessonNotebook,
+	type LessonRef
+} from './lesson-link';
 
 export type RunStatus = 'idle' | 'running' | 'done' | 'error' | 'stale';
 
@@ -335,6 +343,11 @@ export class NotebookState {
 		// notebook itself, not a copy of it.
 		if (hash.startsWith('#nb=') && this.isOwnLink(hash)) {
 			history.replaceState(null, '', location.pathname);
+		} else if (hash.startsWith(LESSON_LINK_PREFIX) && !this.isOwnLink(hash)) {
+			// A lesson by reference: made again here from its sample, with the teacher's changes.
+			const result = decodeLessonLink(hash);
+			if (result.ok) return this.loadLesson(result.ref.sample, result.ref);
+			this.alert(`${result.error} Your own notebooks are untouched.`);
 		} else if (hash.startsWith('#nb=')) {
 			const result = decodeShareLink(hash);
 			if (result.ok) {
@@ -664,7 +677,11 @@ export class NotebookState {
 		};
 		// `?present`: a student link, opened read-only in presentation mode until made one's own.
 		const query = options.present ? '?present' : '';
-		return `${location.origin}${location.pathname}${query}${encodeShareLink(doc)}`;
+		// A lesson's student link names the lesson and the teacher's changes (lesson-link.ts).
+		const lesson = options.present
+			? encodeLessonLink(asMade(this.doc, (id) => this.run(id).suggestion?.recipe))
+			: null;
+		return `${location.origin}${location.pathname}${query}${lesson ?? encodeShareLink(doc)}`;
 	}
 
 	/** True for the fragment this tab wrote itself with Copy share link (also after a reload). */
@@ -807,7 +824,7 @@ export class NotebookState {
 	 * "Segmentation 101": the sample in a guided notebook of its own (the open one stays saved),
 	 * run from top to bottom except the answer key, which the teacher reveals.
 	 */
-	async loadLesson(options: SampleOptions): Promise<void> {
+	async loadLesson(options: SampleOptions, link: LessonRef | null = null): Promise<void> {
 		if (this.doc.cells.length > 0) await this.newNotebook();
 		const reports = await this.#task('Generating the sample for the lesson…', async () => {
 			try {
@@ -824,7 +841,15 @@ export class NotebookState {
 			source: r.table.source,
 			columns: r.table.columns.map((c) => c.name)
 		});
-		this.doc = segmentation101(table(customers), table(transactions), options);
+		const made = link
+			? lessonNotebook(link, table(customers), table(transactions))
+			: {
+					ok: true as const,
+					notebook: segmentation101(table(customers), table(transactions), options)
+				};
+		if (!made.ok) return this.alert(`${made.error} Your own notebooks are untouched.`);
+		if (link) this.#adopt(made.notebook, newNotebookId(), 'link');
+		else this.doc = made.notebook;
 		for (const report of reports ?? []) {
 			const cell = this.doc.cells.find(
 				(c): c is DataCell => c.kind === 'data' && c.table === report.table.name
@@ -832,6 +857,11 @@ export class NotebookState {
 			if (cell) this.#setRun(cell.id, { report });
 		}
 		await this.#refreshTables();
+		if (link) {
+			this.status =
+				'Opened a lesson from a link: its sample was made in this browser; no step has run yet. Press Run all.';
+			return;
+		}
 		await this.runAll();
 		this.status = 'The lesson is ready: read from the top, or press Present.';
 	}
