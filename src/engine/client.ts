@@ -34,6 +34,7 @@ import {
 import { deriveApi } from './derive';
 import { EngineError, asEngineError } from './errors';
 import { timeoutMessage, timeoutReason } from './budget';
+import { UPDATED_MESSAGE, engineScriptGone } from './build-check';
 
 /** A call's promise, with the request id `cancel(id)` takes. */
 export type Pending<T> = Promise<T> & { readonly requestId: number };
@@ -77,6 +78,11 @@ export interface ClientOptions {
 	budgets?: Partial<Record<BudgetKind, number>>;
 	/** How long a cancelled call may take to stop before the worker is terminated. */
 	cancelGraceMs?: number;
+	/**
+	 * Whether the worker's script is gone from the server (a new deploy), checked before a
+	 * restart. Default: fetch the browser worker's script; none with a custom `spawn`.
+	 */
+	scriptGone?: () => Promise<boolean>;
 }
 
 const CANCEL_GRACE_MS = 1500;
@@ -119,6 +125,7 @@ class Supervisor {
 	#spawn: () => WorkerHandle;
 	#budgets: Record<BudgetKind, number>;
 	#grace: number;
+	#scriptGone: () => Promise<boolean>;
 	#handle!: WorkerHandle;
 	#remote!: Comlink.Remote<WireApi>;
 	#generation = 0;
@@ -136,6 +143,11 @@ class Supervisor {
 		this.#spawn = options.spawn ?? browserWorker;
 		this.#budgets = { ...BUDGET_MS, ...options.budgets };
 		this.#grace = options.cancelGraceMs ?? CANCEL_GRACE_MS;
+		this.#scriptGone =
+			options.scriptGone ??
+			(options.spawn
+				? () => Promise.resolve(false)
+				: () => engineScriptGone(new URL(workerUrl, import.meta.url).href));
 		// Every listed call but the control ones (cancel is this class's own method).
 		const calls = Object.fromEntries(
 			Object.entries(ENGINE_METHODS).filter(([, spec]: [string, CallSpec]) => !spec.control)
@@ -150,8 +162,10 @@ class Supervisor {
 		});
 	}
 
+	/** The engine is up (after a restart in progress, and its replay, if there is one). */
 	get ready(): Promise<EngineInfo> {
-		return this.#ready;
+		const restarting = this.#restarting;
+		return restarting ? restarting.then(() => this.#ready) : this.#ready;
 	}
 
 	/** Spawn a worker and lock it down; rejects if it dies or fails before it is up. */
@@ -344,14 +358,23 @@ class Supervisor {
 			if (call.generation !== null) call.fail(blamed.get(call.id) ?? others);
 		}
 		const old = this.#handle;
+		// Retire the old worker: a late error from it is not a new crash.
+		this.#generation++;
 		this.#restarting = (async () => {
+			// A new deploy took this tab's engine files away: say so, never start a broken worker.
+			if (await this.#scriptGone()) {
+				old.terminate();
+				this.#unavailable(null);
+				return;
+			}
 			// The new generation first, so the old worker's death is not taken for a new crash.
 			this.#ready = this.#start();
 			old.terminate();
 			try {
 				await this.#ready;
 			} catch (e) {
-				this.#unavailable(asEngineError(e).message);
+				const gone = await this.#scriptGone();
+				this.#unavailable(gone ? null : asEngineError(e).message);
 				return;
 			}
 			const generation = this.#generation;
@@ -378,10 +401,13 @@ class Supervisor {
 		this.#unavailable(`it stopped again while restoring your data (${message})`);
 	}
 
-	#unavailable(detail: string): void {
+	/** `detail` null: the engine's files are gone after a deploy (UPDATED_MESSAGE, with Reload). */
+	#unavailable(detail: string | null): void {
 		const error = new EngineError(
 			'crashed',
-			`The engine could not restart: ${detail.replace(/\.$/, '')}. Reload the page; your notebook is saved.`
+			detail === null
+				? `The engine could not restart. ${UPDATED_MESSAGE}`
+				: `The engine could not restart: ${detail.replace(/\.$/, '')}. Reload the page; your notebook is saved.`
 		);
 		this.#dead = error;
 		this.#ready = Promise.reject(error);

@@ -10,6 +10,7 @@ import type { DataSession } from './data-session';
 import { NotebookEditing } from './editing';
 import { kindOf } from './kinds';
 import { segmentation101, type LessonTable } from './lessons';
+import { lessonNotebook, type LessonRef } from './lesson-link';
 import type * as model from './model';
 import type { CellId, ReadOptions } from './model';
 import { fresh, openFile, openFromPage, openSaved, type Opened, type Origin } from './opening';
@@ -75,7 +76,7 @@ export abstract class NotebookLoading extends NotebookEditing {
 		await this.data.profile(fresh);
 	}
 	/** "Segmentation 101": the sample in a guided notebook of its own, run except the answer key. */
-	async loadLesson(options: SampleOptions): Promise<void> {
+	async loadLesson(options: SampleOptions, link: LessonRef | null = null): Promise<void> {
 		if (this.doc.cells.length > 0) await this.newNotebook();
 		const reports = await this.loading('Generating the sample for the lesson…', () =>
 			this.ports.engine.loadSample(options).catch((e: unknown) => {
@@ -90,9 +91,29 @@ export abstract class NotebookLoading extends NotebookEditing {
 			source: r.table.source,
 			columns: r.table.columns.map((c) => c.name)
 		});
-		this.doc = segmentation101(table(customers), table(transactions), options);
+		// A lesson from a link is made again here from its sample, with the teacher's changes.
+		const made = link
+			? lessonNotebook(link, table(customers), table(transactions))
+			: {
+					ok: true as const,
+					notebook: segmentation101(table(customers), table(transactions), options)
+				};
+		if (!made.ok) return this.alert(`${made.error} Your own notebooks are untouched.`);
+		if (link)
+			this.adopt({
+				doc: made.notebook,
+				id: this.ports.storage.newId(),
+				origin: 'link',
+				said: null
+			});
+		else this.doc = made.notebook;
 		for (const report of reports ?? []) this.data.attached(report);
 		await this.refreshTables();
+		if (link) {
+			return this.say(
+				'Opened a lesson from a link: its sample was made in this browser; no step has run yet. Press Run all.'
+			);
+		}
 		await this.runAll();
 		this.say('The lesson is ready: read from the top, or press Present.');
 	}
@@ -172,14 +193,14 @@ export abstract class NotebookLoading extends NotebookEditing {
 			);
 	}
 	async open(hash: string): Promise<void> {
-		await this.openAndRestore(
-			await openFromPage(
-				this.ports,
-				hash,
-				(h) => this.isOwnLink(h),
-				(m) => this.alert(m)
-			)
+		const opened = await openFromPage(
+			this.ports,
+			hash,
+			(h) => this.isOwnLink(h),
+			(m) => this.alert(m)
 		);
+		if (opened && 'lesson' in opened) return this.loadLesson(opened.lesson.sample, opened.lesson);
+		await this.openAndRestore(opened);
 	}
 	async openSaved(id: string): Promise<void> {
 		await this.flush();

@@ -6,6 +6,7 @@
 import { emptyNotebook, type Notebook } from './model';
 import type { NotebookPorts } from './ports';
 import { decodeNotebookFile, decodeShareLink } from './share-link';
+import { LESSON_LINK_PREFIX, decodeLessonLink, type LessonRef } from './lesson-link';
 
 /** Where the open notebook came from: the user's own (autosaved) or a link (untrusted). */
 export type Origin = 'own' | 'link';
@@ -18,16 +19,23 @@ export interface Opened {
 	said: string | null;
 }
 
-/** What the page was opened with: a link in the fragment, else the last notebook saved here. */
+/**
+ * What the page was opened with: a link in the fragment, a lesson by reference (made again
+ * from its sample, with the teacher's changes), else the last notebook saved here.
+ */
 export async function openFromPage(
 	ports: NotebookPorts,
 	hash: string,
 	isOwnLink: (hash: string) => boolean,
 	alert: (message: string) => void
-): Promise<Opened | null> {
+): Promise<Opened | { lesson: LessonRef } | null> {
 	if (hash.startsWith('#nb=') && isOwnLink(hash)) {
 		// This tab's own link (Copy share link, then reload): reopen the notebook, not a copy.
 		ports.location.replace(ports.location.pathname());
+	} else if (hash.startsWith(LESSON_LINK_PREFIX) && !isOwnLink(hash)) {
+		const result = decodeLessonLink(hash);
+		if (result.ok) return { lesson: result.ref };
+		alert(`${result.error} Your own notebooks are untouched.`);
 	} else if (hash.startsWith('#nb=')) {
 		const result = decodeShareLink(hash);
 		if (result.ok) {

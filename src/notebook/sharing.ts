@@ -10,6 +10,7 @@ import type { CellId, Notebook, PersonasCell, SegmentsCell } from './model';
 import type { NotebookPorts } from './ports';
 import type { Runner } from './runner';
 import { encodeNotebookFile, encodeShareLink } from './share-link';
+import { asMade, encodeLessonLink } from './lesson-link';
 
 export interface SharingOptions {
 	ports: NotebookPorts;
@@ -47,8 +48,11 @@ export class Sharing {
 		};
 		// `?present`: a student link, opened read-only in presentation mode until made one's own.
 		const query = options.present ? '?present' : '';
+		// A lesson's student link names the lesson and the teacher's changes (lesson-link.ts).
+		const detected = (id: CellId) => this.#o.runner.run(id).suggestion?.recipe;
+		const lesson = options.present ? encodeLessonLink(asMade(this.#o.doc(), detected)) : null;
 		const { location } = this.#o.ports;
-		return `${location.origin()}${location.pathname()}${query}${encodeShareLink(doc)}`;
+		return `${location.origin()}${location.pathname()}${query}${lesson ?? encodeShareLink(doc)}`;
 	}
 
 	/** True for the fragment this tab wrote itself with Copy share link (also after a reload). */
