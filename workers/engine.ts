@@ -53,6 +53,7 @@ import * as comparePipeline from './compare';
 import * as answerKeyPipeline from './answer-key';
 import * as pipeline from './segment';
 import * as scoring from './score';
+import { loadCustomerSample } from './customer-sample';
 import { runInsight } from './insight';
 import type { InsightCalls, InsightKind } from '../src/engine/insight-api';
 
@@ -358,6 +359,31 @@ export class Engine {
 		}
 	}
 
+	async loadCustomerSample(
+		source: FileSource,
+		every: number,
+		onProgress?: ProgressCallback,
+		table?: string
+	): Promise<LoadReport> {
+		await this.#guard();
+		this.#pipeline.categories.clear();
+		try {
+			return await loadCustomerSample(
+				{
+					db: this.#db,
+					taken: await this.#taken(),
+					table,
+					seq: ++this.#seq,
+					onPhase: (phase) => onProgress?.({ phase, fraction: null })
+				},
+				source,
+				every
+			);
+		} catch (e) {
+			throw asEngineError(e, 'file-format');
+		}
+	}
+
 	async exportModel(tables: ModelTables, fit: ModelFit): Promise<SegmentModel> {
 		await this.#guard();
 		return this.#sqlErrors(() => scoring.fitModel(this.#db, tables, fit));
@@ -409,6 +435,8 @@ export function engineApi(engine: Engine, toSource: (file: File) => FileSource):
 		customerKeys: (prefix) => engine.customerKeys(prefix),
 		chartRows: (table, limit) => engine.chartRows(table, limit),
 		exportQuery: (sqlText, format, privacy) => engine.exportQuery(sqlText, format, privacy),
+		loadCustomerSample: (file, every, table, onProgress) =>
+			engine.loadCustomerSample(toSource(file), every, onProgress, table),
 		exportModel: (tables, fit) => engine.exportModel(tables, fit),
 		scoreCustomers: (model, options) => engine.scoreCustomers(model, options),
 		insight: (kind, input, onProgress) => engine.insight(kind, input, onProgress),

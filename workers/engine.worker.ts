@@ -53,6 +53,8 @@ const exposed: EngineApi = {
 		const result = await (await start()).chartRows(table, limit);
 		return Comlink.transfer(result, [result.ipc.buffer as ArrayBuffer]);
 	},
+	loadCustomerSample: async (file, every, table, onProgress) =>
+		(await start()).loadCustomerSample(file, every, table, onProgress),
 	exportModel: async (tables, fit) => (await start()).exportModel(tables, fit),
 	scoreCustomers: async (model, options) => (await start()).scoreCustomers(model, options),
 	insight: async (kind, input, onProgress) => (await start()).insight(kind, input, onProgress),

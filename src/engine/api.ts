@@ -533,6 +533,13 @@ export interface EngineApi {
 	chartRows(table: string, limit: number): Promise<QueryResult>;
 	/** Customer keys starting with `prefix`, for the Customer cell's picker. */
 	customerKeys(prefix: string): Promise<string[]>;
+	/** 1 in `every` customers of a file too large for the tab (the memory pre-flight). */
+	loadCustomerSample(
+		file: File,
+		every: number,
+		table?: string,
+		onProgress?: ProgressCallback
+	): Promise<LoadReport>;
 	/** The model file of a segmentation (Export model, and the pipeline exports built on it). */
 	exportModel(tables: ModelTables, fit: ModelFit): Promise<SegmentModel>;
 	/** Another loaded table scored with a model: writes `options.output`. */

@@ -144,6 +144,17 @@ export class EngineClient {
 		}
 	}
 
+	/** A sample of a file's customers; not replayed after a restart (load it again). */
+	async loadCustomerSample(file: File, every: number, table?: string): Promise<LoadReport> {
+		try {
+			return await this.#call(() =>
+				this.#remote.loadCustomerSample(file, every, table, this.#progress())
+			);
+		} finally {
+			this.#events.onProgress(null);
+		}
+	}
+
 	async loadSample(options: SampleOptions): Promise<LoadReport[]> {
 		try {
 			const reports = await this.#call(() => this.#remote.loadSample(options, this.#progress()));
