@@ -58,7 +58,7 @@ export async function loadCustomerSample(
 		key = s.recipe.roles.key;
 		grain = s.recipe.grain;
 	} catch {
-		key = null;
+		// No key found: the file is sampled by line, as a customer-level file.
 	} finally {
 		await db.run(`DROP TABLE IF EXISTS ${ident(probe)}`);
 	}
