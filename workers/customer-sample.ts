@@ -1,6 +1,6 @@
 /**
  * A sample of a file's customers, for a file the tab cannot hold whole (the memory pre-flight,
- * src/ui/memory-preflight.ts): DuckDB streams the file once and keeps the order lines of 1 in
+ * src/notebook/memory-preflight.ts): DuckDB streams the file once and keeps the order lines of 1 in
  * `every` customers, chosen by a hash of the customer key (so each kept customer has all of
  * their lines). A customer-level file keeps 1 in `every` lines. The model fitted on the sample
  * then runs on the whole file natively (Export pipeline → DuckDB SQL).

@@ -1,6 +1,6 @@
 /** The memory pre-flight (issue 16): which files the tab cannot hold, and what it says then. */
 import { describe, expect, it } from 'vitest';
-import { memoryBudget, preflight } from '../../../src/ui/memory-preflight';
+import { memoryBudget, preflight } from '../../../src/notebook/memory-preflight';
 
 describe('memory pre-flight', () => {
 	it('lets the measured sizes through and stops a file the engine cannot hold', () => {
