@@ -10,9 +10,8 @@ import { EngineError } from '../src/engine/errors';
 import { keyText } from '../src/sql/keys.sql';
 import { ident, literal, tableNameFor } from '../src/sql/sql';
 import { queryValue, type FileSource } from './db';
-import { detectFormat, type IngestContext } from './ingest';
-import { DATA_DIR } from './lockdown';
-import { suggestRecipe, type PipelineState } from './segment';
+import { detectFormat, registrationPath, type IngestContext } from './ingest';
+import { suggestRecipe, type PipelineContext } from './segment';
 import { describeTable } from './tables';
 
 /** Lines read to find the customer key before the sampled read. */
@@ -36,20 +35,21 @@ export async function loadCustomerSample(
 	}
 	const { db } = ctx;
 	const table = ctx.table ?? tableNameFor(source.name, ctx.taken);
-	const path = `${DATA_DIR}${ctx.seq}-sample-${table}.csv`;
+	// Where SQL cannot write (ingest's rule), so no query can swap the file's contents.
+	const path = registrationPath(ctx.seq, table, 'csv');
 	const probe = `segbook_sample_head_${ctx.seq}`;
 	await db.registerFile(path, source);
+	ctx.onRegistered?.(path);
 	ctx.onPhase?.(`Finding the customer key of ${source.name}`);
 	await db.run(
 		`CREATE OR REPLACE TABLE ${ident(probe)} AS FROM read_csv(${literal(path)}) LIMIT ${HEAD_LINES}`
 	);
-	// The key as the Features cell would find it (adapter: suggestRecipe still takes the old state).
-	const state: PipelineState = {
+	// The key as the Features cell would find it (fresh caches: the probe table is temporary).
+	const state: PipelineContext = {
 		categories: new Map(),
-		recipe: null,
-		keyColumn: null,
-		cancelled: false,
-		sweepFits: null
+		sweepFits: new Map(),
+		made: new Set(),
+		cancelled: false
 	};
 	let key: string | null = null;
 	let grain: 'transactions' | 'customers' = 'customers';

@@ -23,7 +23,7 @@ import {
 	retailToCsv
 } from '../../src/sample/retail';
 import { duckdbScript } from '../../src/sql/pipeline-export/duckdb';
-import { createEngine, textFile } from '../helpers/engine';
+import { createEngine, refsFor, textFile } from '../helpers/engine';
 import { readSegmentsCsv, runNative } from '../helpers/native-pipeline';
 
 const CUSTOMERS = Number(process.env.BENCH_SCALE_CUSTOMERS ?? 60_000);
@@ -60,8 +60,9 @@ it(`exported DuckDB pipeline: ${CUSTOMERS.toLocaleString('en')} customers in the
 		await engine.loadSource(textFile('transactions.csv', csv.transactions));
 		await engine.loadSource(textFile('customers.csv', csv.customers));
 		const { recipe } = await engine.suggestRecipe('transactions');
-		await engine.buildFeatures(recipe);
-		const report = await engine.segment({ k: 6, seed: 7 });
+		const ref = refsFor(recipe);
+		await engine.buildFeatures(recipe, ref);
+		const report = await engine.segment(ref, { k: 6, seed: 7 });
 		const model = await engine.exportModel(
 			{ recipe, features: 'customer_features', segments: 'segments' },
 			{ centroids: report.centroids, seed: 7, personas: [] }
