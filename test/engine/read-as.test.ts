@@ -211,3 +211,24 @@ describe('a line over the length limit', () => {
 		expect(report.rowsLoaded).toBe(3);
 	});
 });
+
+describe('rows of the wrong width', () => {
+	it('lists rejected ragged rows once, as rejected, not also as suspect', async () => {
+		const report = await engine.loadSource(
+			textFile('ragged2.csv', 'id,name,spend\n1,Ann,10\n2,Bob\n3,Cy,5,EXTRA\n4,Dee,7\n')
+		);
+		expect(report.rejected.map((r) => r.line)).toEqual([3, 4]);
+		expect(report.suspect).toEqual([]);
+		expect(report.suspectCount).toBe(0);
+	});
+
+	it('lists a row DuckDB reads without its empty last field as recovered', async () => {
+		const report = await engine.loadSource(
+			textFile('trailing.csv', 'id,name,spend\n1,Ann,10\n2,Bob,3,\n3,Cy,5\n')
+		);
+		expect(report.rowsLoaded).toBe(3);
+		expect(report.recovered?.map((r) => [r.line, r.reason])).toEqual([
+			[3, expect.stringMatching(/empty field after the last column was dropped/)]
+		]);
+	});
+});
