@@ -42,7 +42,7 @@ import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import { COLUMN_TYPES } from '../src/engine/api';
 import { EngineError, asEngineError } from '../src/engine/errors';
 import { ident, isQueryStatement, literal, stripComments } from '../src/sql/sql';
-import { refusesFileWrite, rewriteFileNames } from '../src/sql/file-names';
+import { explainMissingFile, refusesFileWrite, rewriteFileNames } from '../src/sql/file-names';
 import { queryValue, type Db, type FileSource } from './db';
 import { ingest } from './ingest';
 import { assertLockedDown, explainLockdownError, lockDown } from './lockdown';
@@ -240,6 +240,8 @@ export class Engine {
 		} catch (e) {
 			if (e instanceof EngineError) throw e;
 			const message = e instanceof Error ? e.message : String(e);
+			const missing = explainMissingFile(message, this.#files);
+			if (missing) throw new EngineError('sql', missing);
 			const plain = explainLockdownError(message);
 			throw plainOutOfMemory(
 				new EngineError(plain ? 'locked' : 'sql', plain ? `${plain} (${message})` : message)
