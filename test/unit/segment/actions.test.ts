@@ -42,7 +42,11 @@ describe('suggestAction', () => {
 			/^Catch them before they fade: 60% .* 20% at six months \(30% at three\)/
 		);
 		expect(suggestAction({ ...base, daysSinceLastOrder: 300 })).toMatch(
-			/^Win back cheaply.*300 days/
+			/^Win them back: they were regulars \(80% ordered more than once\).*300 days/
+		);
+		const gone = { ...base, daysSinceLastOrder: 500, repeatRate: 0.5 };
+		expect(suggestAction({ ...gone, retention: { m1: 0.05, m3: 0, m6: 0 } })).toMatch(
+			/^Win back cheaply or let go.*500 days/
 		);
 		expect(suggestAction(base)).toMatch(/^Nurture: 80% order again, 40% in their third month/);
 	});
