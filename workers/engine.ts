@@ -30,7 +30,12 @@ import type {
 	SampleOptions,
 	TableInfo,
 	TableProfile,
-	TypeChange
+	TypeChange,
+	ModelFit,
+	ModelTables,
+	ScoreOptions,
+	ScoreReport,
+	SegmentModel
 } from '../src/engine/api';
 import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import { COLUMN_TYPES } from '../src/engine/api';
@@ -47,6 +52,7 @@ import * as personaPipeline from './personas';
 import * as comparePipeline from './compare';
 import * as answerKeyPipeline from './answer-key';
 import * as pipeline from './segment';
+import * as scoring from './score';
 import { runInsight } from './insight';
 import type { InsightCalls, InsightKind } from '../src/engine/insight-api';
 
@@ -352,6 +358,16 @@ export class Engine {
 		}
 	}
 
+	async exportModel(tables: ModelTables, fit: ModelFit): Promise<SegmentModel> {
+		await this.#guard();
+		return this.#sqlErrors(() => scoring.fitModel(this.#db, tables, fit));
+	}
+
+	async scoreCustomers(model: SegmentModel, options: ScoreOptions): Promise<ScoreReport> {
+		await this.#guard();
+		return this.#sqlErrors(() => scoring.scoreCustomers(this.#db, model, options));
+	}
+
 	cancel(): Promise<boolean> {
 		this.#pipeline.cancelled = true;
 		return this.#db.cancel();
@@ -393,6 +409,8 @@ export function engineApi(engine: Engine, toSource: (file: File) => FileSource):
 		customerKeys: (prefix) => engine.customerKeys(prefix),
 		chartRows: (table, limit) => engine.chartRows(table, limit),
 		exportQuery: (sqlText, format, privacy) => engine.exportQuery(sqlText, format, privacy),
+		exportModel: (tables, fit) => engine.exportModel(tables, fit),
+		scoreCustomers: (model, options) => engine.scoreCustomers(model, options),
 		insight: (kind, input, onProgress) => engine.insight(kind, input, onProgress),
 		cancel: () => engine.cancel()
 	};

@@ -53,6 +53,8 @@ const exposed: EngineApi = {
 		const result = await (await start()).chartRows(table, limit);
 		return Comlink.transfer(result, [result.ipc.buffer as ArrayBuffer]);
 	},
+	exportModel: async (tables, fit) => (await start()).exportModel(tables, fit),
+	scoreCustomers: async (model, options) => (await start()).scoreCustomers(model, options),
 	insight: async (kind, input, onProgress) => (await start()).insight(kind, input, onProgress),
 	// Not queued behind start(): a cancel must reach a busy engine at once.
 	cancel: async () => (api ? (await api).cancel() : false)

@@ -509,6 +509,9 @@ export async function segment(
 			means: features.map((f, j) => [f, num(row[j + 2])] as [string, number | null])
 		})),
 		baseMeans: features.map((f, j) => [f, num(base[j])] as [string, number | null]),
+		centroids: Array.from({ length: fit.k }, (_, c) => [
+			...fit.centroids.subarray(c * matrix.d, (c + 1) * matrix.d)
+		]),
 		ms: performance.now() - started,
 		// Timed over the Lloyd iterations only (not seeding or set-up).
 		msPerIteration: fit.timing.iterations > 0 ? fit.timing.lloydMs / fit.timing.iterations : 0,

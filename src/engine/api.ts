@@ -10,9 +10,11 @@
 import type { FeatureRecipe } from '../sql/features.sql';
 import type { RfmRule } from '../segment/rfm';
 import type { Kpis, TopValue, Trait } from '../segment/personas';
+import type { SegmentModel } from '../segment/model-file';
+
 import type { InsightCalls, InsightKind } from './insight-api';
 
-export type { FeatureRecipe, Kpis, RfmRule, TopValue, Trait };
+export type { FeatureRecipe, Kpis, RfmRule, SegmentModel, TopValue, Trait };
 export type { InsightCalls, InsightKind } from './insight-api';
 
 export const API_VERSION = 1;
@@ -252,6 +254,8 @@ export interface SegmentReport {
 	segments: SegmentSummary[];
 	/** Base means in plain units, same order as the segment means. */
 	baseMeans: [string, number | null][];
+	/** k-means' centres in the model matrix's scaled units: row i is segment i + 1 (the model file). */
+	centroids: number[][];
 	ms: number;
 	/** k-means time per Lloyd iteration (the iterations alone), and its multiply-adds (n·k·d), for the benchmark. */
 	msPerIteration: number;
@@ -437,6 +441,57 @@ export interface ExportPrivacy {
 	minSegmentSize: number;
 }
 
+// ---------------------------------------------------------------- model file and scoring
+
+/** A Segments cell's tables, as the document names them. */
+export interface ModelTables {
+	recipe: FeatureRecipe;
+	/** The feature table (plain units) and the segments table (key, segment, distance). */
+	features: string;
+	segments: string;
+}
+
+export interface ModelFit {
+	/** k-means' centres in scaled units, row i = segment i + 1 (SegmentReport.centroids). */
+	centroids: number[][];
+	seed: number;
+	personas: { segment: number; name: string; description: string }[];
+}
+
+export interface ScoreOptions {
+	/** The loaded table to score (same shape as the model's source). */
+	source: string;
+	/** A customers table for the recipe's join, when it has one. */
+	customers?: string | undefined;
+	/** The result table: key, segment, persona, distance, beyond_fit. */
+	output: string;
+}
+
+export interface ScoredSegment {
+	segment: number;
+	name: string;
+	customers: number;
+	share: number;
+	medianDistance: number | null;
+	maxDistance: number | null;
+	/** The farthest fitted customer of this segment, from the model. */
+	fittedMaxDistance: number;
+	/** Customers farther from the centre than any fitted customer of the segment. */
+	beyond: number;
+}
+
+export interface ScoreReport {
+	table: string;
+	keyColumn: string;
+	customers: number;
+	/** Customers with features but left out by the drop rule (a missing value). */
+	leftOut: number;
+	segments: ScoredSegment[];
+	beyond: number;
+	beyondShare: number;
+	ms: number;
+}
+
 export interface EngineApi {
 	init(): Promise<EngineInfo>;
 	/** `table` forces the table name (re-attaching a notebook's file); it replaces that table. */
@@ -478,6 +533,10 @@ export interface EngineApi {
 	chartRows(table: string, limit: number): Promise<QueryResult>;
 	/** Customer keys starting with `prefix`, for the Customer cell's picker. */
 	customerKeys(prefix: string): Promise<string[]>;
+	/** The model file of a segmentation (Export model, and the pipeline exports built on it). */
+	exportModel(tables: ModelTables, fit: ModelFit): Promise<SegmentModel>;
+	/** Another loaded table scored with a model: writes `options.output`. */
+	scoreCustomers(model: SegmentModel, options: ScoreOptions): Promise<ScoreReport>;
 	/** Segment insights (src/engine/insight-api.ts): rules, stability, diagnostics, KPIs, overlap. */
 	insight<K extends InsightKind>(
 		kind: K,

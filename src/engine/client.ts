@@ -39,7 +39,12 @@ import type {
 	SampleOptions,
 	TableInfo,
 	TableProfile,
-	TypeChange
+	TypeChange,
+	ModelFit,
+	ModelTables,
+	ScoreOptions,
+	ScoreReport,
+	SegmentModel
 } from './api';
 import { EngineError, asEngineError } from './errors';
 
@@ -244,6 +249,14 @@ export class EngineClient {
 		privacy?: ExportPrivacy
 	): Promise<ExportFile> {
 		return this.#call(() => this.#remote.exportSegments(format, personas, privacy));
+	}
+
+	exportModel(tables: ModelTables, fit: ModelFit): Promise<SegmentModel> {
+		return this.#call(() => this.#remote.exportModel(tables, fit));
+	}
+
+	scoreCustomers(model: SegmentModel, options: ScoreOptions): Promise<ScoreReport> {
+		return this.#call(() => this.#remote.scoreCustomers(model, options));
 	}
 
 	/** Segment insights; progress (stability's resamples) goes to onProgress. */
