@@ -63,6 +63,12 @@ describe.skipIf(!browser)('segment insights in Chromium', () => {
 		const overlap = insights.getByRole('region', { name: 'Overlap of two segmentations' });
 		await expect.poll(() => textOf(overlap), { timeout: 30_000 }).toMatch(/adjusted Rand index/);
 
+		// The advice on the number of segments carries the stability figures too.
+		const segments = page.getByRole('region', { name: /^Segments/ });
+		expect(await textOf(segments)).toMatch(
+			/Stability: (All \d+ segments are stable|Segments? [\d, ().]+ (is|are) (unstable|weak))/
+		);
+
 		expect(foreignRequests(app.session.requests, app.site.url)).toEqual([]);
 		expect(app.session.pageErrors).toEqual([]);
 	});

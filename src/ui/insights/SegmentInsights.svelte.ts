@@ -15,6 +15,7 @@ import type {
 	StabilityReport
 } from '../../engine/insight-api';
 import { asEngineError } from '../../engine/errors';
+import { latestStability } from './latest.svelte';
 import type { InsightSources } from './sources';
 
 /** The slice of the engine client the insights use. */
@@ -78,6 +79,7 @@ export class SegmentInsights {
 		this.#sources = sources;
 		this.rules = this.stability = this.diagnostics = this.retention = this.overlap = null;
 		this.errors = {};
+		latestStability.report = null;
 		const { tables, seed } = sources;
 		this.rules = await this.#one(generation, 'rules', { ...tables, seed });
 		this.diagnostics = await this.#one(generation, 'diagnostics', { ...tables, seed });
@@ -103,6 +105,7 @@ export class SegmentInsights {
 			...sources.tables,
 			seed: sources.seed
 		});
+		if (generation === this.#generation) latestStability.report = this.stability;
 	}
 
 	/** The overlap matrix of any two segmentations. */
@@ -127,5 +130,6 @@ export class SegmentInsights {
 		this.rules = this.stability = this.diagnostics = this.retention = this.overlap = null;
 		this.errors = {};
 		this.running = null;
+		latestStability.report = null;
 	}
 }
