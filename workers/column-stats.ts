@@ -8,7 +8,7 @@ import type { ColumnInfo } from '../src/engine/api';
 import type { ColumnStats, NumericSummary } from '../src/segment/roles';
 import { ident } from '../src/sql/sql';
 import { queryRows, queryValue, type Db } from './db';
-import { isNumericType, isTemporalType } from './profile';
+import { aggregateRow, isNumericType, isTemporalType } from './profile';
 import { describeTable } from './tables';
 
 /** Exact distinct counts up to this many rows; estimates beyond (then the key is checked exactly). */
@@ -33,11 +33,12 @@ export async function columnStats(db: Db, table: string): Promise<TableStats> {
 	const rowCount = Number(await queryValue(db, `SELECT count(*) FROM ${t}`));
 	// Exact distinct counts where affordable: the key's uniqueness decides the grain.
 	const distinct = rowCount <= EXACT_DISTINCT_ROWS ? 'count(DISTINCT ' : 'approx_count_distinct(';
-	const aggregates = columns
-		.map((c) => `${distinct}${ident(c.name)}), count(${ident(c.name)})`)
-		.join(', ');
-	const row =
-		columns.length === 0 ? [] : ((await queryRows(db, `SELECT ${aggregates} FROM ${t}`))[0] ?? []);
+	const aggregates = columns.flatMap((c) => [
+		`${distinct}${ident(c.name)})`,
+		`count(${ident(c.name)})`
+	]);
+	// A few columns per scan: one SELECT over a 5,000-column file ran out of memory.
+	const row = await aggregateRow(db, t, aggregates, 2);
 	const sample =
 		columns.length === 0
 			? []
@@ -96,7 +97,7 @@ async function numericShapes(
 			`count(*) FILTER (WHERE ${finite} < 0)`
 		].join(', ');
 	});
-	const row = (await queryRows(db, `SELECT ${parts.join(', ')} FROM ${from}`))[0] ?? [];
+	const row = await aggregateRow(db, from, parts, 1);
 	numeric.forEach((c, i) => {
 		const at = i * 8;
 		const min = num(row[at]);

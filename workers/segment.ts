@@ -33,7 +33,6 @@ import {
 	countDistinctRows,
 	type Matrix
 } from '../src/cluster/matrix';
-import { calinskiHarabasz, daviesBouldin, silhouette } from '../src/cluster/metrics';
 import { sampleRows } from '../src/cluster/sample';
 import { recommendK } from '../src/cluster/sweep';
 import {
@@ -43,7 +42,7 @@ import {
 	type RfmGroup,
 	type RfmRule
 } from '../src/segment/rfm';
-import { detectRoles } from '../src/segment/roles';
+import { detectRoles, textDateOrder } from '../src/segment/roles';
 import {
 	DEFAULT_LOG1P,
 	DEFAULT_TRANSACTION_FEATURES,
@@ -70,6 +69,7 @@ import { describeTable, listTables, tableExists } from './tables';
 import { EXACT_DISTINCT_ROWS, columnStats } from './column-stats';
 import { assertUniqueKey, columnAdvice, joinReport, noPurchase } from './recipe-checks';
 import { loadKernel } from './kernel';
+import { scoreKs } from './sweep-pool';
 import { ROW_KEY } from '../src/sql/features.sql';
 
 export { SEGMENTS_TABLE, RFM_TABLE };
@@ -171,6 +171,8 @@ export async function suggestRecipe(
 		// A second loaded table with the same key and one row per customer: its demographics.
 		for (const other of await listTables(db)) {
 			if (other.name === table || !other.columns.some((c) => c.name === roles.key)) continue;
+			// Segbook's own tables (a previous run's features or segments) are no demographics.
+			if ([FEATURES_TABLE, MATRIX_TABLE, SEGMENTS_TABLE, RFM_TABLE].includes(other.name)) continue;
 			const o = await columnStats(db, other.name);
 			const d = detectRoles(o.stats, o.rowCount);
 			if (d.grain === 'customers' && d.roles.key === roles.key) {
@@ -193,7 +195,8 @@ export async function suggestRecipe(
 		customers,
 		selected: [],
 		transforms: { log1p: [], winsorise: null, scale: 'zscore' },
-		missing: 'median'
+		missing: 'median',
+		dateOrder: textDateOrder(stats.find((c) => c.name === roles.timestamp)?.sample ?? [])
 	};
 	const candidates = candidateFeatures(recipe, await allCategories(db, state, recipe));
 	if (grain === 'transactions') {
@@ -363,7 +366,8 @@ export async function sweep(
 	const { matrix } = await loadMatrix(db, state);
 	const m = sampleRows(matrix, SWEEP_SAMPLE, seed);
 	const distinct = countDistinctRows(m, 11);
-	const kMax = Math.min(10, m.n - 1, distinct);
+	// At least 20 customers per segment on average: more segments than that can't be acted on.
+	const kMax = Math.min(10, m.n - 1, distinct, Math.max(2, Math.floor(matrix.n / 20)));
 	if (kMax < 2) {
 		throw new EngineError(
 			'sql',
@@ -372,31 +376,30 @@ export async function sweep(
 				: `Only ${m.n} customers: too few to compare numbers of segments.`
 		);
 	}
-	const rows: SweepRowInfo[] = [];
-	const centroids = new Map<number, Float64Array>();
-	const shouldStop = (): boolean => state.cancelled;
-	const kernel = await loadKernel();
-	for (let k = 2; k <= kMax; k++) {
+	const ks = Array.from({ length: kMax - 1 }, (_, i) => i + 2);
+	const progress = (done: number, total: number): void =>
 		onProgress?.({
-			phase: `Trying ${k} segments (${k - 1} of ${kMax - 1})`,
-			fraction: (k - 2) / (kMax - 1)
+			phase: `Trying 2 to ${kMax} segments: ${done} of ${total} done (${Math.round((100 * done) / total)}%)`,
+			fraction: done / total
 		});
-		await tick();
-		checkCancelled(state);
-		try {
-			const fit = kmeans(m, { k, seed, restarts: SWEEP_RESTARTS, shouldStop, kernel });
-			centroids.set(k, fit.centroids);
-			rows.push({
-				k,
-				inertia: fit.inertia,
-				silhouette: silhouette(m, fit.labels, k, { sampleSize: SILHOUETTE_SAMPLE, seed }),
-				calinskiHarabasz: calinskiHarabasz(m, fit.labels, k),
-				daviesBouldin: daviesBouldin(m, fit.labels, k)
-			});
-		} catch (e) {
-			clusterError(e);
-		}
+	progress(0, ks.length);
+	let scored;
+	try {
+		// Two threads: this worker and a second one (sweep-pool.ts); the same rows as one thread.
+		scored = await scoreKs(m, ks, {
+			seed,
+			restarts: SWEEP_RESTARTS,
+			silhouetteSample: SILHOUETTE_SAMPLE,
+			kernel: await loadKernel(),
+			shouldStop: () => state.cancelled,
+			onScored: progress
+		});
+	} catch (e) {
+		clusterError(e);
 	}
+	checkCancelled(state);
+	const rows: SweepRowInfo[] = ks.map((k) => scored.byK.get(k)!.row);
+	const centroids = new Map(ks.map((k) => [k, scored.byK.get(k)!.centroids]));
 	const { recommendedK, reason, elbowK } = recommendK(rows);
 	state.sweepFits = { recipe: JSON.stringify(state.recipe), seed, centroids };
 	return {
@@ -406,7 +409,8 @@ export async function sweep(
 		elbowK,
 		sampled: m.n,
 		customers: matrix.n,
-		ms: performance.now() - started
+		ms: performance.now() - started,
+		threads: scored.threads
 	};
 }
 

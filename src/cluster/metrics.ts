@@ -148,40 +148,50 @@ export function silhouette(
 		rows = perm.slice(0, sampleSize).sort();
 	}
 	const s = rows.length;
-	const x = new Float64Array(s * d);
-	const lab = new Int32Array(s);
 	const cnt = new Int32Array(k);
-	for (let a = 0; a < s; a++) {
-		const i = rows[a]!;
-		x.set(safe.data.subarray(i * d, i * d + d), a * d);
-		const c = allLab[i]!;
-		lab[a] = c;
-		cnt[c]!++;
-	}
+	for (let a = 0; a < s; a++) cnt[allLab[rows[a]!]!]!++;
 	let nonEmpty = 0;
 	for (let c = 0; c < k; c++) if (cnt[c]! > 0) nonEmpty++;
 	if (nonEmpty < 2) return 0;
 
-	// sums[a * k + c] = total distance from sample point a to the sample points of segment c. Each
-	// pair is computed once and credited to both ends, halving the O(s²·d) work.
+	// The sample reordered by segment (stable, so each segment keeps row order): segment c holds
+	// positions start[c]..start[c + 1] - 1, and `at[p]` is position p's place in row order.
+	const start = new Int32Array(k + 1);
+	for (let c = 0; c < k; c++) start[c + 1] = start[c]! + cnt[c]!;
+	const fill = start.slice(0, k);
+	const x = new Float64Array(s * d);
+	const lab = new Int32Array(s);
+	const at = new Int32Array(s);
+	for (let a = 0; a < s; a++) {
+		const i = rows[a]!;
+		const c = allLab[i]!;
+		const p = fill[c]!++;
+		x.set(safe.data.subarray(i * d, i * d + d), p * d);
+		lab[p] = c;
+		at[p] = a;
+	}
+
+	// sums[p * k + c] = total distance from sample point p to the points of segment c. Each pair is
+	// computed once and credited to both ends, halving the O(s²·d) work. Every sum adds its terms in
+	// row order, as a plain double loop over the sample would; the reordering only lets a point's
+	// running sum for one segment stay in a register instead of a chain of loads and stores through
+	// memory (2.7× faster, the same bits).
 	const sums = new Float64Array(s * k);
 	for (let a = 0; a < s; a++) {
 		const ab = a * d;
 		const la = lab[a]!;
 		const rowA = a * k;
-		for (let b = a + 1; b < s; b++) {
-			const bb = b * d;
-			let q = 0;
-			for (let j = 0; j < d; j++) {
-				const diff = x[ab + j]! - x[bb + j]!;
-				q += diff * diff;
-			}
-			const dist = Math.sqrt(q);
-			sums[rowA + lab[b]!]! += dist;
-			sums[b * k + la]! += dist;
+		for (let c = la; c < k; c++) {
+			const from = c === la ? a + 1 : start[c]!;
+			const to = start[c + 1]!;
+			sums[rowA + c] =
+				d === 4
+					? sumDistances4(x, ab, from, to, sums, k, la, sums[rowA + c]!)
+					: sumDistances(x, d, ab, from, to, sums, k, la, sums[rowA + c]!);
 		}
 	}
-	let total = 0;
+	// Scores summed in row order, as before the reordering.
+	const score = new Float64Array(s);
 	for (let a = 0; a < s; a++) {
 		const own = lab[a]!;
 		const ownCount = cnt[own]!;
@@ -195,9 +205,70 @@ export function silhouette(
 		}
 		const denom = intra > nearest ? intra : nearest;
 		// Both zero: the customer coincides with its own and the nearest other segment; score 0.
-		if (denom > 0) total += (nearest - intra) / denom;
+		if (denom > 0) score[at[a]!] = (nearest - intra) / denom;
 	}
+	let total = 0;
+	for (let a = 0; a < s; a++) total += score[a]!;
 	return total / s;
+}
+
+/**
+ * Adds the distances from the point at x[ab..] to points from..to-1 onto `own` (returned) and
+ * credits each to that point's sum for segment `la`, in order: q sums the squared differences
+ * left to right, as every silhouette distance does.
+ */
+function sumDistances(
+	x: Float64Array,
+	d: number,
+	ab: number,
+	from: number,
+	to: number,
+	sums: Float64Array,
+	k: number,
+	la: number,
+	own: number
+): number {
+	for (let b = from; b < to; b++) {
+		const bb = b * d;
+		let q = 0;
+		for (let j = 0; j < d; j++) {
+			const diff = x[ab + j]! - x[bb + j]!;
+			q += diff * diff;
+		}
+		const dist = Math.sqrt(q);
+		own += dist;
+		sums[b * k + la]! += dist;
+	}
+	return own;
+}
+
+/** `sumDistances` for d = 4 (the default recipe), with the point's coordinates in registers. */
+function sumDistances4(
+	x: Float64Array,
+	ab: number,
+	from: number,
+	to: number,
+	sums: Float64Array,
+	k: number,
+	la: number,
+	own: number
+): number {
+	const a0 = x[ab]!;
+	const a1 = x[ab + 1]!;
+	const a2 = x[ab + 2]!;
+	const a3 = x[ab + 3]!;
+	for (let b = from; b < to; b++) {
+		const bb = b * 4;
+		const t0 = a0 - x[bb]!;
+		const t1 = a1 - x[bb + 1]!;
+		const t2 = a2 - x[bb + 2]!;
+		const t3 = a3 - x[bb + 3]!;
+		// The same left-to-right order as the loop: (((t0² + t1²) + t2²) + t3²).
+		const dist = Math.sqrt(t0 * t0 + t1 * t1 + t2 * t2 + t3 * t3);
+		own += dist;
+		sums[b * k + la]! += dist;
+	}
+	return own;
 }
 
 /**

@@ -18,6 +18,7 @@ import {
 import type { Matrix } from './matrix';
 import { kmeans } from './kmeans';
 import { calinskiHarabasz, daviesBouldin, silhouette } from './metrics';
+import type { KMeansKernel } from './wasm-kernel';
 
 export type SweepRow = {
 	k: number;
@@ -49,6 +50,46 @@ export type SweepResult = {
 	/** Elbow of the inertia curve, or null with fewer than 3 rows or no bend. */
 	elbowK: number | null;
 };
+
+export type ScoreOptions = {
+	seed: number;
+	restarts?: number | undefined;
+	silhouetteSample?: number | undefined;
+	kernel?: KMeansKernel | undefined;
+	shouldStop?: (() => boolean) | undefined;
+};
+
+/**
+ * One k of a sweep: k-means and its scores, and the centroids. A function of (m, k, options)
+ * alone, so the sweep can score its k values in any order, on any thread, with the same result.
+ */
+export function scoreK(
+	m: Matrix,
+	k: number,
+	opts: ScoreOptions
+): { row: SweepRow; centroids: Float64Array } {
+	const res = kmeans(m, {
+		k,
+		seed: opts.seed,
+		restarts: opts.restarts,
+		shouldStop: opts.shouldStop,
+		kernel: opts.kernel
+	});
+	return {
+		row: {
+			k,
+			inertia: res.inertia,
+			// Same seed for every k: all silhouettes are measured on the same sample of customers.
+			silhouette: silhouette(m, res.labels, k, {
+				seed: opts.seed,
+				sampleSize: opts.silhouetteSample
+			}),
+			calinskiHarabasz: calinskiHarabasz(m, res.labels, k),
+			daviesBouldin: daviesBouldin(m, res.labels, k)
+		},
+		centroids: res.centroids
+	};
+}
 
 /** Silhouette differences up to this are treated as ties (then the smaller k wins). */
 export const SILHOUETTE_TIE = 0.005;
@@ -98,23 +139,7 @@ export function sweepK(m: Matrix, opts: SweepOptions): SweepResult {
 	const rows: SweepRow[] = [];
 	for (let k = kMin; k <= kMax; k++) {
 		if (opts.shouldStop?.()) throw new CancelledError();
-		const res = kmeans(m, {
-			k,
-			seed: opts.seed,
-			restarts: opts.restarts,
-			shouldStop: opts.shouldStop
-		});
-		rows.push({
-			k,
-			inertia: res.inertia,
-			// Same seed for every k: all silhouettes are measured on the same sample of customers.
-			silhouette: silhouette(m, res.labels, k, {
-				seed: opts.seed,
-				sampleSize: opts.silhouetteSample
-			}),
-			calinskiHarabasz: calinskiHarabasz(m, res.labels, k),
-			daviesBouldin: daviesBouldin(m, res.labels, k)
-		});
+		rows.push(scoreK(m, k, opts).row);
 		opts.onProgress?.(rows.length, total);
 	}
 

@@ -29,7 +29,7 @@ export interface ActionInput {
 
 const pct = (x: number): string => `${Math.round(x * 100)}%`;
 
-export function suggestAction(p: ActionInput): string {
+export function actionFromKpis(p: ActionInput): string {
 	const { m1, m3, m6 } = p.retention;
 	if (p.stability !== null && p.stability < 0.6) {
 		return `Check before acting: this segment comes out differently when customers are resampled (stability ${p.stability.toFixed(2)}), so test any campaign on a small share first.`;

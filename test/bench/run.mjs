@@ -4,12 +4,17 @@
  * 600k customers (about 0.1M, 1M and 10M order lines), against the built app on a plain static
  * server: load the transactions file through the file input, features, k sweep, final k-means,
  * export segments.csv. Prints median step times (3 runs; 1 for the largest), rows per second,
- * peak renderer memory, k-means time per iteration against its n·k·d multiply-adds, and, where
- * Debian's python3-pandas and python3-sklearn are installed, the same journey in pandas +
- * scikit-learn (../shared/bench/native_reference.py) with the ratio Segbook / native per step.
+ * peak renderer memory, k-means time per Lloyd iteration (the iterations alone) against its n·k·d
+ * multiply-adds, main-thread long tasks (count and longest) at app start and during the journey,
+ * and, where Debian's python3-pandas and python3-sklearn are installed, the same journey in
+ * pandas + scikit-learn (../shared/bench/native_reference.py) with the ratio Segbook / native per
+ * step; the load against native DuckDB's single-threaded read_csv (@duckdb/node-api) on the same
+ * file; the lesson's time to ready at 6,000 customers; then each target of issue 14 against its
+ * figure from this run.
  *
  *   npm run bench                         all three sizes
  *   BENCH_SIZES=6000,60000 npm run bench  fewer
+ *   BENCH_LESSON=0 npm run bench          without the lesson
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, statSync } from 'node:fs';
@@ -18,6 +23,8 @@ import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_FLAGS } from '../helpers/chromium-flags.mjs';
 import { serve } from '../helpers/serve.mjs';
+import { mark, observeLongTasks, read as readLongTasks } from './longtasks.mjs';
+import { nativeReadCsv } from './native-duckdb.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SHARED = resolve(ROOT, '../shared/bench');
@@ -83,11 +90,8 @@ function msAfter(/** @type {string} */ text, /** @type {RegExp} */ label) {
 	return m[2] === 's' ? v * 1000 : v;
 }
 
-/**
- * @param {{ url: string }} site
- * @param {string} dir
- */
-async function journey(site, dir) {
+/** A fresh headless Chromium with the long-task observer installed before the app's scripts. */
+async function launch() {
 	const context = await chromium.launchPersistentContext(
 		mkdtempSync(join(tmpdir(), 'segbook-bench-')),
 		{
@@ -97,11 +101,49 @@ async function journey(site, dir) {
 			acceptDownloads: true
 		}
 	);
+	await context.addInitScript(observeLongTasks);
+	return context;
+}
+
+/**
+ * Segmentation 101 at 6,000 customers: from the Start click to "lesson is ready" (issue 13).
+ * @param {{ url: string }} site
+ */
+async function lesson(site) {
+	const context = await launch();
+	try {
+		const page = context.pages()[0] ?? (await context.newPage());
+		await page.goto(site.url);
+		await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 120_000 });
+		await page.getByRole('button', { name: 'Load sample data' }).click();
+		const dialog = page.getByRole('dialog', { name: 'Load sample data' });
+		await dialog.getByRole('combobox', { name: 'Size' }).selectOption('6000');
+		const since = await mark(page);
+		const t0 = performance.now();
+		await dialog.getByRole('button', { name: 'Start Segmentation 101' }).click();
+		await page
+			.getByRole('status')
+			.filter({ hasText: 'lesson is ready' })
+			.waitFor({ timeout: 600_000 });
+		return { ms: performance.now() - t0, longTasks: await readLongTasks(page, since) };
+	} finally {
+		await context.close();
+	}
+}
+
+/**
+ * @param {{ url: string }} site
+ * @param {string} dir
+ */
+async function journey(site, dir) {
+	const context = await launch();
 	const memory = memoryWatcher();
 	try {
 		const page = context.pages()[0] ?? (await context.newPage());
 		await page.goto(site.url);
 		await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 120_000 });
+		const startTasks = await readLongTasks(page, 0);
+		const since = await mark(page);
 		const t0 = performance.now();
 		await page.getByLabel('Load data file').setInputFiles(join(dir, 'transactions.csv'));
 		const segments = page.getByRole('region', { name: 'Segments' });
@@ -124,6 +166,7 @@ async function journey(site, dir) {
 			throw new Error(`the app reported: ${await page.getByRole('alert').first().textContent()}`);
 		}
 		const wall = performance.now() - t0;
+		const journeyTasks = await readLongTasks(page, since);
 		const text = (/** @type {string} */ s) => s.replace(/\s+/g, ' ');
 		const data = text(
 			(await page.getByRole('region', { name: 'Data: transactions' }).textContent()) ?? ''
@@ -163,6 +206,10 @@ async function journey(site, dir) {
 			export: exportMs,
 			msPerIteration: Number(kmeans?.[1] ?? NaN),
 			multiplyAdds: Number(kmeans?.[2]?.replaceAll(',', '') ?? NaN),
+			kernel: /(WebAssembly SIMD|TypeScript) kernel/.exec(seg)?.[1] ?? '?',
+			startTasks,
+			journeyTasks,
+			afterTasks: await readLongTasks(page, since),
 			peak: memory.stop()
 		};
 	} finally {
@@ -200,6 +247,17 @@ function native(dir) {
 	};
 }
 
+/**
+ * @param {{ count: number, over100: number, longest: number }[]} xs
+ * @returns {string}
+ */
+const tasksText = (xs) =>
+	`${median(xs.map((x) => x.count))} over 50 ms, ${median(xs.map((x) => x.over100))} over 100 ms, longest ${fmt(median(xs.map((x) => x.longest)))}`;
+
+/** The issue's targets, filled in as the sizes run: [what, figure, target, met]. */
+/** @type {[string, string, string, boolean][]} */
+const targets = [];
+
 const site = await serve({ dir: join(ROOT, 'dist') });
 console.log(
 	`Segbook benchmark · ${new Date().toISOString()} · headless Chromium · built site on a plain static server`
@@ -207,9 +265,19 @@ console.log(
 console.log(
 	'Medians of 3 runs (1 for 600k customers). Steps as the app reports them; "native" = pandas + scikit-learn.\n'
 );
+if (process.env.BENCH_LESSON !== '0') {
+	/** @type {Awaited<ReturnType<typeof lesson>>[]} */
+	const runs = [];
+	for (let i = 0; i < 3; i++) runs.push(await lesson(site));
+	const ms = median(runs.map((r) => r.ms));
+	console.log(`Segmentation 101 at 6,000 customers: ready ${fmt(ms)} after Start (median of 3)`);
+	console.log(`  main-thread long tasks: ${tasksText(runs.map((r) => r.longTasks))}\n`);
+	targets.push(['lesson ready at 6,000 customers (issue 13)', fmt(ms), '≤ 5 s', ms <= 5000]);
+}
 for (const customers of SIZES) {
 	const dir = ensureData(customers);
-	const mb = statSync(join(dir, 'transactions.csv')).size / 1e6;
+	const file = join(dir, 'transactions.csv');
+	const mb = statSync(file).size / 1e6;
 	/** @type {Awaited<ReturnType<typeof journey>>[]} */
 	const runs = [];
 	for (let i = 0; i < (RUNS[customers] ?? 1); i++) runs.push(await journey(site, dir));
@@ -219,7 +287,9 @@ for (const customers of SIZES) {
 			runs.map((r) => /** @type {Record<string, number>} */ (/** @type {unknown} */ (r))[k] ?? NaN)
 		);
 	const nat = native(dir);
+	const duck = await nativeReadCsv(file, RUNS[customers] ?? 1);
 	const rows = runs[0]?.rows ?? NaN;
+	const label = `${(rows / 1e6).toFixed(rows < 1e6 ? 1 : 0)}M rows`;
 	console.log(
 		`${customers.toLocaleString('en')} customers · ${rows.toLocaleString('en')} rows · ${mb.toFixed(0)} MB`
 	);
@@ -236,17 +306,70 @@ for (const customers of SIZES) {
 	console.log(
 		`  ${'total'.padEnd(14)} ${fmt(total).padEnd(11)} ${nat ? fmt(nat.total).padEnd(11) : '—'.padEnd(11)} ${nat ? (total / nat.total).toFixed(2) : ''}`
 	);
+	if (!nat) console.log('  (pandas + scikit-learn: install Debian python3-pandas python3-sklearn)');
 	console.log(
 		`  wall clock, file chosen → segments shown (profiling runs alongside): ${fmt(med('wall'))}`
 	);
-	console.log(`  load: ${Math.round(rows / (med('load') / 1000)).toLocaleString('en')} rows/s`);
+	const load = med('load');
+	console.log(`  load: ${Math.round(rows / (load / 1000)).toLocaleString('en')} rows/s`);
 	console.log(
-		`  k-means: ${med('msPerIteration').toFixed(2)} ms per Lloyd iteration, n·k·d = ${med('multiplyAdds').toLocaleString('en')} multiply-adds (${(med('multiplyAdds') / med('msPerIteration') / 1e6).toFixed(2)} per ns)`
+		`  native DuckDB read_csv, 1 thread (${duck.version}, ${duck.rows.toLocaleString('en')} rows): ${fmt(duck.ms)}; Segbook load / native read_csv = ${(load / duck.ms).toFixed(2)}`
+	);
+	const perNs = med('multiplyAdds') / med('msPerIteration') / 1e6;
+	console.log(
+		`  k-means (${runs[0]?.kernel} kernel): ${med('msPerIteration').toFixed(2)} ms per Lloyd iteration (iterations alone), n·k·d = ${med('multiplyAdds').toLocaleString('en')} multiply-adds (${perNs.toFixed(2)} per ns)`
+	);
+	console.log(`  main-thread long tasks, app start: ${tasksText(runs.map((r) => r.startTasks))}`);
+	console.log(
+		`  main-thread long tasks, file chosen → segments shown: ${tasksText(runs.map((r) => r.journeyTasks))}`
 	);
 	console.log(
-		`  peak renderer memory (page + workers): ${(Math.max(...runs.map((r) => r.peak)) / 1e6).toFixed(0)} MB`
+		`  main-thread long tasks, file chosen → export done: ${tasksText(runs.map((r) => r.afterTasks))}`
 	);
+	const peak = Math.max(...runs.map((r) => r.peak));
+	console.log(`  peak renderer memory (page + workers): ${(peak / 1e6).toFixed(0)} MB`);
 	if (nat) console.log(`  native best k: ${nat.bestK}`);
 	console.log('');
+
+	if (nat && customers >= 60000) {
+		const cap = customers >= 600000 ? 0.5 : 0.4;
+		const ratio = total / nat.total;
+		targets.push([
+			`journey ${label} / pandas + scikit-learn`,
+			ratio.toFixed(2),
+			`≤ ${cap}`,
+			ratio <= cap
+		]);
+	}
+	targets.push([
+		`load ${label} / native read_csv`,
+		(load / duck.ms).toFixed(2),
+		'≤ 1.25',
+		load / duck.ms <= 1.25
+	]);
+	targets.push([`kernel ${label}, multiply-adds per ns`, perNs.toFixed(2), '≥ 2.4', perNs >= 2.4]);
+	const over = median(runs.map((r) => r.afterTasks.over100));
+	const longest = median(runs.map((r) => r.afterTasks.longest));
+	targets.push([
+		`main-thread tasks over 100 ms, ${label} journey`,
+		`${over} (longest ${fmt(longest)})`,
+		'0',
+		over === 0
+	]);
+	if (customers >= 600000) {
+		targets.push([
+			`peak renderer memory ${label}`,
+			`${(peak / 1e9).toFixed(2)} GB`,
+			'≤ 3.04 GB',
+			peak <= 3.04e9
+		]);
+	}
 }
 await site.close();
+
+console.log('Targets (issue 14), this run:');
+for (const [what, figure, target, met] of targets) {
+	console.log(
+		`  ${met ? 'met   ' : 'MISSED'} ${what.padEnd(48)} ${figure.padEnd(22)} target ${target}`
+	);
+}

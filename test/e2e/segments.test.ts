@@ -61,6 +61,8 @@ describe.skipIf(!browser)('segmentation in Chromium', () => {
 		expect(await textOf(segments)).toMatch(/k = \d+ has the highest silhouette/);
 		// k-means ran the WebAssembly SIMD kernel, fetched from this origin under the page's CSP.
 		expect(await textOf(segments)).toContain('WebAssembly SIMD kernel');
+		// The k sweep was spread over the engine worker and a second one.
+		expect(await textOf(segments)).toMatch(/sweep took [\d.,]+ m?s on 2 threads/);
 	});
 
 	it('offers a checkbox per feature column and re-segments with a chosen k and seed', async () => {

@@ -9,7 +9,7 @@ import type {
 	SegmentRule,
 	StabilityReport
 } from '../../engine/insight-api';
-import { suggestAction } from '../../segment/actions';
+import { actionFromKpis } from '../../segment/actions';
 
 export interface CardInsights {
 	rule: SegmentRule | null;
@@ -41,7 +41,7 @@ export function cardInsights(
 		repeatRate: repeat?.rate ?? null,
 		retention: figures,
 		action: retention
-			? suggestAction({
+			? actionFromKpis({
 					repeatRate: repeat?.rate ?? null,
 					retention: figures,
 					baseRepeatRate,
