@@ -47,7 +47,7 @@ describe.skipIf(!browser)('segment insights in Chromium', () => {
 		const insights = personas.getByRole('region', { name: 'Segment insights' });
 		expect(await textOf(insights)).toMatch(/segments are stable|unstable|weak/);
 		await insights
-			.getByRole('button', { name: 'Download Still buying after the first purchase as SVG' })
+			.getByRole('button', { name: 'Download SVG: Still buying after the first purchase' })
 			.waitFor({ timeout: 30_000 });
 		const describeTable = insights.getByRole('region', { name: 'Describe segments' });
 		const recency = describeTable
@@ -62,6 +62,7 @@ describe.skipIf(!browser)('segment insights in Chromium', () => {
 		}
 		const overlap = insights.getByRole('region', { name: 'Overlap of two segmentations' });
 		await expect.poll(() => textOf(overlap), { timeout: 30_000 }).toMatch(/adjusted Rand index/);
+		expect(await textOf(overlap)).toMatch(/How Segment and RFM group overlap/);
 
 		// The advice on the number of segments carries the stability figures too.
 		const segments = page.getByRole('region', { name: /^Segments/ });
