@@ -52,7 +52,7 @@ describe.skipIf(!browser)('the lockdown after an engine restart', () => {
 		);
 		await page
 			.getByRole('alert')
-			.filter({ hasText: /engine restarted; your notebook is intact/ })
+			.filter({ hasText: /The engine restarted/ })
 			.first()
 			.waitFor({ timeout: 30_000 });
 		const cell = page.getByRole('region', { name: 'SQL cell 2' });
@@ -66,7 +66,9 @@ describe.skipIf(!browser)('the lockdown after an engine restart', () => {
 			await runSql(page, 'SQL cell 2', sql);
 			const alert = cell.getByRole('alert');
 			await alert.waitFor({ timeout: 60_000 });
-			expect(await textOf(alert), sql).toMatch(/disabled|locked|not allowed|Permission|cannot write/i);
+			expect(await textOf(alert), sql).toMatch(
+				/disabled|locked|not allowed|Permission|cannot write/i
+			);
 		}
 		await runSql(
 			page,
