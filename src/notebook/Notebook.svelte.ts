@@ -16,6 +16,7 @@ import type {
 	RecipeSuggestion,
 	RfmReport,
 	RfmRule,
+	SegmentRef,
 	SegmentReport,
 	SweepReport,
 	LoadReport,
@@ -26,6 +27,9 @@ import type {
 	TableProfile
 } from '../engine/api';
 import { EngineClient } from '../engine/client';
+import { recordSession } from '../engine/interim-replay';
+import { defaultRefs } from '../engine/refs';
+import { CHANGES_TABLE } from '../sql/compare.sql';
 import { asEngineError } from '../engine/errors';
 import {
 	addCell,
@@ -220,24 +224,16 @@ export class NotebookState {
 	#samplesLoading: Promise<void> = Promise.resolve();
 
 	constructor() {
-		this.#engine = new EngineClient({
-			onProgress: (p) => {
-				this.progress = p;
-			},
-			onRestart: (reason, problem) => {
-				this.alert(
-					problem
-						? `${reason}. ${problem}`
-						: `${reason}. The engine restarted; your notebook is intact and your files are reloaded.`
-				);
-				this.runs = Object.fromEntries(
-					Object.entries(this.runs).map(([id, run]) => [
-						id,
-						run.status === 'running' ? { ...run, status: 'stale' as const } : run
-					])
-				);
-			}
-		});
+		const session = recordSession(
+			new EngineClient({
+				onProgress: (p) => {
+					this.progress = p;
+				},
+				onRestart: (reason, replay) => this.#restarted(reason, () => session.replay(replay)),
+				onUnavailable: (error) => this.alert(error.message)
+			})
+		);
+		this.#engine = session.client;
 		void this.#claim(this.id);
 		this.#engine.ready.then(
 			(info) => {
@@ -248,6 +244,27 @@ export class NotebookState {
 			},
 			(e: unknown) => this.alert(`The engine could not start: ${asEngineError(e).message}`)
 		);
+	}
+
+	/** After a restart: the session's files back (interim-replay), running cells stale. */
+	async #restarted(reason: string, replay: () => Promise<string[]>): Promise<void> {
+		const failed = await replay();
+		this.alert(
+			failed.length === 0
+				? `${reason}. The engine restarted; your files are reloaded.`
+				: `${reason}. The engine restarted, but not everything came back (${failed.join('; ')}). Load those files again in their Data cells.`
+		);
+		this.runs = Object.fromEntries(
+			Object.entries(this.runs).map(([id, run]) => [
+				id,
+				run.status === 'running' ? { ...run, status: 'stale' as const } : run
+			])
+		);
+	}
+
+	/** The default tables of the first Features cell (interim, until cells carry output names). */
+	#ref(): SegmentRef {
+		return defaultRefs(this.doc.cells.find((c) => c.kind === 'features')?.recipe);
 	}
 
 	get engine(): EngineClient {
@@ -1097,7 +1114,7 @@ export class NotebookState {
 					this.#setRun(cell.id, { suggestion });
 				}
 				const recipe = (this.doc.cells.find((c) => c.id === cell.id) as FeaturesCell).recipe!;
-				const report = await this.#engine.buildFeatures(recipe);
+				const report = await this.#engine.buildFeatures(recipe, defaultRefs(recipe));
 				this.#setRun(cell.id, { status: 'done', features: report, error: null });
 				this.status = `Features ready: ${report.customers.toLocaleString('en')} customers × ${recipe.selected.length} features in ${Math.round(report.ms)} ms.`;
 				this.#markDownstreamStale(cell.id);
@@ -1115,14 +1132,14 @@ export class NotebookState {
 				let k = cell.k;
 				let sweep = this.run(cell.id).sweep;
 				if (k === null) {
-					sweep = await this.#engine.sweep(cell.seed);
+					sweep = await this.#engine.sweep(this.#ref(), cell.seed);
 					k = sweep.recommendedK;
 					this.#setRun(cell.id, { sweep });
 				}
-				const segments = await this.#engine.segment({ k, seed: cell.seed });
+				const segments = await this.#engine.segment(this.#ref(), { k, seed: cell.seed });
 				let rfm: RfmReport | null = null;
 				try {
-					rfm = await this.#engine.rfm(cell.rfmRules ?? undefined);
+					rfm = await this.#engine.rfm(this.#ref(), cell.rfmRules ?? undefined);
 				} catch {
 					// Customer-level data has no recency or spend: no rule-based RFM then.
 				}
@@ -1139,7 +1156,7 @@ export class NotebookState {
 		this.#setRun(cell.id, { status: 'running', error: null });
 		await this.#task('Profiling the segments…', async () => {
 			try {
-				const personas = await this.#engine.personas();
+				const personas = await this.#engine.personas(this.#ref());
 				this.#setRun(cell.id, { status: 'done', personas, error: null });
 				this.status = `${personas.personas.length} personas ready.`;
 			} catch (e) {
@@ -1152,7 +1169,8 @@ export class NotebookState {
 		this.#setRun(cell.id, { status: 'running', error: null });
 		await this.#task('Comparing the two periods…', async () => {
 			try {
-				const compare = await this.#engine.compare({
+				const compare = await this.#engine.compare(this.#ref(), {
+					output: CHANGES_TABLE,
 					split: cell.split,
 					quarter: cell.quarter ?? null
 				});
@@ -1178,7 +1196,7 @@ export class NotebookState {
 		}
 		this.#setRun(cell.id, { status: 'running', error: null });
 		try {
-			const customer = await this.#engine.customer(cell.key.trim());
+			const customer = await this.#engine.customer(this.#ref(), cell.key.trim());
 			this.#setRun(cell.id, { status: 'done', customer, error: null });
 		} catch (e) {
 			this.#setRun(cell.id, { status: 'error', customer: null, error: asEngineError(e).message });
@@ -1193,7 +1211,7 @@ export class NotebookState {
 				const seed =
 					this.doc.cells.find((c): c is SegmentsCell => c.kind === 'segments')?.seed ??
 					DEFAULT_SEED;
-				const answer = await this.#engine.answerKey(seed);
+				const answer = await this.#engine.answerKey(this.#ref(), seed);
 				this.#setRun(cell.id, { status: 'done', answer, error: null });
 				this.status = `Answer key revealed: adjusted Rand index ${answer.ari.toFixed(2)}.`;
 			} catch (e) {
@@ -1203,7 +1221,11 @@ export class NotebookState {
 	}
 
 	customerKeys(prefix: string): Promise<string[]> {
-		return this.#engine.customerKeys(prefix).catch(() => []);
+		try {
+			return this.#engine.customerKeys(this.#ref(), prefix).catch(() => []);
+		} catch {
+			return Promise.resolve([]);
+		}
 	}
 
 	lookUpCustomer(id: CellId, key: string): void {
@@ -1246,7 +1268,7 @@ export class NotebookState {
 	async setRfmRules(id: CellId, rules: RfmRule[] | null): Promise<void> {
 		this.doc = updateCell<SegmentsCell>(this.doc, id, { rfmRules: rules });
 		try {
-			const rfm = await this.#engine.rfm(rules ?? undefined);
+			const rfm = await this.#engine.rfm(this.#ref(), rules ?? undefined);
 			this.#setRun(id, { rfm });
 		} catch (e) {
 			this.alert(`Could not regroup: ${asEngineError(e).message}`);
@@ -1300,7 +1322,12 @@ export class NotebookState {
 	async exportSegments(format: 'csv' | 'parquet'): Promise<void> {
 		try {
 			const names = new Map([...this.personaNames()].map(([segment, p]) => [segment, p.name]));
-			const file = await this.#engine.exportSegments(format, names, this.#exportPrivacy());
+			const file = await this.#engine.exportSegments(
+				this.#ref(),
+				format,
+				names,
+				this.#exportPrivacy()
+			);
 			download(new Blob([file.bytes as BlobPart], { type: file.mime }), file.name);
 			this.status = [
 				`Exported ${file.rows.toLocaleString('en')} customers to ${file.name}.`,
