@@ -336,7 +336,7 @@ export class Engine {
 		} catch (e) {
 			if (e instanceof EngineError) throw e;
 			const message = e instanceof Error ? e.message : String(e);
-			const missing = explainMissingFile(message, this.#files);
+			const missing = explainMissingFile(message, this.#shared.files);
 			if (missing) throw new EngineError('sql', missing);
 			const plain = explainLockdownError(message);
 			throw plainOutOfMemory(

@@ -716,7 +716,15 @@ export class NotebookState {
 	}
 
 	exportNotebookFile(): void {
-		const text = encodeNotebookFile(this.doc);
+		let text: string;
+		try {
+			text = encodeNotebookFile(this.doc);
+		} catch (e) {
+			this.alert(
+				`The notebook could not be exported: ${e instanceof Error ? e.message : String(e)}`
+			);
+			return;
+		}
 		download(
 			new Blob([text], { type: 'application/json' }),
 			`${slugTitle(this.doc.title)}.segbook.json`
