@@ -1,0 +1,65 @@
+/**
+ * CodeMirror 6 set up for a SQL cell, in its own chunk: CodeEditor.svelte imports this module
+ * only when an editor is shown, so CodeMirror stays out of the app's first download.
+ */
+import { basicSetup } from 'codemirror';
+import { EditorView, keymap } from '@codemirror/view';
+import { Compartment, EditorState } from '@codemirror/state';
+import { sql, PostgreSQL } from '@codemirror/lang-sql';
+import type { TableInfo } from '../../engine/api';
+
+export interface SqlEditor {
+	/** Completion of these tables' and columns' names. */
+	setTables(list: TableInfo[]): void;
+	/** Replaces the text when it differs (a restored notebook); typing does not loop back. */
+	setValue(value: string): void;
+	destroy(): void;
+}
+
+function languageFor(list: TableInfo[]) {
+	const schema: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
+	for (const t of list) schema[t.name] = t.columns.map((c) => c.name);
+	return sql({ dialect: PostgreSQL, schema, upperCaseKeywords: true });
+}
+
+export function createSqlEditor(
+	parent: HTMLElement,
+	doc: string,
+	options: { label: string; onchange: (value: string) => void; onrun: () => void }
+): SqlEditor {
+	const language = new Compartment();
+	const view = new EditorView({
+		parent,
+		state: EditorState.create({
+			doc,
+			extensions: [
+				keymap.of([
+					{
+						key: 'Shift-Enter',
+						preventDefault: true,
+						run: () => {
+							options.onrun();
+							return true;
+						}
+					}
+				]),
+				basicSetup,
+				language.of(languageFor([])),
+				EditorView.contentAttributes.of({ 'aria-label': options.label }),
+				EditorView.updateListener.of((u) => {
+					if (u.docChanged) options.onchange(u.state.doc.toString());
+				})
+			]
+		})
+	});
+	return {
+		setTables: (list) => view.dispatch({ effects: language.reconfigure(languageFor(list)) }),
+		setValue: (value) => {
+			const current = view.state.doc.toString();
+			if (current !== value) {
+				view.dispatch({ changes: { from: 0, to: current.length, insert: value } });
+			}
+		},
+		destroy: () => view.destroy()
+	};
+}
