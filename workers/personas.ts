@@ -8,6 +8,7 @@ import type { CustomerProfile, PersonaProfile, PersonasReport } from '../src/eng
 import { EngineError } from '../src/engine/errors';
 import { pca2 } from '../src/cluster/pca';
 import { namePersona, type Kpis, type TopValue, type Trait } from '../src/segment/personas';
+import { distinctNames } from '../src/segment/persona-words';
 import {
 	FEATURES_TABLE,
 	MATRIX_TABLE,
@@ -52,16 +53,24 @@ export async function personas(db: Db, state: PipelineState): Promise<PersonasRe
 		has('monetary') ? `sum(greatest(${x('monetary')}, 0))` : 'NULL'
 	];
 	const from = `FROM ${SEGMENTS_TABLE} s JOIN ${FEATURES_TABLE} f USING (${k})`;
+	// On a customer-level file, a logged (skewed) feature differs on the log scale, as k-means
+	// saw it: one huge spender alone does not make a segment "big buyers".
+	const loggedOnes =
+		state.recipe?.grain === 'customers'
+			? new Set(state.recipe.transforms.log1p)
+			: new Set<string>();
+	const dx = (f: string): string =>
+		loggedOnes.has(f) ? `ln(1 + CASE WHEN ${x(f)} < 0 THEN 0 ELSE ${x(f)} END)` : x(f);
 	const perSegment = await queryRows(
 		db,
-		`SELECT s.segment, count(*), ${kpiSql.join(', ')}${features.map((f) => `, avg(${x(f)})`).join('')}
+		`SELECT s.segment, count(*), ${kpiSql.join(', ')}${features.map((f) => `, avg(${x(f)})`).join('')}${features.map((f) => `, avg(${dx(f)})`).join('')}
 		 ${from} GROUP BY s.segment ORDER BY s.segment`
 	);
 	const baseRow =
 		(
 			await queryRows(
 				db,
-				`SELECT count(*), ${kpiSql.join(', ')}${features.map((f) => `, avg(${x(f)}), stddev_pop(${x(f)})`).join('')} ${from}`
+				`SELECT count(*), ${kpiSql.join(', ')}${features.map((f) => `, avg(${x(f)}), stddev_pop(${x(f)})`).join('')}${features.map((f) => `, avg(${dx(f)}), stddev_pop(${dx(f)})`).join('')} ${from}`
 			)
 		)[0] ?? [];
 	const total = Number(baseRow[0]);
@@ -75,7 +84,9 @@ export async function personas(db: Db, state: PipelineState): Promise<PersonasRe
 	});
 	const base = kpisOf(baseRow, 1);
 	const baseMeans = features.map((_, j) => num(baseRow[7 + j * 2]));
-	const baseSds = features.map((_, j) => num(baseRow[8 + j * 2]));
+	const at = 7 + features.length * 2;
+	const baseScaled = features.map((_, j) => num(baseRow[at + j * 2]));
+	const baseScaledSds = features.map((_, j) => num(baseRow[at + 1 + j * 2]));
 
 	// Categorical attributes: their mix (share_) or one-hot columns, grouped by attribute.
 	const recipe = state.recipe;
@@ -92,6 +103,7 @@ export async function personas(db: Db, state: PipelineState): Promise<PersonasRe
 		);
 	}
 
+	const qualifiersOf = new Map<number, string[]>();
 	const profiles: PersonaProfile[] = perSegment.map((row) => {
 		const segment = Number(row[0]);
 		const size = Number(row[1]);
@@ -102,14 +114,16 @@ export async function personas(db: Db, state: PipelineState): Promise<PersonasRe
 			.map((feature, j) => {
 				const mean = means[j] ?? null;
 				const baseMean = baseMeans[j] ?? null;
-				const sd = baseSds[j] ?? null;
+				const scaled = num(row[8 + features.length + j]);
+				const scaledBase = baseScaled[j] ?? null;
+				const sd = baseScaledSds[j] ?? null;
 				return {
 					feature,
 					segmentMean: mean,
 					baseMean,
 					index:
 						mean !== null && baseMean !== null && baseMean !== 0 ? (mean / baseMean) * 100 : null,
-					difference: mean !== null && baseMean !== null && sd ? (mean - baseMean) / sd : 0
+					difference: scaled !== null && scaledBase !== null && sd ? (scaled - scaledBase) / sd : 0
 				};
 			})
 			.sort((a, b) => Math.abs(b.difference) - Math.abs(a.difference));
@@ -132,7 +146,15 @@ export async function personas(db: Db, state: PipelineState): Promise<PersonasRe
 		const revenueShare = revenue !== null && baseRevenue ? revenue / baseRevenue : null;
 		const mix = rfm.filter((r) => Number(r[0]) === segment);
 		const mixTotal = mix.reduce((n, r) => n + Number(r[2]), 0);
-		const { name, description } = namePersona({ traits, tops, kpis, share, revenueShare });
+		const { name, description, action, qualifiers } = namePersona({
+			traits,
+			tops,
+			kpis,
+			share,
+			revenueShare,
+			logged: recipe?.transforms.log1p ?? []
+		});
+		qualifiersOf.set(segment, qualifiers);
 		return {
 			segment,
 			size,
@@ -146,8 +168,20 @@ export async function personas(db: Db, state: PipelineState): Promise<PersonasRe
 				share: Number(r[2]) / Math.max(1, mixTotal)
 			})),
 			name,
-			description
+			description,
+			action
 		};
+	});
+	// Names are distinct within the notebook: a shared name takes each segment's next trait.
+	const distinct = distinctNames(
+		profiles.map((p) => ({
+			name: p.name,
+			qualifiers: qualifiersOf.get(p.segment) ?? [],
+			size: p.size
+		}))
+	);
+	profiles.forEach((p, i) => {
+		p.name = distinct[i] ?? p.name;
 	});
 
 	return {

@@ -128,16 +128,23 @@ export async function joinReport(
 	if (customers === 0) return { matchRate: 0, matchNote: null };
 	const f = `f.${ident(key)}`;
 	const o = `o.${ident(c.key)}`;
-	const [asKeys, asText] = (
+	const asKeys = Number(
+		await queryValue(
+			db,
+			`SELECT count(*) FILTER (WHERE ${keyText(f)} IN (SELECT ${keyText(o)} FROM ${ident(c.table)} o)) FROM ${FEATURES_TABLE} f`
+		)
+	);
+	// What a plain text join of the files as written would have found.
+	const s = `trim(CAST(s.${ident(recipe.roles.key ?? key)} AS VARCHAR))`;
+	const [found, all] = (
 		await queryRows(
 			db,
-			`SELECT count(*) FILTER (WHERE ${keyText(f)} IN (SELECT ${keyText(o)} FROM ${ident(c.table)} o)),
-			        count(*) FILTER (WHERE ${f}::VARCHAR IN (SELECT ${o}::VARCHAR FROM ${ident(c.table)} o))
-			 FROM ${FEATURES_TABLE} f`
+			`SELECT count(DISTINCT ${s}) FILTER (WHERE ${s} IN (SELECT trim(CAST(${o} AS VARCHAR)) FROM ${ident(c.table)} o)), count(DISTINCT ${s})
+			 FROM ${ident(recipe.source)} s`
 		)
 	)[0] ?? [0, 0];
-	const matchRate = Number(asKeys) / customers;
-	const textRate = Number(asText) / customers;
+	const matchRate = asKeys / customers;
+	const textRate = Number(all) > 0 ? Number(found) / Number(all) : matchRate;
 	const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 	if (matchRate > textRate + 0.001) {
 		return {

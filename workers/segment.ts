@@ -42,7 +42,7 @@ import {
 	type RfmGroup,
 	type RfmRule
 } from '../src/segment/rfm';
-import { detectRoles } from '../src/segment/roles';
+import { detectRoles, textDateOrder } from '../src/segment/roles';
 import {
 	DEFAULT_LOG1P,
 	DEFAULT_TRANSACTION_FEATURES,
@@ -171,6 +171,8 @@ export async function suggestRecipe(
 		// A second loaded table with the same key and one row per customer: its demographics.
 		for (const other of await listTables(db)) {
 			if (other.name === table || !other.columns.some((c) => c.name === roles.key)) continue;
+			// Segbook's own tables (a previous run's features or segments) are no demographics.
+			if ([FEATURES_TABLE, MATRIX_TABLE, SEGMENTS_TABLE, RFM_TABLE].includes(other.name)) continue;
 			const o = await columnStats(db, other.name);
 			const d = detectRoles(o.stats, o.rowCount);
 			if (d.grain === 'customers' && d.roles.key === roles.key) {
@@ -193,7 +195,8 @@ export async function suggestRecipe(
 		customers,
 		selected: [],
 		transforms: { log1p: [], winsorise: null, scale: 'zscore' },
-		missing: 'median'
+		missing: 'median',
+		dateOrder: textDateOrder(stats.find((c) => c.name === roles.timestamp)?.sample ?? [])
 	};
 	const candidates = candidateFeatures(recipe, await allCategories(db, state, recipe));
 	if (grain === 'transactions') {
@@ -363,7 +366,8 @@ export async function sweep(
 	const { matrix } = await loadMatrix(db, state);
 	const m = sampleRows(matrix, SWEEP_SAMPLE, seed);
 	const distinct = countDistinctRows(m, 11);
-	const kMax = Math.min(10, m.n - 1, distinct);
+	// At least 20 customers per segment on average: more segments than that can't be acted on.
+	const kMax = Math.min(10, m.n - 1, distinct, Math.max(2, Math.floor(matrix.n / 20)));
 	if (kMax < 2) {
 		throw new EngineError(
 			'sql',

@@ -36,6 +36,7 @@ import type {
 	Protection,
 	QueryOptions,
 	QueryResult,
+	ReadOptions,
 	SampleOptions,
 	TableInfo,
 	TableProfile,
@@ -50,7 +51,8 @@ import { EngineError, asEngineError } from './errors';
 
 /** What the session loaded, to replay after a restart. */
 type Loaded =
-	{ kind: 'file'; file: File; table: string } | { kind: 'sample'; options: SampleOptions };
+	| { kind: 'file'; file: File; table: string; read?: ReadOptions | undefined }
+	| { kind: 'sample'; options: SampleOptions };
 
 export interface EngineEvents {
 	onProgress(p: Progress | null): void;
@@ -134,10 +136,17 @@ export class EngineClient {
 		return Comlink.proxy((p: Progress) => this.#events.onProgress(p));
 	}
 
-	async loadFile(file: File, table?: string): Promise<LoadReport> {
+	/** `read`: import settings from the Data cell (absent fields are detected). */
+	async loadFile(file: File, table?: string, read?: ReadOptions): Promise<LoadReport> {
 		try {
-			const report = await this.#call(() => this.#remote.loadFile(file, table, this.#progress()));
-			this.#loaded.push({ kind: 'file', file, table: report.table.name });
+			const report = await this.#call(() =>
+				this.#remote.loadFile(file, table, this.#progress(), read)
+			);
+			// A re-read replaces the earlier load of the same table in the replay list.
+			this.#loaded = this.#loaded.filter(
+				(l) => !(l.kind === 'file' && l.table === report.table.name)
+			);
+			this.#loaded.push({ kind: 'file', file, table: report.table.name, read });
 			return report;
 		} finally {
 			this.#events.onProgress(null);
@@ -309,7 +318,7 @@ export class EngineClient {
 			for (const item of loaded) {
 				try {
 					if (item.kind === 'file') {
-						await this.#remote.loadFile(item.file, item.table);
+						await this.#remote.loadFile(item.file, item.table, undefined, item.read);
 					} else {
 						await this.#remote.loadSample(item.options);
 					}

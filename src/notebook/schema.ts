@@ -231,7 +231,8 @@ const FeatureRecipeSchema = v.strictObject({
 	transforms: TransformsSchema,
 	missing: v.picklist(['median', 'drop']),
 	recency: v.optional(v.picklist(['days', 'exact'])),
-	returns: v.optional(v.picklist(['drop', 'net']))
+	returns: v.optional(v.picklist(['drop', 'net'])),
+	dateOrder: v.optional(v.nullable(v.picklist(['dmy', 'mdy'])))
 });
 
 const score = wholeNumber(1, 5);

@@ -21,6 +21,10 @@ export const SKEW_SUGGEST = 1;
 export const SKEW_EXTREME = 2;
 /** A value this many robust standard deviations (1.4826 × MAD) from the median is extreme. */
 export const ROBUST_Z = 8;
+/** The same on the log scale, for columns logged by default (a long spend tail is no outlier). */
+export const ROBUST_Z_LOG = 6;
+/** Columns with at most this many values (small counts) are not checked by robust z. */
+const ROBUST_MIN_DISTINCT = 30;
 
 const words = (list: string): ReadonlySet<string> =>
 	new Set(list.split(/\s+/).filter((w) => w !== ''));
@@ -79,8 +83,9 @@ export function isIntegerCode(c: ColumnStats, rowCount: number): boolean {
 	if (!c.numbers || !isWhole(c)) return false;
 	if (c.distinct < 2 || c.distinct > MAX_CODE_VALUES || rowCount < 4 * c.distinct) return false;
 	if (c.numbers.negatives > 0) return false;
-	if (isCodeName(c.name)) return true;
+	// "NumStorePurchases" counts, even though "store" can name a code.
 	if (isCountName(c.name) || isMoneyName(c.name)) return false;
+	if (isCodeName(c.name)) return true;
 	// Unnamed small integers: codes when they are a short run like 1–3 or 0–4 (a count of
 	// something would usually spread wider or start anywhere).
 	return c.numbers.min >= 0 && c.numbers.min <= 1 && c.numbers.max - c.numbers.min < c.distinct + 1;
@@ -173,24 +178,25 @@ export function outlierChecks(c: ColumnStats, quoted: string, year: number): Out
 		];
 	}
 	if (BIRTH_YEAR.test(joined) && t.some((w) => w === 'year' || w === 'jahr' || w === 'yob')) {
-		return n.min < 1900 || n.max > year
+		const earliest = year - 110;
+		return n.min < earliest || n.max > year
 			? [
 					{
 						column: c.name,
-						condition: `(${quoted} < 1900 OR ${quoted} > ${year})`,
-						reason: `birth years before 1900 or after ${year}`
+						condition: `(${quoted} < ${earliest} OR ${quoted} > ${year})`,
+						reason: `birth years before ${earliest} or after ${year}`
 					}
 				]
 			: [];
 	}
-	if (n.mad <= 0 || (isWhole(c) && c.distinct <= MAX_CODE_VALUES)) return [];
+	if (n.mad <= 0 || c.distinct <= ROBUST_MIN_DISTINCT) return [];
 	const logged = wantsLog(c);
 	// The MAD of ln(1 + x) is not known here: use the median's log and the log of median + MAD.
 	const centre = logged ? Math.log1p(n.median) : n.median;
 	const spread = logged ? Math.log1p(n.median + n.mad) - Math.log1p(n.median) : n.mad;
 	if (spread <= 0) return [];
-	const limit = ROBUST_Z * 1.4826 * spread;
-	const x = logged ? `ln(1 + greatest(${quoted}, 0))` : `${quoted}`;
+	const limit = (logged ? ROBUST_Z_LOG : ROBUST_Z) * 1.4826 * spread;
+	const x = logged ? `ln(1 + CASE WHEN ${quoted} < 0 THEN 0 ELSE ${quoted} END)` : `${quoted}`;
 	const far = (v: number): boolean =>
 		Math.abs((logged ? Math.log1p(Math.max(v, 0)) : v) - centre) > limit;
 	if (!far(n.max) && !far(n.min)) return [];
@@ -198,7 +204,7 @@ export function outlierChecks(c: ColumnStats, quoted: string, year: number): Out
 		{
 			column: c.name,
 			condition: `abs(${x} - ${centre}) > ${limit}`,
-			reason: `more than ${ROBUST_Z} robust standard deviations from the median${logged ? ' (on the log scale)' : ''}`
+			reason: `more than ${logged ? ROBUST_Z_LOG : ROBUST_Z} robust standard deviations from the median${logged ? ' on the log scale' : ''}`
 		}
 	];
 }

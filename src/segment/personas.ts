@@ -11,8 +11,10 @@
  *   recent   rarely     short tenure        →  New customers
  *   long ago rarely                         →  Dormant one-timers
  *   lapsed   —                              →  Slipping away
- *   otherwise: the segment's most distinguishing trait ("High income", "Low age", …)
+ *   otherwise (a customer-level file): in words from its columns, never a raw column name,
+ *   e.g. "Catalogue buyers, high income" (src/segment/persona-words.ts); each with an action
  */
+import { BEHAVIOUR_ACTIONS, featureWords, nameParts, suggestAction } from './persona-words';
 
 export interface Trait {
 	feature: string;
@@ -46,6 +48,17 @@ export interface PersonaInput {
 	kpis: Kpis;
 	share: number;
 	revenueShare: number | null;
+	/** Features the recipe logs (spend-like columns, so their words say "buyers"). */
+	logged?: readonly string[];
+}
+
+export interface PersonaName {
+	name: string;
+	description: string;
+	/** What to do with them, in a sentence. */
+	action: string;
+	/** Further words that tell this segment apart, to make a shared name distinct. */
+	qualifiers: string[];
 }
 
 const STRONG = 0.8;
@@ -54,10 +67,6 @@ const CLEAR = 0.3;
 function diff(traits: readonly Trait[], feature: string): number | null {
 	const t = traits.find((x) => x.feature === feature);
 	return t ? t.difference : null;
-}
-
-function words(feature: string): string {
-	return feature.replace(/^share_/, '').replaceAll('_', ' ');
 }
 
 /** Which channel a segment prefers clearly more than the base does, e.g. "app-first". */
@@ -71,7 +80,7 @@ export function channelHabit(tops: readonly TopValue[]): string | null {
 	return channel ? `${channel.value}-first` : null;
 }
 
-export function namePersona(p: PersonaInput): { name: string; description: string } {
+export function namePersona(p: PersonaInput): PersonaName {
 	const r = diff(p.traits, 'recency_days');
 	const f = diff(p.traits, 'frequency');
 	const m = diff(p.traits, 'monetary');
@@ -87,16 +96,23 @@ export function namePersona(p: PersonaInput): { name: string; description: strin
 		else if (r > CLEAR) name = 'Slipping away';
 		else if (r < -CLEAR) name = 'Recent occasional buyers';
 	}
-	if (!name) {
-		const top = [...p.traits].sort((x, y) => Math.abs(y.difference) - Math.abs(x.difference))[0];
-		name = top
-			? `${top.difference > 0 ? 'High' : 'Low'} ${words(top.feature)}`
-			: 'Average customers';
-		name = name.charAt(0).toUpperCase() + name.slice(1);
+	const parts = nameParts(p.traits, p.tops, p.logged ?? []);
+	let action: string;
+	let qualifiers: string[];
+	if (name) {
+		action = BEHAVIOUR_ACTIONS[name] ?? suggestAction(parts);
+		// The behaviour name already says recency and frequency: qualify by the rest.
+		qualifiers = parts.qualifiers.filter((q) => !/^(?:recent|lapsed|frequent|occasional)$/.test(q));
+		const habit = channelHabit(p.tops);
+		if (habit) name = `${name}, ${habit}`;
+	} else {
+		// In words, never a raw column name: "Catalogue buyers, high income".
+		const [first, ...rest] = parts.qualifiers;
+		name = first ? `${parts.head}, ${first}` : parts.head;
+		qualifiers = rest;
+		action = suggestAction(parts);
 	}
-	const habit = channelHabit(p.tops);
-	if (habit) name = `${name}, ${habit}`;
-	return { name, description: describe(p) };
+	return { name, description: describe(p), action, qualifiers };
 }
 
 function money(x: number): string {
@@ -125,7 +141,8 @@ export function describe(p: PersonaInput): string {
 		)
 		.sort((x, y) => Math.abs(y.difference) - Math.abs(x.difference))[0];
 	if (rest && Math.abs(rest.difference) >= 0.5) {
-		parts.push(`${rest.difference > 0 ? 'more' : 'less'} ${words(rest.feature)} than most`);
+		const w = featureWords(rest.feature, p.logged?.includes(rest.feature) ?? false);
+		parts.push(`notably ${rest.difference > 0 ? w.high : w.low}`);
 	}
 	return parts.join('; ') + '.';
 }

@@ -400,6 +400,12 @@ function textDates(sample: readonly string[]): 'ymd' | 'dmy' | 'mdy' | 'ambiguou
 	return 'ambiguous';
 }
 
+/** The day/month order of text dates in a sample, when the sample tells it. */
+export function textDateOrder(sample: readonly string[]): 'dmy' | 'mdy' | null {
+	const order = textDates(sample);
+	return order === 'dmy' || order === 'mdy' ? order : null;
+}
+
 /** Text that holds numbers: 'comma' with decimal commas ("12,50"), 'text' otherwise ("€12.50"). */
 function textNumbers(sample: readonly string[]): 'comma' | 'text' | null {
 	const values = nonEmpty(sample).map((v) =>

@@ -50,6 +50,8 @@ export interface FeatureRecipe {
 	 * convention; default) or netted against the spend. Absent = 'drop'.
 	 */
 	returns?: 'drop' | 'net';
+	/** Text dates: day before month ('dmy') or month before day ('mdy'), as detected. */
+	dateOrder?: 'dmy' | 'mdy' | null;
 }
 
 export const recencyMode = (r: FeatureRecipe): 'days' | 'exact' => r.recency ?? 'days';
@@ -105,11 +107,39 @@ export function slug(value: string): string {
 	return s === '' ? 'blank' : s.slice(0, 40);
 }
 
+/**
+ * Text date formats to try, in order: the detected day/month order first (`order`), two-digit
+ * years before four (DuckDB's %Y would read "11" as the year 11), with and without a time.
+ */
+function dateFormats(order: 'dmy' | 'mdy' | null | undefined): string[] {
+	const orders = order === 'mdy' ? ['%m/%d', '%d/%m'] : ['%d/%m', '%m/%d'];
+	const out: string[] = [];
+	for (const dm of orders) {
+		for (const sep of ['/', '.', '-']) {
+			for (const year of ['%y', '%Y']) {
+				const d = dm.replace('/', sep) + sep + year;
+				out.push(`${d} %H:%M:%S`, `${d} %H:%M`, d);
+			}
+		}
+	}
+	out.push('%Y/%m/%d %H:%M:%S', '%Y/%m/%d', '%Y%m%d');
+	return out;
+}
+
 /** A timestamp column (or text that looks like one) as TIMESTAMP, as the feature SQL reads it. */
-export function timestampExpr(column: string, type: string): string {
+export function timestampExpr(
+	column: string,
+	type: string,
+	order: 'dmy' | 'mdy' | null = null
+): string {
 	const c = ident(column);
 	if (/^(DATE|TIMESTAMP)/.test(type)) return `CAST(${c} AS TIMESTAMP)`;
-	return `COALESCE(TRY_CAST(${c} AS TIMESTAMP), TRY_STRPTIME(${c}::VARCHAR, ['%d/%m/%Y %H:%M', '%m/%d/%Y %H:%M', '%d/%m/%Y %H:%M:%S', '%d/%m/%Y', '%m/%d/%Y', '%d.%m.%Y %H:%M', '%d.%m.%Y', '%d-%m-%Y', '%Y/%m/%d']))`;
+	const formats = dateFormats(order)
+		.map((f) => `'${f}'`)
+		.join(', ');
+	// A plain cast only for ISO text: DuckDB casts '3/5/11' to the year 3 (y/m/d with slashes).
+	const t = `trim(${c}::VARCHAR)`;
+	return `COALESCE(CASE WHEN regexp_matches(${t}, '^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}') THEN TRY_CAST(${t} AS TIMESTAMP) END, TRY_STRPTIME(${t}, [${formats}]))`;
 }
 
 /** Net line amount: the amount column, or quantity × unit price less discount. */
@@ -216,7 +246,11 @@ QUALIFY row_number() OVER (PARTITION BY ${keyExpr} ORDER BY t.rowid) = 1`;
 
 	const amount = amountExpr(roles) ?? '1.0';
 	const ts = roles.timestamp
-		? timestampExpr(roles.timestamp, columnTypes[roles.timestamp] ?? 'VARCHAR')
+		? timestampExpr(
+				roles.timestamp,
+				columnTypes[roles.timestamp] ?? 'VARCHAR',
+				recipe.dateOrder ?? null
+			)
 		: 'NULL::TIMESTAMP';
 	const customerKey = keyValue(key, (roles.key && columnTypes[roles.key]) || 'VARCHAR');
 	const order = roles.orderId
@@ -372,8 +406,10 @@ export function matrixSteps(recipe: FeatureRecipe): {
 					scaleBy && scaleBy.factor !== 1 && scaleBy.features.includes(f)
 						? `(${raw} * ${scaleBy.factor})`
 						: raw;
+				// CASE, not greatest(): DuckDB's greatest() skips NULL, which would turn a missing
+				// value into ln(1) = 0 instead of leaving it to the missing-value rule.
 				return log1p.includes(f)
-					? `ln(1 + greatest(${x}, 0)) AS ${ident(f)}`
+					? `ln(1 + CASE WHEN ${x} < 0 THEN 0 ELSE ${x} END) AS ${ident(f)}`
 					: `${x} AS ${ident(f)}`;
 			}),
 		bounds: features.flatMap((f) => [

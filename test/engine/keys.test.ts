@@ -4,6 +4,7 @@
  * `12347` and `012347` meet in joins, in the features table and in the Customer cell lookup.
  */
 import { describe, expect, it } from 'vitest';
+import { timestampExpr } from '../../src/sql/features.sql';
 import { keyText, normaliseKey } from '../../src/sql/keys.sql';
 import { literal } from '../../src/sql/sql';
 import { queryRows } from '../../workers/db';
@@ -48,5 +49,24 @@ describe('keyText (SQL) and normaliseKey (TypeScript)', () => {
 			`SELECT ${keyText('12347.0::DOUBLE')}, ${keyText('12347::BIGINT')}, ${keyText('0.0::DOUBLE')}`
 		);
 		expect(rows[0]).toEqual(['12347', '12347', '0']);
+	});
+});
+
+describe('timestampExpr on text dates', () => {
+	it('reads ISO text, mm/dd/yy (not the year 3) and dd.mm.yyyy in the detected order', async () => {
+		const db = await createNodeDb();
+		const read = async (value: string, order: 'dmy' | 'mdy' | null): Promise<unknown> =>
+			(
+				await queryRows(
+					db,
+					`SELECT ${timestampExpr('d', 'VARCHAR', order)}::VARCHAR FROM (SELECT ${literal(value)} AS d)`
+				)
+			)[0]?.[0];
+		expect(await read('2011-03-05 16:41:00', null)).toBe('2011-03-05 16:41:00');
+		expect(await read('3/5/11 16:41', 'mdy')).toBe('2011-03-05 16:41:00');
+		expect(await read('3/5/11 16:41', 'dmy')).toBe('2011-05-03 16:41:00');
+		expect(await read('12/1/2010 8:26', 'mdy')).toBe('2010-12-01 08:26:00');
+		expect(await read('28.01.2023', null)).toBe('2023-01-28 00:00:00');
+		expect(await read('14-07-2013', 'dmy')).toBe('2013-07-14 00:00:00');
 	});
 });

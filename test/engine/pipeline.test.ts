@@ -20,7 +20,7 @@ describe('on the generated retail sample (6,000 customers)', () => {
 	beforeAll(async () => {
 		engine = await createEngine();
 		await engine.loadSample({ customers: 6000, seed: 11 });
-	});
+	}, 60_000);
 
 	it('detects the roles and proposes log-RFM + average order value', async () => {
 		const s = await engine.suggestRecipe('transactions');

@@ -150,6 +150,7 @@ describe('column kinds', () => {
 		num('MntWines', 776, { min: 0, max: 1493, median: 173, mad: 160, skew: 1.18 }),
 		num('MntGoldProds', 213, { min: 0, max: 362, median: 24, mad: 20, skew: 2.2 }),
 		num('NumCatalogPurchases', 14, { min: 0, max: 28, median: 2, mad: 2, skew: 1.9 }),
+		num('NumStorePurchases', 12, { min: 2, max: 13, median: 5, mad: 2, skew: 0.7 }),
 		num('AcceptedCmp1', 2, { min: 0, max: 1, median: 0, mad: 0, skew: 3.6 }),
 		num('Complain', 2, { min: 0, max: 1, median: 0, mad: 0, skew: 10 }),
 		num('Z_CostContact', 1, { min: 3, max: 3, median: 3, mad: 0 }),
@@ -166,7 +167,8 @@ describe('column kinds', () => {
 			'Kidhome',
 			'MntWines',
 			'MntGoldProds',
-			'NumCatalogPurchases'
+			'NumCatalogPurchases',
+			'NumStorePurchases'
 		]);
 		expect(d.roles.categoricals).toEqual(['Education', 'AcceptedCmp1', 'Complain']);
 		expect(d.notes.join(' ')).toMatch(
@@ -191,7 +193,7 @@ describe('column kinds', () => {
 	it('outliers: impossible birth years, and income far beyond the rest', () => {
 		const year = outlierChecks(CRM[1]!, '"Year_Birth"', 2026);
 		expect(year).toHaveLength(1);
-		expect(year[0]!.reason).toMatch(/before 1900/);
+		expect(year[0]!.reason).toMatch(/before 1916/);
 		const income = outlierChecks(CRM[3]!, '"Income"', 2026);
 		expect(income).toHaveLength(1);
 		expect(income[0]!.reason).toMatch(/robust standard deviations/);
