@@ -48,6 +48,7 @@ import type {
 	SegmentModel
 } from './api';
 import { EngineError, asEngineError } from './errors';
+import { UPDATED_MESSAGE, engineScriptGone } from './build-check';
 
 /** What the session loaded, to replay after a restart. */
 type Loaded =
@@ -56,7 +57,8 @@ type Loaded =
 
 export interface EngineEvents {
 	onProgress(p: Progress | null): void;
-	onRestart(reason: string): void;
+	/** After a restart; `problem` is set when the engine could not come back (a new deploy). */
+	onRestart(reason: string, problem?: string): void;
 }
 
 const CANCEL_GRACE_MS = 1500;
@@ -310,6 +312,13 @@ export class EngineClient {
 		);
 		this.#restarting = (async () => {
 			old.terminate();
+			if (await engineScriptGone(new URL(workerUrl, import.meta.url).href)) {
+				const updated = new EngineError('crashed', UPDATED_MESSAGE);
+				this.#ready = Promise.reject(updated);
+				this.#ready.catch(() => undefined);
+				this.#events.onRestart(reason, UPDATED_MESSAGE);
+				return;
+			}
 			this.#events.onRestart(reason);
 			this.#ready = this.#start();
 			await this.#ready;
