@@ -107,15 +107,24 @@ export function normaliseReadOptions(value: unknown): ReadOptions {
 	return out;
 }
 
-/** Parse "7, 17, 21" (the panel's text box) into fixed-width boundaries; null when malformed. */
-export function parseBoundaries(text: string): number[] | null {
+/**
+ * Fixed-width columns as the panel writes them: the 1-based character where each column starts
+ * ("1, 8, 17, 21"). Returns the boundaries (0-based starts of the columns after the first), []
+ * for an empty text, or null when the text is not increasing whole numbers.
+ */
+export function parseColumnStarts(text: string): number[] | null {
 	const parts = text
 		.split(/[\s,;]+/)
 		.map((p) => p.trim())
 		.filter((p) => p !== '');
 	if (parts.length === 0) return [];
 	const numbers = parts.map(Number);
-	if (numbers.some((n) => !Number.isInteger(n) || n <= 0)) return null;
+	if (numbers.some((n) => !Number.isInteger(n) || n < 1)) return null;
 	for (let i = 1; i < numbers.length; i++) if (numbers[i]! <= numbers[i - 1]!) return null;
-	return numbers;
+	return numbers.filter((n) => n > 1).map((n) => n - 1);
+}
+
+/** Boundaries back to the panel's text: "1, 8, 17, 21". */
+export function formatColumnStarts(cuts: readonly number[]): string {
+	return [1, ...cuts.map((c) => c + 1)].join(', ');
 }

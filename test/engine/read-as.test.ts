@@ -70,6 +70,31 @@ describe('headerless files', () => {
 	});
 });
 
+describe('header rows and preamble', () => {
+	const text =
+		'Sales export, 2024\nOrder,Order,Amount\nid,day,usd\n1,2024-01-05,10.5\n2,2024-02-01,3\n';
+	it('skips a preamble line and merges two header rows, and says so', async () => {
+		const report = await engine.loadSource(textFile('twohead.csv', text));
+		expect(report.table.columns.map((c) => c.name)).toEqual([
+			'Order id',
+			'Order day',
+			'Amount usd'
+		]);
+		expect(report).toMatchObject({ headerLines: 2, skippedLines: 1, dataLines: 2, rowsLoaded: 2 });
+		expect(report.read?.guesses.join(' ')).toMatch(/1 preamble line skipped.*2 header rows merged/);
+	});
+
+	it('takes the number of header rows from the user', async () => {
+		const report = await engine.loadSource(textFile('onehead.csv', text), undefined, undefined, {
+			skip: 1,
+			header: 'yes',
+			headerRows: 1
+		});
+		expect(report.table.columns.map((c) => c.name)).toEqual(['Order', 'Order_1', 'Amount']);
+		expect(report.rowsLoaded).toBe(3);
+	});
+});
+
 describe('fixed width', () => {
 	it('proposes boundaries from the alignment and reads a headerless fixed-width file typed', async () => {
 		const report = await engine.loadSource(textFile('cdnow.txt', FIXED + '\n'));
@@ -209,5 +234,26 @@ describe('a line over the length limit', () => {
 			maxLineSize: 4_000_000
 		});
 		expect(report.rowsLoaded).toBe(3);
+	});
+});
+
+describe('rows of the wrong width', () => {
+	it('lists rejected ragged rows once, as rejected, not also as suspect', async () => {
+		const report = await engine.loadSource(
+			textFile('ragged2.csv', 'id,name,spend\n1,Ann,10\n2,Bob\n3,Cy,5,EXTRA\n4,Dee,7\n')
+		);
+		expect(report.rejected.map((r) => r.line)).toEqual([3, 4]);
+		expect(report.suspect).toEqual([]);
+		expect(report.suspectCount).toBe(0);
+	});
+
+	it('lists a row DuckDB reads without its empty last field as recovered', async () => {
+		const report = await engine.loadSource(
+			textFile('trailing.csv', 'id,name,spend\n1,Ann,10\n2,Bob,3,\n3,Cy,5\n')
+		);
+		expect(report.rowsLoaded).toBe(3);
+		expect(report.recovered?.map((r) => [r.line, r.reason])).toEqual([
+			[3, expect.stringMatching(/empty field after the last column was dropped/)]
+		]);
 	});
 });

@@ -47,7 +47,8 @@ export async function readRejects(db: Db, rejects: string): Promise<RawRejects> 
 			if (tooLong === true) long = true;
 			return {
 				line: Number(line),
-				offset: Number(offset),
+				// DuckDB counts byte positions from 1.
+				offset: Math.max(0, Number(offset) - 1),
 				text: String(text ?? ''),
 				errorType: String(errorType),
 				message: String(message).split('\n')[0] ?? '',

@@ -38,7 +38,14 @@ function languageFor(list: TableInfo[]) {
 export function createSqlEditor(
 	parent: HTMLElement,
 	doc: string,
-	options: { label: string; onchange: (value: string) => void; onrun: () => void }
+	options: {
+		label: string;
+		onchange: (value: string) => void;
+		onrun: () => void;
+		/** The notebook's cap for this text: a longer edit is refused whole (onrefused). */
+		maxLength: number;
+		onrefused: () => void;
+	}
 ): SqlEditor {
 	const language = new Compartment();
 	const view = new EditorView({
@@ -60,6 +67,18 @@ export function createSqlEditor(
 				syntaxHighlighting(READABLE),
 				language.of(languageFor([])),
 				EditorView.contentAttributes.of({ 'aria-label': options.label }),
+				// Typing or pasting past the cap is refused whole, and said so.
+				EditorState.transactionFilter.of((tr) => {
+					if (
+						tr.docChanged &&
+						tr.newDoc.length > options.maxLength &&
+						tr.newDoc.length > tr.startState.doc.length
+					) {
+						options.onrefused();
+						return [];
+					}
+					return tr;
+				}),
 				EditorView.updateListener.of((u) => {
 					if (u.docChanged) options.onchange(u.state.doc.toString());
 				})
