@@ -49,6 +49,8 @@ export class NotebookState extends NotebookLoading {
 	/** Exports carry no personal data unless ticked (this session only); small segments held back. */
 	includePersonalInExports = $state(false);
 	minExportSegmentSize = $state(10);
+	/** Files the memory pre-flight held back, with its message and the sample it proposes. */
+	oversized: { file: File; message: string; every: number }[] = $state.raw([]);
 	#alertSeq = 0;
 	readonly ports: NotebookPorts;
 	readonly runner: Runner;
@@ -97,6 +99,8 @@ export class NotebookState extends NotebookLoading {
 		});
 		this.sharing = new Sharing({
 			...rooms,
+			say: (m) => this.say(m),
+			refreshTables: () => this.refreshTables(),
 			personaNames: () => this.personaNames(),
 			privacy: () => ({
 				includePersonal: this.includePersonalInExports,

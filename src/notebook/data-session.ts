@@ -90,7 +90,7 @@ export class DataSession {
 	async loadFile(file: File): Promise<{ table: string | null; cancelled: boolean }> {
 		try {
 			const report = await this.#o.ports.engine.loadFile(file);
-			this.#addCell(report, null);
+			this.addCell(report, null);
 			this.#files.set(report.table.name, file);
 			if (this.keepData) void this.#keep(report.table.name, file);
 			this.#o.runner.say(
@@ -113,7 +113,7 @@ export class DataSession {
 	async loadSample(options: SampleOptions): Promise<LoadReport[]> {
 		try {
 			const reports = await this.#o.ports.engine.loadSample(options);
-			for (const report of reports) this.#addCell(report, options);
+			for (const report of reports) this.addCell(report, options);
 			const rows = reports.reduce((n, r) => n + r.rowsLoaded, 0);
 			this.#o.runner.say(
 				`Sample loaded: ${rows.toLocaleString('en')} rows in ${((reports[0]?.ms ?? 0) / 1000).toFixed(1)} s.`
@@ -125,7 +125,8 @@ export class DataSession {
 		}
 	}
 
-	#addCell(report: LoadReport, sample: SampleOptions | null): void {
+	/** A new Data cell for a loaded table (not replayed after a restart unless its file is kept here). */
+	addCell(report: LoadReport, sample: SampleOptions | null): void {
 		const cell = newDataCell(
 			report.table.name,
 			report.table.source,

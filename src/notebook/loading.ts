@@ -17,11 +17,13 @@ import { fresh, openFile, openFromPage, openSaved, type Opened, type Origin } fr
 import type { CellRun } from './run-state';
 import { newHistory } from './editing';
 import { proposePipeline, withStarterSql } from './pipeline';
+import { preflight } from './memory-preflight';
 
 export abstract class NotebookLoading extends NotebookEditing {
 	abstract readonly data: DataSession;
 	abstract origin: Origin;
 	abstract keepData: boolean;
+	abstract oversized: { file: File; message: string; every: number }[];
 	protected abstract loading<T>(label: string, fn: () => Promise<T>): Promise<T>;
 	protected abstract refreshTables(): Promise<void>;
 	abstract id: string;
@@ -35,10 +37,20 @@ export abstract class NotebookLoading extends NotebookEditing {
 	missingData(): model.DataCell[] {
 		return this.data.missingData();
 	}
-	async loadFiles(files: readonly File[]): Promise<void> {
+	async loadFiles(files: readonly File[], options: { preflight?: boolean } = {}): Promise<void> {
 		const loaded: string[] = [];
 		let cancelled = false;
 		for (const file of files) {
+			// The memory pre-flight: a file this tab cannot hold waits for the user's choice.
+			const check = preflight(file.name, file.size, this.ports.memory());
+			if (!check.fits && options.preflight !== false) {
+				this.oversized = [
+					...this.oversized,
+					{ file, message: check.message, every: check.sampleEvery }
+				];
+				this.say(`${file.name} was not loaded: it looks too large for this tab.`);
+				continue;
+			}
 			const result = await this.loading(`Loading ${file.name}…`, () => this.data.loadFile(file));
 			if (result.table) loaded.push(result.table);
 			if (result.cancelled) {
@@ -47,6 +59,26 @@ export abstract class NotebookLoading extends NotebookEditing {
 			}
 		}
 		await this.#afterLoad(cancelled ? [] : loaded);
+	}
+	/** The pre-flight's choice: a sample of the file's customers, or the whole file anyway. */
+	async loadOversized(file: File, how: 'sample' | 'whole'): Promise<void> {
+		const held = this.oversized.find((o) => o.file === file);
+		this.oversized = this.oversized.filter((o) => o.file !== file);
+		if (how === 'whole' || !held) return this.loadFiles([file], { preflight: false });
+		const report = await this.loading(
+			`Sampling 1 in ${held.every} customers of ${file.name}…`,
+			() =>
+				this.ports.engine.loadCustomerSample(file, held.every).catch((e: unknown) => {
+					this.alert(`Could not sample ${file.name}: ${asEngineError(e).message}`);
+					return null;
+				})
+		);
+		if (!report) return;
+		this.data.addCell(report, null);
+		this.say(
+			`Loaded a sample of ${file.name}: ${report.rowsLoaded.toLocaleString('en')} rows. ${report.notes.join(' ')}`
+		);
+		await this.#afterLoad([report.table.name]);
 	}
 	async loadSample(options: SampleOptions): Promise<void> {
 		const reports = await this.loading(

@@ -10,6 +10,7 @@ import type { Notebook } from './model';
 import type { KeptFile } from '../storage/kept-files';
 import * as persistence from '../storage/notebooks';
 import * as kept from '../storage/kept-files';
+import { BUDGET_OVERRIDE_KEY, type MemoryEnvironment } from './memory-preflight';
 
 /** The engine as the notebook uses it: its calls (src/engine/api.ts), nothing of the client's supervision. */
 export type EnginePort = Pick<
@@ -35,6 +36,9 @@ export type EnginePort = Pick<
 	| 'exportQuery'
 	| 'exportSegments'
 	| 'chartRows'
+	| 'exportModel'
+	| 'scoreCustomers'
+	| 'loadCustomerSample'
 >;
 
 /** Where notebooks are saved (IndexedDB in the browser). */
@@ -86,6 +90,8 @@ export interface LocksPort {
 
 export interface NotebookPorts {
 	engine: EnginePort;
+	/** What the browser says of its memory (the pre-flight judges files by it). */
+	memory(): MemoryEnvironment;
 	storage: StoragePort;
 	kept: KeptFilesPort;
 	clock: ClockPort;
@@ -109,6 +115,7 @@ function download(blob: Blob, name: string): void {
 export function browserPorts(engine: EnginePort): NotebookPorts {
 	return {
 		engine,
+		memory: browserMemory,
 		storage: {
 			save: (id, doc) => persistence.saveNotebook(id, doc),
 			load: (id) => persistence.loadNotebook(id),
@@ -168,5 +175,24 @@ export function browserPorts(engine: EnginePort): NotebookPorts {
 					});
 				})
 		}
+	};
+}
+
+/** The browser's memory figures, and the test's override of the budget (localStorage). */
+function browserMemory(): MemoryEnvironment {
+	const nav = globalThis.navigator as (Navigator & { deviceMemory?: number }) | undefined;
+	const perf = globalThis.performance as
+		(Performance & { memory?: { jsHeapSizeLimit?: number } }) | undefined;
+	let override: number | undefined;
+	try {
+		const raw = globalThis.localStorage?.getItem(BUDGET_OVERRIDE_KEY);
+		override = raw ? Number(raw) : undefined;
+	} catch {
+		override = undefined;
+	}
+	return {
+		deviceMemoryGb: nav?.deviceMemory,
+		jsHeapLimit: perf?.memory?.jsHeapSizeLimit,
+		override
 	};
 }

@@ -11,6 +11,17 @@ import type { NotebookPorts } from './ports';
 import type { Runner } from './runner';
 import { encodeNotebookFile, encodeShareLink } from './share-link';
 import { asMade, encodeLessonLink } from './lesson-link';
+import {
+	buildModel,
+	exportScored,
+	modelContextOf,
+	modelDownload,
+	pipelineDownload,
+	scoreTable,
+	type ModelContext,
+	type PipelineDialect
+} from './model-exports';
+import type { ScoreReport, SegmentModel } from '../engine/api';
 
 export interface SharingOptions {
 	ports: NotebookPorts;
@@ -19,6 +30,9 @@ export interface SharingOptions {
 	privacy(): ExportPrivacy;
 	personaNames(): Map<number, { name: string; description: string }>;
 	alert(message: string): void;
+	/** What the status line says after an export. */
+	say(message: string): void;
+	refreshTables(): Promise<void>;
 }
 
 function slugTitle(title: string): string {
@@ -188,5 +202,69 @@ export class Sharing {
 	#refuse(message: string): null {
 		this.#o.alert(message);
 		return null;
+	}
+
+	// ------------------------------------------------------------ past the tab (model-exports.ts)
+
+	/** What a Segments cell's model is made of: its recipe, tables, centroids and names. */
+	#modelContext(id: CellId): ModelContext | null {
+		const ref = segmentRefOf(this.#o.doc().cells, id);
+		if (!ref) return null;
+		return modelContextOf(
+			this.#o.doc(),
+			id,
+			this.#o.runner.run(id).segments,
+			this.#o.personaNames(),
+			{ features: ref.features, segments: ref.segments }
+		);
+	}
+
+	async exportModel(id: CellId): Promise<void> {
+		await this.#waitForRuns('exporting the model');
+		const ctx = this.#modelContext(id);
+		if (!ctx) return void this.#refuse('Run the Segments cell first: the model is its segments.');
+		try {
+			const file = modelDownload(await buildModel(this.#o.ports.engine, ctx));
+			this.#o.ports.location.download(new Blob([file.text], { type: file.mime }), file.name);
+			this.#o.say(`Exported the model to ${file.name}: open it in Score new customers.`);
+		} catch (e) {
+			this.#o.alert(`Could not export the model: ${asEngineError(e).message}`);
+		}
+	}
+
+	async exportPipeline(id: CellId, dialect: PipelineDialect): Promise<void> {
+		await this.#waitForRuns('exporting the pipeline');
+		const ctx = this.#modelContext(id);
+		if (!ctx) {
+			return void this.#refuse('Run the Segments cell first: the pipeline applies its segments.');
+		}
+		try {
+			const model = await buildModel(this.#o.ports.engine, ctx);
+			const file = pipelineDownload(dialect, model, ctx);
+			this.#o.ports.location.download(new Blob([file.text], { type: file.mime }), file.name);
+			this.#o.say(`Exported ${file.name}: its first lines say how to run it.`);
+		} catch (e) {
+			this.#o.alert(`Could not export the pipeline: ${asEngineError(e).message}`);
+		}
+	}
+
+	/** Score another loaded table with the cell's model, or with an opened model file. */
+	async scoreCustomers(
+		id: CellId,
+		source: string,
+		model: SegmentModel | null
+	): Promise<ScoreReport> {
+		await this.#waitForRuns('scoring');
+		const report = await scoreTable(this.#o.ports.engine, source, model, this.#modelContext(id));
+		await this.#o.refreshTables();
+		return report;
+	}
+
+	async exportScored(report: ScoreReport): Promise<void> {
+		const said = await this.#download(
+			async () => exportScored(this.#o.ports.engine, report, this.#o.privacy()),
+			'customers'
+		);
+		if (said) this.#o.say(said);
 	}
 }

@@ -162,6 +162,7 @@ export function fakePorts(
 } {
 	return {
 		engine: fakeEngine(engine),
+		memory: () => ({ deviceMemoryGb: 8, jsHeapLimit: undefined, override: undefined }),
 		storage: new MemoryStorage(clock),
 		kept: new MemoryKept(),
 		clock,
