@@ -4,7 +4,7 @@
  * matrix; a Segments cell writes its `output` (default `segments`) and its RFM groups. A cell
  * builds on the nearest cell of the kind it needs above it. Pure.
  */
-import { FEATURES_TABLE, MATRIX_TABLE, RFM_TABLE, SEGMENTS_TABLE } from '../../sql/features.sql';
+import { FEATURES_TABLE, SEGMENTS_TABLE, matrixTableOf, rfmTableOf } from '../../sql/features.sql';
 import { CHANGES_TABLE } from '../../sql/compare.sql';
 import type { FeatureRef, SegmentRef } from '../../engine/api';
 import type { Cell, CellId, CompareCell, FeaturesCell, SegmentsCell } from '../model';
@@ -13,15 +13,8 @@ export const featuresTable = (cell: FeaturesCell): string => cell.output ?? FEAT
 export const segmentsTable = (cell: SegmentsCell): string => cell.output ?? SEGMENTS_TABLE;
 export const changesTable = (cell: CompareCell): string => cell.output ?? CHANGES_TABLE;
 
-/** The model matrix beside a features table: `model_matrix` for the default name. */
-export function matrixTable(features: string): string {
-	return features === FEATURES_TABLE ? MATRIX_TABLE : `${features}_matrix`;
-}
-
-/** The RFM groups beside a segments table: `rfm_segments` for the default name. */
-export function rfmTable(segments: string): string {
-	return segments === SEGMENTS_TABLE ? RFM_TABLE : `${segments}_rfm`;
-}
+/** The model matrix beside a features table, the RFM groups beside a segments table. */
+export { matrixTableOf as matrixTable, rfmTableOf as rfmTable } from '../../sql/features.sql';
 
 /** `base`, or `base_2`, `base_3`… : the first name no cell writes and no table has. */
 export function freeName(base: string, taken: readonly string[]): string {
@@ -50,7 +43,7 @@ export function featureRefOf(cells: readonly Cell[], id: CellId): FeatureRef | n
 	const features = self?.kind === 'features' ? self : above(cells, id, 'features');
 	if (!features?.recipe) return null;
 	const table = featuresTable(features);
-	return { recipe: features.recipe, features: table, matrix: matrixTable(table) };
+	return { recipe: features.recipe, features: table, matrix: matrixTableOf(table) };
 }
 
 export function segmentRefOf(cells: readonly Cell[], id: CellId): SegmentRef | null {
@@ -60,7 +53,7 @@ export function segmentRefOf(cells: readonly Cell[], id: CellId): SegmentRef | n
 	const features = featureRefOf(cells, segments.id);
 	if (!features) return null;
 	const table = segmentsTable(segments);
-	return { ...features, segments: table, rfm: rfmTable(table) };
+	return { ...features, segments: table, rfm: rfmTableOf(table) };
 }
 
 /** The Segments cell cell `id` builds on (itself, for a Segments cell). */
