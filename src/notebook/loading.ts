@@ -193,7 +193,9 @@ export abstract class NotebookLoading extends NotebookEditing {
 			if (this.run(cell.id).status === 'running' || producers.includes(cell.id))
 				this.runner.set(cell.id, { status: 'stale' });
 		this.alert(
-			`${reason}. The engine restarted; your notebook is intact: ${lost.length === 0 ? 'every file, protection and type change is back' : `${lost.map((c) => c.source).join(', ')} must be attached again`}; cells that made tables run again.`
+			lost.length === 0
+				? `${reason}. The engine restarted; your files are reloaded, with their protections and type changes, and the cells that made tables run again.`
+				: `${reason}. The engine restarted; your files are reloaded except ${lost.map((c) => c.source).join(', ')}: attach ${lost.length === 1 ? 'it' : 'them'} again in ${lost.length === 1 ? 'its Data cell' : 'their Data cells'}.`
 		);
 		void this.refreshTables().then(() =>
 			reason === 'Cancelled' ? undefined : this.runner.runBatch(producers, { stopAtError: false })

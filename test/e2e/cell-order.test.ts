@@ -39,7 +39,7 @@ describe.skipIf(!browser)('moving, duplicating and deleting cells in Chromium', 
 			await page.getByRole('button', { name: 'Add cell' }).click();
 			await page.getByRole('menuitem', { name: kind, exact: true }).click();
 		}
-		await page.getByRole('region', { name: 'Segments' }).waitFor();
+		await page.getByRole('region', { name: 'Segments', exact: true }).waitFor();
 	});
 	afterAll(async () => {
 		await app?.close();
@@ -60,7 +60,7 @@ describe.skipIf(!browser)('moving, duplicating and deleting cells in Chromium', 
 		await page.keyboard.press('Alt+ArrowUp');
 		expect(await order(page)).toEqual(['Notes', 'SQL', 'Segments']);
 
-		const segments = page.getByRole('region', { name: 'Segments' });
+		const segments = page.getByRole('region', { name: 'Segments', exact: true });
 		await segments.getByRole('button', { name: 'Move cell up' }).click();
 		await expect.poll(() => order(page)).toEqual(['Notes', 'Segments', 'SQL']);
 		expect(await focusedCell(page)).toBe('Segments');
@@ -68,7 +68,9 @@ describe.skipIf(!browser)('moving, duplicating and deleting cells in Chromium', 
 
 	it('moves cells with Alt+↑ and Alt+↓ from a control inside them, keeping that focus', async () => {
 		const page = app.page;
-		const seed = page.getByRole('region', { name: 'Segments' }).getByLabel('Random seed');
+		const seed = page
+			.getByRole('region', { name: 'Segments', exact: true })
+			.getByLabel('Random seed');
 		const before = await seed.inputValue();
 		await seed.focus();
 		await page.keyboard.press('Alt+ArrowUp');
@@ -92,7 +94,7 @@ describe.skipIf(!browser)('moving, duplicating and deleting cells in Chromium', 
 
 	it('duplicates a cell below itself and moves the focus to the copy', async () => {
 		const page = app.page;
-		const segments = page.getByRole('region', { name: 'Segments' });
+		const segments = page.getByRole('region', { name: 'Segments', exact: true });
 		await segments.getByLabel('Random seed').fill('777');
 		await segments.getByLabel('Random seed').press('Tab');
 		await segments.getByRole('button', { name: 'Duplicate cell' }).click();
@@ -103,7 +105,7 @@ describe.skipIf(!browser)('moving, duplicating and deleting cells in Chromium', 
 				() => document.activeElement === document.querySelectorAll('main section.cell')[1]
 			)
 		).toBe(true);
-		const copy = page.getByRole('region', { name: 'Segments' }).nth(1);
+		const copy = page.getByRole('region', { name: 'Segments', exact: true }).nth(1);
 		expect(await copy.getByLabel('Random seed').inputValue()).toBe('777');
 	});
 
@@ -124,7 +126,7 @@ describe.skipIf(!browser)('moving, duplicating and deleting cells in Chromium', 
 		expect(await order(page)).toEqual(['Segments', 'Segments', 'SQL', 'Notes']);
 		expect(
 			await page
-				.getByRole('region', { name: 'Segments' })
+				.getByRole('region', { name: 'Segments', exact: true })
 				.nth(1)
 				.getByLabel('Random seed')
 				.inputValue()

@@ -70,7 +70,7 @@ describe.skipIf(!browser)('Segmentation 101 in Chromium', () => {
 			.locator('main section[aria-label]')
 			.evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
 		expect(statuses.filter((s) => s === 'error')).toEqual([]);
-		expect(await textOf(page.getByRole('region', { name: 'Segments' }))).toMatch(
+		expect(await textOf(page.getByRole('region', { name: 'Segments', exact: true }))).toMatch(
 			/segments of 1,000 customers/
 		);
 		expect(
@@ -227,7 +227,7 @@ describe.skipIf(!browser)('Segmentation 101 in Chromium', () => {
 			await student.page.keyboard.press('End');
 			await bar.getByRole('button', { name: 'Make it my own copy' }).click();
 			await expect
-				.poll(() => textOf(student.page.getByRole('region', { name: 'Segments' })), {
+				.poll(() => textOf(student.page.getByRole('region', { name: 'Segments', exact: true })), {
 					timeout: 120_000
 				})
 				.toMatch(/segments of 1,000 customers/);

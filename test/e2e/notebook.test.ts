@@ -51,7 +51,9 @@ describe.skipIf(!browser)('the notebook in Chromium', () => {
 		await page.reload();
 		const data = page.getByRole('region', { name: 'Data: shop' });
 		await data.getByText('Re-attach shop.csv').waitFor({ timeout: 30_000 });
-		expect(await page.getByRole('region', { name: 'Segments' }).isVisible()).toBe(true);
+		expect(await page.getByRole('region', { name: 'Segments', exact: true }).isVisible()).toBe(
+			true
+		);
 		await data.getByLabel('Re-attach shop.csv').setInputFiles(shop);
 		await expect.poll(() => segmentSizes(app), { timeout: 120_000 }).toBe(sizes);
 	});
@@ -87,7 +89,9 @@ describe.skipIf(!browser)('the notebook in Chromium', () => {
 			const data = p.getByRole('region', { name: 'Data: shop' });
 			await data.getByText('Re-attach shop.csv').waitFor({ timeout: 60_000 });
 			expect(await textOf(p.locator('body'))).toMatch(/cells have not run/);
-			expect(await textOf(p.getByRole('region', { name: 'Segments' }))).toMatch(/not run/);
+			expect(await textOf(p.getByRole('region', { name: 'Segments', exact: true }))).toMatch(
+				/not run/
+			);
 			// The wrong file is refused by its columns before anything runs.
 			await data.getByLabel('Re-attach shop.csv').setInputFiles(join(fixtures, 'orders.csv'));
 			await expect

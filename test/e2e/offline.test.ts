@@ -45,7 +45,7 @@ describe.skipIf(!browser)('offline', () => {
 		const file = join(tmpdir(), 'offline-shop.csv');
 		writeFileSync(file, retailToCsv(generateRetail({ customers: 200, seed: 3 })).transactions);
 		await page.getByLabel('Load data file').setInputFiles(file);
-		const segments = page.getByRole('region', { name: 'Segments' });
+		const segments = page.getByRole('region', { name: 'Segments', exact: true });
 		await expect
 			.poll(() => textOf(segments), { timeout: 120_000 })
 			.toMatch(/segments of 200 customers/);

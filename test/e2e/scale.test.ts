@@ -33,7 +33,7 @@ describe.skipIf(!browser)('model, pipeline and pre-flight in Chromium', () => {
 		const file = join(tmpdir(), 'orders.csv');
 		writeFileSync(file, orders);
 		await page.getByLabel('Load data file').setInputFiles(file);
-		const segments = page.getByRole('region', { name: 'Segments' });
+		const segments = page.getByRole('region', { name: 'Segments', exact: true });
 		await expect
 			.poll(() => textOf(segments), { timeout: 120_000 })
 			.toMatch(/segments of [\d,]+ customers/);
@@ -118,7 +118,7 @@ describe.skipIf(!browser)('model, pipeline and pre-flight in Chromium', () => {
 		const next = join(tmpdir(), 'next_month.csv');
 		writeFileSync(next, retailToCsv(generateRetail({ customers: 300, seed: 77 })).transactions);
 		await page.getByLabel('Load data file').setInputFiles(next);
-		const segments = page.getByRole('region', { name: 'Segments' });
+		const segments = page.getByRole('region', { name: 'Segments', exact: true });
 		await expect
 			.poll(() => textOf(segments), { timeout: 120_000 })
 			.toMatch(/segments of [\d,]+ customers/);

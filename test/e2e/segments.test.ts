@@ -47,7 +47,7 @@ describe.skipIf(!browser)('segmentation in Chromium', () => {
 		await app.page.getByLabel('Load data file').setInputFiles(file);
 		const features = app.page.getByRole('region', { name: 'Features: umsaetze' });
 		await features.waitFor({ timeout: 60_000 });
-		const segments = app.page.getByRole('region', { name: 'Segments' });
+		const segments = app.page.getByRole('region', { name: 'Segments', exact: true });
 		await expect
 			.poll(() => textOf(segments), { timeout: 120_000 })
 			.toMatch(/segments of 400 customers/);
@@ -74,7 +74,7 @@ describe.skipIf(!browser)('segmentation in Chromium', () => {
 		const dialog = page.getByRole('dialog', { name: 'Load sample data' });
 		await dialog.getByRole('combobox', { name: 'Size' }).selectOption('1000');
 		await dialog.getByRole('button', { name: 'Generate sample' }).click();
-		const segments = page.getByRole('region', { name: 'Segments' });
+		const segments = page.getByRole('region', { name: 'Segments', exact: true });
 		await expect
 			.poll(() => textOf(segments), { timeout: 120_000 })
 			.toMatch(/segments of 1,000 customers/);
@@ -104,7 +104,7 @@ describe.skipIf(!browser)('segmentation in Chromium', () => {
 
 	it('exports segments.csv: the key under its own name, segment 1..k, persona', async () => {
 		const page = app.page;
-		const segments = page.getByRole('region', { name: 'Segments' });
+		const segments = page.getByRole('region', { name: 'Segments', exact: true });
 		const [download] = await Promise.all([
 			page.waitForEvent('download'),
 			segments.getByRole('button', { name: 'Export segments' }).click()

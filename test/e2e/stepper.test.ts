@@ -46,7 +46,7 @@ describe.skipIf(!browser)('k-means step by step in Chromium', () => {
 		const dialog = page.getByRole('dialog', { name: 'Load sample data' });
 		await dialog.getByRole('combobox', { name: 'Size' }).selectOption('1000');
 		await dialog.getByRole('button', { name: 'Generate sample' }).click();
-		const segments = page.getByRole('region', { name: 'Segments' });
+		const segments = page.getByRole('region', { name: 'Segments', exact: true });
 		await expect
 			.poll(() => textOf(segments), { timeout: 120_000 })
 			.toMatch(/segments of 1,000 customers/);
