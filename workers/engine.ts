@@ -18,6 +18,7 @@ import type {
 	Protection,
 	RecipeSuggestion,
 	RfmReport,
+	RfmCutoffs,
 	RfmRule,
 	SegmentOptions,
 	SegmentReport,
@@ -267,9 +268,9 @@ export class Engine {
 		return this.#sqlErrors(() => pipeline.segment(this.#db, this.#pipeline, options, onProgress));
 	}
 
-	async rfm(rules?: RfmRule[]): Promise<RfmReport> {
+	async rfm(rules?: RfmRule[], cutoffs?: RfmCutoffs): Promise<RfmReport> {
 		await this.#guard();
-		return this.#sqlErrors(() => pipeline.rfm(this.#db, this.#pipeline, rules));
+		return this.#sqlErrors(() => pipeline.rfm(this.#db, this.#pipeline, rules, cutoffs));
 	}
 
 	async exportSegments(
@@ -400,7 +401,7 @@ export function engineApi(engine: Engine, toSource: (file: File) => FileSource):
 		buildFeatures: (recipe) => engine.buildFeatures(recipe),
 		sweep: (seed, onProgress) => engine.sweep(seed, onProgress),
 		segment: (options, onProgress) => engine.segment(options, onProgress),
-		rfm: (rules) => engine.rfm(rules),
+		rfm: (rules, cutoffs) => engine.rfm(rules, cutoffs),
 		exportSegments: (format, personas, privacy) => engine.exportSegments(format, personas, privacy),
 		personas: () => engine.personas(),
 		compare: (options) => engine.compare(options),

@@ -37,12 +37,12 @@ import { sampleRows } from '../src/cluster/sample';
 import { recommendK } from '../src/cluster/sweep';
 import {
 	RFM_GROUP_ADVICE,
-	rfmGridSql,
 	DEFAULT_RFM_RULES,
 	type RfmGroup,
 	type RfmRule
 } from '../src/segment/rfm';
 import { detectRoles, textDateOrder } from '../src/segment/roles';
+import { cutoffsSql, explainTies, rfmScoresSql, type RfmCutoffs } from '../src/segment/rfm-scores';
 import {
 	DEFAULT_LOG1P,
 	DEFAULT_TRANSACTION_FEATURES,
@@ -155,13 +155,9 @@ export async function suggestRecipe(
 	}
 	const { roles, grain } = detection;
 	const notes = [...detection.notes];
-	if (!roles.key && grain === 'transactions') {
-		throw new EngineError(
-			'sql',
-			`No column of ${table} looks like a customer key. Pick one in the Features cell.`
-		);
-	}
-	if (!roles.key) {
+	// Order lines without a key still get a recipe: the Features cell shows it with the key
+	// picker, and building features asks for the key (buildFeatures).
+	if (!roles.key && grain === 'customers') {
 		notes.push(
 			`No customer id column: each row is one customer, numbered by its line in the file (${ROW_KEY}).`
 		);
@@ -230,7 +226,12 @@ export async function buildFeatures(
 ): Promise<FeatureReport> {
 	const started = performance.now();
 	const key = recipe.roles.key ?? (recipe.grain === 'customers' ? ROW_KEY : null);
-	if (!key) throw new EngineError('sql', 'Choose the customer key column first.');
+	if (!key) {
+		throw new EngineError(
+			'sql',
+			`No column of ${recipe.source} looks like a customer key: choose the column that identifies the customer in Customer key (Features cell), or “no key: one customer per row”.`
+		);
+	}
 	const columns = await describeTable(db, recipe.source);
 	const types = Object.fromEntries(columns.map((c) => [c.name, c.type]));
 	for (const [role, column] of Object.entries(recipe.roles)) {
@@ -473,6 +474,8 @@ export async function segment(
 		])
 	);
 	await db.run(`DROP TABLE IF EXISTS segbook_segments_in`);
+	// RFM groups of an earlier run (another file, another key) no longer describe these segments.
+	await db.run(`DROP TABLE IF EXISTS ${RFM_TABLE}`);
 	await db.insertArrowIPC(ipc, 'segbook_segments_in');
 	await db.run(
 		`CREATE OR REPLACE TABLE ${SEGMENTS_TABLE} AS FROM segbook_segments_in ORDER BY segment, ${ident(key)}`
@@ -524,24 +527,17 @@ export async function segment(
 	};
 }
 
-/** Quintile scores (5 = best) and the classic named groups, from customer_features. */
-export function rfmSql(rules: readonly RfmRule[]): string {
-	return `-- Rule-based RFM: each customer scored 1-5 on Recency (5 = most recent), Frequency and
--- Monetary (5 = most) by quintile; FM = rounded mean of F and M; the group comes from R × FM.
-CREATE OR REPLACE TABLE ${RFM_TABLE} AS
-WITH scored AS (
-	SELECT *,
-	       ntile(5) OVER (ORDER BY recency_days DESC) AS r,
-	       ntile(5) OVER (ORDER BY frequency, monetary) AS f,
-	       ntile(5) OVER (ORDER BY monetary) AS m
-	FROM ${FEATURES_TABLE}
-)
-SELECT * EXCLUDE (r, f, m), r, f, m, round((f + m) / 2.0)::INTEGER AS fm,
-       ${rfmGridSql(rules, 'r', 'round((f + m) / 2.0)::INTEGER')} AS rfm_group
-FROM scored`;
+/** Banded scores (5 = best) and the classic named groups, from customer_features. */
+export function rfmSql(rules: readonly RfmRule[], cutoffs: RfmCutoffs | null = null): string {
+	return rfmScoresSql(RFM_TABLE, FEATURES_TABLE, rules, cutoffs);
 }
 
-export async function rfm(db: Db, state: PipelineState, rules?: RfmRule[]): Promise<RfmReport> {
+export async function rfm(
+	db: Db,
+	state: PipelineState,
+	rules?: RfmRule[],
+	cutoffs?: RfmCutoffs
+): Promise<RfmReport> {
 	const started = performance.now();
 	if (!state.keyColumn)
 		throw new EngineError('sql', 'Build the features first (run the Features cell).');
@@ -554,22 +550,32 @@ export async function rfm(db: Db, state: PipelineState, rules?: RfmRule[]): Prom
 			);
 		}
 	}
-	const sql = rfmSql(rules ?? DEFAULT_RFM_RULES);
+	const sql = rfmSql(rules ?? DEFAULT_RFM_RULES, cutoffs ?? null);
 	await db.run(sql);
 	const total = Number(await queryValue(db, `SELECT count(*) FROM ${RFM_TABLE}`));
 	const groups = await queryRows(
 		db,
 		`SELECT rfm_group, count(*) FROM ${RFM_TABLE} GROUP BY ALL ORDER BY 2 DESC`
 	);
-	const cut = async (column: string, score: string, order: string): Promise<number[]> =>
-		(
-			await queryRows(
-				db,
-				`SELECT ${order === 'DESC' ? 'min' : 'max'}(${ident(column)}) FROM ${RFM_TABLE} GROUP BY ${score} ORDER BY ${score} ${order}`
-			)
-		)
-			.slice(0, 4)
-			.map(([v]) => Number(v));
+	const [r, f, m] = (await queryRows(db, cutoffsSql(FEATURES_TABLE, cutoffs ?? null)))[0] ?? [];
+	const asList = (v: unknown): number[] =>
+		Array.from((v ?? []) as ArrayLike<unknown>, (x) => Number(x));
+	const used = { recency: asList(r), frequency: asList(f), monetary: asList(m) };
+	// Share of customers at each tied cut-off value, for the sentence that explains it.
+	const shares = new Map<string, number>();
+	const column = { recency: 'recency_days', frequency: 'frequency', monetary: 'monetary' } as const;
+	for (const measure of ['recency', 'frequency', 'monetary'] as const) {
+		const cuts = used[measure];
+		for (const v of new Set(cuts.filter((x, i) => cuts.indexOf(x) !== i))) {
+			const n = Number(
+				await queryValue(
+					db,
+					`SELECT count(*) FROM ${FEATURES_TABLE} WHERE ${column[measure]} = ${literal(v)}`
+				)
+			);
+			shares.set(`${measure}:${v}`, n / Math.max(1, total));
+		}
+	}
 	return {
 		groups: groups.map(([g, n]) => ({
 			group: String(g),
@@ -577,11 +583,8 @@ export async function rfm(db: Db, state: PipelineState, rules?: RfmRule[]): Prom
 			share: Number(n) / Math.max(1, total),
 			advice: RFM_GROUP_ADVICE[String(g) as RfmGroup] ?? ''
 		})),
-		cutoffs: {
-			recency: await cut('recency_days', 'r', 'ASC'),
-			frequency: await cut('frequency', 'f', 'ASC'),
-			monetary: await cut('monetary', 'm', 'ASC')
-		},
+		cutoffs: used,
+		ties: explainTies(used, (measure, v) => shares.get(`${measure}:${v}`) ?? 0),
 		grid: (
 			await queryRows(
 				db,

@@ -9,12 +9,13 @@
 
 import type { FeatureRecipe } from '../sql/features.sql';
 import type { RfmRule } from '../segment/rfm';
+import type { RfmCutoffs } from '../segment/rfm-scores';
 import type { Kpis, TopValue, Trait } from '../segment/personas';
 import type { SegmentModel } from '../segment/model-file';
 
 import type { InsightCalls, InsightKind } from './insight-api';
 
-export type { FeatureRecipe, Kpis, RfmRule, SegmentModel, TopValue, Trait };
+export type { FeatureRecipe, Kpis, RfmCutoffs, RfmRule, SegmentModel, TopValue, Trait };
 export type { InsightCalls, InsightKind } from './insight-api';
 
 export const API_VERSION = 1;
@@ -271,8 +272,10 @@ export interface SegmentReport {
 
 export interface RfmReport {
 	groups: { group: string; size: number; share: number; advice: string }[];
-	/** Quintile cut-offs in plain units: recency days, orders, spend (4 each). */
-	cutoffs: { recency: number[]; frequency: number[]; monetary: number[] };
+	/** The cut-offs used (quintiles unless set), in plain units: days, orders, spend (4 each). */
+	cutoffs: RfmCutoffs;
+	/** Sentences about cut-offs that coincide (many customers with one value), or none. */
+	ties: string[];
 	/** Customers per R × FM cell (5 × 5, empty cells left out), with the cell's group. */
 	grid: { r: number; fm: number; customers: number; group: string }[];
 	sql: string;
@@ -522,7 +525,7 @@ export interface EngineApi {
 	buildFeatures(recipe: FeatureRecipe): Promise<FeatureReport>;
 	sweep(seed: number, onProgress?: ProgressCallback): Promise<SweepReport>;
 	segment(options: SegmentOptions, onProgress?: ProgressCallback): Promise<SegmentReport>;
-	rfm(rules?: RfmRule[]): Promise<RfmReport>;
+	rfm(rules?: RfmRule[], cutoffs?: RfmCutoffs): Promise<RfmReport>;
 	/** `personas` maps segment number → persona name for the export's persona column. */
 	exportSegments(
 		format: 'csv' | 'parquet',

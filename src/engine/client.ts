@@ -27,6 +27,7 @@ import type {
 	InsightKind,
 	RecipeSuggestion,
 	RfmReport,
+	RfmCutoffs,
 	RfmRule,
 	SegmentOptions,
 	SegmentReport,
@@ -207,8 +208,8 @@ export class EngineClient {
 		}
 	}
 
-	rfm(rules?: RfmRule[]): Promise<RfmReport> {
-		return this.#call(() => this.#remote.rfm(rules));
+	rfm(rules?: RfmRule[], cutoffs?: RfmCutoffs): Promise<RfmReport> {
+		return this.#call(() => this.#remote.rfm(rules, cutoffs));
 	}
 
 	personas(): Promise<PersonasReport> {
