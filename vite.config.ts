@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import wabtInit from 'wabt';
 import { defineConfig, type Plugin } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { duckdbIntegrity, integrity, MANIFEST } from './src/build/integrity';
 
 /**
  * Writes `sw.js` (src/offline/sw-template.js) with the list of built files to precache, so the
@@ -17,8 +19,18 @@ function offline(): Plugin {
 			const files = Object.keys(bundle).filter(
 				(f) => !/mvp/.test(f) && !f.endsWith('.map') && f !== 'sw.js'
 			);
-			const list = ['./', ...files.map((f) => `./${f}`)];
-			const build = Date.now().toString(36);
+			const list = ['./', `./${MANIFEST}`, ...files.map((f) => `./${f}`)];
+			// The build id is a hash of what is built, never a date: two builds of one commit are
+			// the same files, byte for byte (src/build/integrity.ts).
+			const hash = createHash('sha256');
+			for (const f of Object.keys(bundle).sort()) {
+				const item = bundle[f]!;
+				hash
+					.update(f)
+					.update('\0')
+					.update(item.type === 'chunk' ? item.code : item.source);
+			}
+			const build = hash.digest('hex').slice(0, 16);
 			const source = readFileSync('src/offline/sw-template.js', 'utf8')
 				.replace('__BUILD__', build)
 				.replace('/* precache */ []', JSON.stringify(list));
@@ -69,7 +81,9 @@ function wat(): Plugin {
 // One config for the app, the worker and both test projects (unit in node, e2e in headless Chromium).
 export default defineConfig({
 	base: './',
-	plugins: [svelte(), offline(), wat()],
+	plugins: [svelte(), offline(), wat(), integrity()],
+	// sha384 of the DuckDB files the engine fetches by URL (workers/verified-fetch.ts).
+	define: { __SEGBOOK_SRI__: JSON.stringify(duckdbIntegrity()) },
 	worker: { format: 'es', plugins: () => [wat()] },
 	optimizeDeps: { exclude: ['@duckdb/duckdb-wasm'] },
 	build: {

@@ -16,8 +16,10 @@ import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
 import mvpWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-mvp.worker.js?url';
 import type { Db, FileSource } from './db';
+import { verifiedUrl } from './verified-fetch';
 
-const absolute = (url: string): string => new URL(url, import.meta.url).href;
+const absolute = (url: string): string =>
+	url.startsWith('blob:') ? url : new URL(url, import.meta.url).href;
 
 function blobWorker(scriptUrl: string): Worker {
 	// The wrapper inherits the page's CSP, Trusted Types included: it lets through exactly the
@@ -36,9 +38,14 @@ export async function openBrowserDb(): Promise<Db> {
 		mvp: { mainModule: absolute(mvpWasm), mainWorker: absolute(mvpWorker) },
 		eh: { mainModule: absolute(ehWasm), mainWorker: absolute(ehWorker) }
 	});
-	const worker = blobWorker(bundle.mainWorker ?? absolute(ehWorker));
+	// Both fetched against the build's sha384 (Subresource Integrity for what has no tag).
+	const [workerScript, wasm] = await Promise.all([
+		verifiedUrl(bundle.mainWorker ?? absolute(ehWorker), 'text/javascript'),
+		verifiedUrl(bundle.mainModule, 'application/wasm')
+	]);
+	const worker = blobWorker(workerScript);
 	const db = new AsyncDuckDB(new VoidLogger(), worker);
-	await db.instantiate(bundle.mainModule);
+	await db.instantiate(wasm);
 	await db.open({ query: { castDecimalToDouble: true } });
 	let conn: AsyncDuckDBConnection = await db.connect();
 	const version = await db.getVersion();

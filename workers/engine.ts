@@ -28,6 +28,7 @@ import type {
 	ProgressCallback,
 	QueryOptions,
 	QueryResult,
+	ReadOptions,
 	SampleOptions,
 	TableInfo,
 	TableProfile,
@@ -42,6 +43,7 @@ import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import { COLUMN_TYPES } from '../src/engine/api';
 import { EngineError, asEngineError } from '../src/engine/errors';
 import { ident, isQueryStatement, literal, stripComments } from '../src/sql/sql';
+import { refusesFileWrite, rewriteFileNames } from '../src/sql/file-names';
 import { queryValue, type Db, type FileSource } from './db';
 import { ingest } from './ingest';
 import { assertLockedDown, explainLockdownError, lockDown } from './lockdown';
@@ -73,6 +75,8 @@ export class Engine {
 	#seq = 0;
 	#locked = false;
 	#started = performance.now();
+	/** Loaded text files by the name the Data cell shows → the path DuckDB reads (for SQL cells). */
+	#files = new Map<string, string>();
 	#pipeline: pipeline.PipelineState = {
 		categories: new Map(),
 		recipe: null,
@@ -108,7 +112,8 @@ export class Engine {
 	async loadSource(
 		source: FileSource,
 		onProgress?: ProgressCallback,
-		table?: string
+		table?: string,
+		read?: ReadOptions
 	): Promise<LoadReport> {
 		await this.#guard();
 		this.#pipeline.categories.clear();
@@ -119,7 +124,9 @@ export class Engine {
 					taken: await this.#taken(),
 					table,
 					seq: ++this.#seq,
-					onPhase: (phase) => onProgress?.({ phase, fraction: null })
+					onPhase: (phase) => onProgress?.({ phase, fraction: null }),
+					read,
+					onRegistered: (path) => this.#files.set(source.name, path)
 				},
 				source
 			);
@@ -192,8 +199,11 @@ export class Engine {
 		return profileTable(this.#db, table);
 	}
 
-	async query(sqlText: string, options: QueryOptions): Promise<QueryResult> {
+	async query(userSql: string, options: QueryOptions): Promise<QueryResult> {
 		await this.#guard();
+		const refusal = refusesFileWrite(userSql);
+		if (refusal) throw new EngineError('locked', refusal);
+		const sqlText = rewriteFileNames(userSql, this.#files);
 		const started = performance.now();
 		const limit = options.rowLimit ?? DEFAULT_ROW_LIMIT;
 		// User SQL can replace any table: forget cached category values.
@@ -310,7 +320,8 @@ export class Engine {
 		privacy?: ExportPrivacy
 	): Promise<ExportFile> {
 		await this.#guard();
-		return this.#sqlErrors(() => exportQuery(this.#db, sqlText, format, privacy));
+		const sql = rewriteFileNames(sqlText, this.#files);
+		return this.#sqlErrors(() => exportQuery(this.#db, sql, format, privacy));
 	}
 
 	async chartRows(table: string, limit: number): Promise<QueryResult> {
@@ -388,7 +399,8 @@ export class Engine {
 export function engineApi(engine: Engine, toSource: (file: File) => FileSource): EngineApi {
 	return {
 		init: () => engine.init(),
-		loadFile: (file, table, onProgress) => engine.loadSource(toSource(file), onProgress, table),
+		loadFile: (file, table, onProgress, read) =>
+			engine.loadSource(toSource(file), onProgress, table, read),
 		loadSample: (options, onProgress) => engine.loadSample(options, onProgress),
 		profile: (table, columns) => engine.profile(table, columns),
 		setColumnType: (table, column, type) => engine.setColumnType(table, column, type),

@@ -19,7 +19,8 @@ function start(): Promise<EngineApi> {
 // Every call waits for DuckDB to start; results holding Arrow bytes are transferred.
 const exposed: EngineApi = {
 	init: async () => (await start()).init(),
-	loadFile: async (file, table, onProgress) => (await start()).loadFile(file, table, onProgress),
+	loadFile: async (file, table, onProgress, read) =>
+		(await start()).loadFile(file, table, onProgress, read),
 	loadSample: async (options, onProgress) => (await start()).loadSample(options, onProgress),
 	profile: async (table) => (await start()).profile(table),
 	setColumnType: async (table, column, type) => (await start()).setColumnType(table, column, type),

@@ -11,6 +11,7 @@ import { exportPii, maskValue } from '../src/segment/pii';
 import { toCsv, type CsvValue } from '../src/lib/csv';
 import { isQueryStatement } from '../src/sql/sql';
 import { queryTable, type Db } from './db';
+import { temporalAsText } from './export-temporal';
 
 type Kind = 'number' | 'bigint' | 'boolean' | 'timestamp' | 'date' | 'text';
 
@@ -145,7 +146,7 @@ export async function exportQuery(
 	if (!isQueryStatement(sqlText)) {
 		throw new EngineError('sql', 'Only a single query (SELECT, WITH, FROM …) can be exported.');
 	}
-	const table = await queryTable(db, sqlText.trim().replace(/;\s*$/, ''));
+	const table = await queryTable(db, await temporalAsText(db, sqlText.trim().replace(/;\s*$/, '')));
 	const personal = privacy?.includePersonal ? [] : personalColumns(table);
 	const file = tableToFile(table, 'result', format, new Set(personal));
 	if (personal.length === 0) return file;

@@ -2,26 +2,31 @@
  * Loading a user's file into a DuckDB table, checked.
  *
  *   detect format (magic bytes, then extension)
- *   → CSV: DuckDB's sniffer with store_rejects, retried for Latin-1 and decimal commas
+ *   → CSV and other text: csv/ingest-csv.ts (dialect, header and fixed-width guesses, a strict
+ *     read with rejects, recovery of rejected lines, suspect rows, the line check)
  *     Parquet, JSON/NDJSON: read in JavaScript (DuckDB's readers are extensions that would be
  *     fetched from a third-party host) and handed over as Arrow
- *   → check: rows loaded + rows rejected = data lines counted in the file itself
  *   → report: rejected lines, renamed headers, retries, the dialect.
+ *
+ * A file is registered under a random directory in /data/, so no SQL run before the load can
+ * have written to its path (COPY … TO is refused too: src/sql/file-names.ts).
  */
 import { parquetMetadataAsync, parquetRead } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
-import type { LoadReport, RejectedLine } from '../src/engine/api';
+import type { LoadReport, ReadOptions, RejectedLine } from '../src/engine/api';
 import { EngineError } from '../src/engine/errors';
-import { ident, literal, tableNameFor } from '../src/sql/sql';
+import { ident, tableNameFor } from '../src/sql/sql';
 import { encodeColumns, type ColumnValues } from './arrow-build';
-import { queryRows, queryValue, type Db, type FileSource } from './db';
+import { ingestCsv, isUtf16 } from './csv/ingest-csv';
+import type { Db, FileSource } from './db';
 import { DATA_DIR } from './lockdown';
 import { describeTable } from './tables';
 
 export type Format = 'csv' | 'parquet' | 'json';
 
-const CHUNK = 8 * 1024 * 1024;
 const MAX_REJECTS_SHOWN = 100;
+/** Bytes of the start of a file the dialect, header and fixed-width guesses look at. */
+const HEAD = 256 * 1024;
 
 export interface IngestContext {
 	db: Db;
@@ -32,6 +37,21 @@ export interface IngestContext {
 	/** A number unique in the session, for file paths and scratch tables. */
 	seq: number;
 	onPhase?: ((phase: string) => void) | undefined;
+	/** Import settings for text files (absent fields are detected). */
+	read?: ReadOptions | undefined;
+	/** Called with the path the file was registered under, so SQL cells can read it by name. */
+	onRegistered?: ((path: string) => void) | undefined;
+}
+
+function randomDir(): string {
+	const bytes = new Uint8Array(12);
+	crypto.getRandomValues(bytes);
+	return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** A path in /data/ no SQL can have guessed before the load. */
+export function registrationPath(seq: number, table: string, ext: string): string {
+	return `${DATA_DIR}u${randomDir()}/${seq}-${table}.${ext}`;
 }
 
 function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
@@ -67,10 +87,6 @@ export function detectFormat(name: string, head: Uint8Array): Format {
 	return 'csv';
 }
 
-function isUtf16(head: Uint8Array): boolean {
-	return startsWith(head, [0xff, 0xfe]) || startsWith(head, [0xfe, 0xff]);
-}
-
 function isBlank(head: Uint8Array, size: number): boolean {
 	if (size === 0) return true;
 	if (size > head.byteLength) return false;
@@ -80,7 +96,7 @@ function isBlank(head: Uint8Array, size: number): boolean {
 
 export async function ingest(ctx: IngestContext, source: FileSource): Promise<LoadReport> {
 	const started = performance.now();
-	const head = await source.slice(0, Math.min(source.size, 65536));
+	const head = await source.slice(0, Math.min(source.size, HEAD));
 	if (isBlank(head, source.size)) {
 		throw new EngineError(
 			'file-empty',
@@ -89,10 +105,21 @@ export async function ingest(ctx: IngestContext, source: FileSource): Promise<Lo
 	}
 	const format = detectFormat(source.name, head);
 	const table = ctx.table ?? tableNameFor(source.name, ctx.taken);
-	const report =
-		format === 'csv'
-			? await ingestCsv(ctx, source, table, head)
-			: format === 'parquet'
+	let report: Omit<LoadReport, 'ms'>;
+	if (format === 'csv') {
+		const path = registrationPath(ctx.seq, table, 'csv');
+		await ctx.db.registerFile(path, source);
+		ctx.onRegistered?.(path);
+		report = await ingestCsv(
+			{ db: ctx.db, seq: ctx.seq, path, onPhase: ctx.onPhase },
+			source,
+			table,
+			head,
+			ctx.read ?? {}
+		);
+	} else
+		report =
+			format === 'parquet'
 				? await ingestParquet(ctx, source, table)
 				: await ingestJson(ctx, source, table);
 	if (report.rowsLoaded === 0 && report.rowsRejected === 0) {
@@ -103,302 +130,6 @@ export async function ingest(ctx: IngestContext, source: FileSource): Promise<Lo
 		);
 	}
 	return { ...report, ms: performance.now() - started };
-}
-
-interface CsvAttempt {
-	encoding: 'utf-8' | 'utf-16' | 'latin-1';
-	decimalComma: boolean;
-}
-
-function csvOptions(attempt: CsvAttempt, rejects: string): string {
-	const options = [
-		`encoding = ${literal(attempt.encoding)}`,
-		`store_rejects = true`,
-		`rejects_table = ${literal(rejects)}`,
-		`rejects_scan = ${literal(rejects + '_scan')}`
-	];
-	if (attempt.decimalComma) options.push(`decimal_separator = ','`);
-	return options.join(', ');
-}
-
-async function ingestCsv(
-	ctx: IngestContext,
-	source: FileSource,
-	table: string,
-	head: Uint8Array
-): Promise<Omit<LoadReport, 'ms'>> {
-	const { db } = ctx;
-	const path = `${DATA_DIR}${ctx.seq}-${table}.csv`;
-	const rejects = `segbook_rejects_${ctx.seq}`;
-	await db.registerFile(path, source);
-	const notes: string[] = [];
-	const attempt: CsvAttempt = { encoding: isUtf16(head) ? 'utf-16' : 'utf-8', decimalComma: false };
-	if (attempt.encoding === 'utf-16') notes.push('Read as UTF-16 text (byte-order mark found).');
-
-	const read = async (): Promise<void> => {
-		ctx.onPhase?.(`Reading ${source.name}`);
-		await db.run(`DROP TABLE IF EXISTS ${ident(rejects)}`);
-		await db.run(`DROP TABLE IF EXISTS ${ident(rejects + '_scan')}`);
-		await db.run(
-			`CREATE OR REPLACE TABLE ${ident(table)} AS FROM read_csv(${literal(path)}, ${csvOptions(attempt, rejects)})`
-		);
-	};
-
-	// Count the file's records in JavaScript while DuckDB reads it in its own worker.
-	const counting = countRecords(source, '"').catch(() => -1);
-	try {
-		await read();
-		// With store_rejects, bytes that are not UTF-8 become rejected lines, not an error:
-		// retry as Latin-1, the usual encoding of older spreadsheet exports.
-		if (attempt.encoding === 'utf-8' && (await hasEncodingRejects(db, rejects))) {
-			attempt.encoding = 'latin-1';
-			await read();
-			notes.push(
-				'The file is not valid UTF-8; it was read as Latin-1 (Windows Western European). Check accented letters look right.'
-			);
-		}
-	} catch (e) {
-		throw csvError(source.name, e);
-	}
-
-	const dialect = await sniffDialect(db, path, attempt);
-	// Semicolon files from continental Europe write 12,5 for 12.5: retry when text columns
-	// hold nothing but such numbers.
-	if (dialect.delimiter !== ',') {
-		const commaColumns = await decimalCommaColumns(db, table);
-		if (commaColumns.length > 0) {
-			attempt.decimalComma = true;
-			await read();
-			notes.push(`Read decimal commas as numbers in ${commaColumns.join(', ')}.`);
-		}
-	}
-
-	const columns = await describeTable(db, table);
-	const hasHeader = !columns.every((c, i) => c.name === `column${i}`);
-	ctx.onPhase?.(`Checking every line of ${source.name} was read`);
-	const records =
-		dialect.quote === '"' ? await counting : await countRecords(source, dialect.quote);
-	const dataLines = Math.max(0, records - (hasHeader ? 1 : 0) - dialect.skipRows);
-	const rowsLoaded = Number(await queryValue(db, `SELECT count(*) FROM ${ident(table)}`));
-	const { rejected, rowsRejected } = await readRejects(db, rejects);
-	await db.run(`DROP TABLE IF EXISTS ${ident(rejects)}`);
-	await db.run(`DROP TABLE IF EXISTS ${ident(rejects + '_scan')}`);
-
-	if (hasHeader)
-		notes.push(
-			...headerRenames(
-				head,
-				attempt,
-				dialect.delimiter,
-				columns.map((c) => c.name)
-			)
-		);
-	if (rowsRejected > 0) {
-		notes.push(
-			`${rowsRejected.toLocaleString('en')} line${rowsRejected === 1 ? '' : 's'} could not be read and ${rowsRejected === 1 ? 'was' : 'were'} left out: see the rejected lines below.`
-		);
-	}
-	if (rowsLoaded + rowsRejected !== dataLines) {
-		notes.push(
-			`Line check: the file has ${dataLines.toLocaleString('en')} data lines but ${rowsLoaded.toLocaleString('en')} rows were loaded and ${rowsRejected.toLocaleString('en')} rejected. Blank lines or quoted line breaks can explain a difference; otherwise check the file.`
-		);
-	}
-	return {
-		table: { name: table, source: source.name, rowCount: rowsLoaded, columns },
-		format: 'csv',
-		dataLines,
-		rowsLoaded,
-		rowsRejected,
-		rejected,
-		notes,
-		dialect: describeDialect(dialect, hasHeader, attempt)
-	};
-}
-
-function csvError(name: string, e: unknown): EngineError {
-	const message = e instanceof Error ? e.message : String(e);
-	if (/unicode|utf/i.test(message)) {
-		return new EngineError(
-			'encoding',
-			`${name} is not in an encoding Segbook can read (tried UTF-8 and Latin-1). Save it as CSV UTF-8 and load it again.`
-		);
-	}
-	const first = message.split('\n').slice(0, 3).join(' ');
-	return new EngineError('file-format', `${name} could not be read as CSV: ${first}`);
-}
-
-interface Dialect {
-	delimiter: string;
-	quote: string;
-	skipRows: number;
-	dateFormat: string | null;
-	timestampFormat: string | null;
-}
-
-async function sniffDialect(db: Db, path: string, attempt: CsvAttempt): Promise<Dialect> {
-	const rows = await queryRows(
-		db,
-		`SELECT Delimiter, Quote, SkipRows, DateFormat, TimestampFormat
-		 FROM sniff_csv(${literal(path)}, encoding = ${literal(attempt.encoding)}, store_rejects = true)`
-	);
-	const [delimiter, quote, skip, dateFormat, timestampFormat] = rows[0] ?? [];
-	const text = (v: unknown): string | null =>
-		typeof v === 'string' && v !== '(empty)' && v !== '' ? v : null;
-	return {
-		delimiter: text(delimiter) ?? ',',
-		quote: text(quote) ?? '"',
-		skipRows: Number(skip ?? 0),
-		dateFormat: text(dateFormat),
-		timestampFormat: text(timestampFormat)
-	};
-}
-
-const DELIMITER_NAMES: Record<string, string> = {
-	',': 'comma-separated',
-	';': 'semicolon-separated',
-	'\t': 'tab-separated',
-	'|': 'pipe-separated'
-};
-
-function describeDialect(d: Dialect, hasHeader: boolean, attempt: CsvAttempt): string {
-	const parts = [
-		DELIMITER_NAMES[d.delimiter] ?? `separated by ${JSON.stringify(d.delimiter)}`,
-		hasHeader ? 'header row' : 'no header row',
-		attempt.encoding.toUpperCase()
-	];
-	if (attempt.decimalComma) parts.push('decimal comma');
-	if (d.dateFormat) parts.push(`dates ${d.dateFormat}`);
-	if (d.timestampFormat) parts.push(`timestamps ${d.timestampFormat}`);
-	if (d.skipRows > 0) parts.push(`${d.skipRows} line(s) skipped at the top`);
-	return parts.join(', ');
-}
-
-async function decimalCommaColumns(db: Db, table: string): Promise<string[]> {
-	const columns = await describeTable(db, table);
-	const text = columns.filter((c) => c.type === 'VARCHAR');
-	if (text.length === 0) return [];
-	const checks = text
-		.map(
-			(c) =>
-				`count(${ident(c.name)}) > 0
-				 AND bool_and(regexp_full_match(trim(${ident(c.name)}), '-?[0-9]+(,[0-9]+)?') OR ${ident(c.name)} IS NULL OR trim(${ident(c.name)}) = '')
-				 AND bool_or(contains(${ident(c.name)}, ','))`
-		)
-		.join(', ');
-	const rows = await queryRows(db, `SELECT ${checks} FROM (FROM ${ident(table)} LIMIT 20000)`);
-	return text.filter((_, i) => rows[0]?.[i] === true).map((c) => c.name);
-}
-
-async function hasEncodingRejects(db: Db, rejects: string): Promise<boolean> {
-	try {
-		const n = await queryValue(
-			db,
-			`SELECT count(*) FROM ${ident(rejects)}
-			 WHERE error_type::VARCHAR ILIKE '%unicode%' OR error_message ILIKE '%unicode%'`
-		);
-		return Number(n) > 0;
-	} catch {
-		return false;
-	}
-}
-
-async function readRejects(
-	db: Db,
-	rejects: string
-): Promise<{ rejected: RejectedLine[]; rowsRejected: number }> {
-	try {
-		const rowsRejected = Number(
-			await queryValue(db, `SELECT count(DISTINCT line) FROM ${ident(rejects)}`)
-		);
-		const rows = await queryRows(
-			db,
-			`SELECT line, column_name, error_type::VARCHAR, error_message, csv_line
-			 FROM ${ident(rejects)} ORDER BY line LIMIT ${MAX_REJECTS_SHOWN}`
-		);
-		const rejected = rows.map(([line, column, errorType, message, text]) => ({
-			line: Number(line),
-			column: typeof column === 'string' ? column : null,
-			errorType: String(errorType),
-			message: String(message).split('\n')[0] ?? '',
-			text: String(text ?? '')
-		}));
-		return { rejected, rowsRejected };
-	} catch {
-		// No rejects table means DuckDB rejected nothing.
-		return { rejected: [], rowsRejected: 0 };
-	}
-}
-
-/**
- * Count the records of a CSV file, quote-aware and without loading it whole: line breaks
- * inside quotes do not end a record, and blank lines are not records (DuckDB skips them).
- */
-export async function countRecords(source: FileSource, quote: string): Promise<number> {
-	const q = quote.charCodeAt(0) || 0x22;
-	let inQuote = false;
-	let content = false;
-	let count = 0;
-	for (let offset = 0; offset < source.size; offset += CHUNK) {
-		const bytes = await source.slice(offset, Math.min(source.size, offset + CHUNK));
-		for (let i = 0; i < bytes.length; i++) {
-			const b = bytes[i]!;
-			if (b === q) {
-				inQuote = !inQuote;
-				content = true;
-			} else if (b === 0x0a) {
-				if (!inQuote) {
-					if (content) count++;
-					content = false;
-				}
-			} else if (b !== 0x0d && b !== 0x00) {
-				content = true;
-			}
-		}
-	}
-	if (content) count++;
-	return count;
-}
-
-/** Headers DuckDB renamed (empty or duplicate names), so the user can find their columns. */
-function headerRenames(
-	head: Uint8Array,
-	attempt: CsvAttempt,
-	delimiter: string,
-	names: string[]
-): string[] {
-	if (attempt.encoding === 'utf-16') return [];
-	const text = new TextDecoder(attempt.encoding === 'latin-1' ? 'latin1' : 'utf-8').decode(head);
-	const firstLine = (text.replace(/^\uFEFF/, '').split(/\r?\n/)[0] ?? '').trim();
-	const raw = splitLine(firstLine, delimiter);
-	if (raw.length !== names.length) return [];
-	const renamed: string[] = [];
-	raw.forEach((original, i) => {
-		const name = names[i]!;
-		if (original !== name) {
-			renamed.push(`${original === '' ? '(empty)' : `“${original}”`} → ${name}`);
-		}
-	});
-	return renamed.length > 0 ? [`Renamed headers: ${renamed.join(', ')}.`] : [];
-}
-
-function splitLine(line: string, delimiter: string): string[] {
-	const out: string[] = [];
-	let field = '';
-	let inQuote = false;
-	for (let i = 0; i < line.length; i++) {
-		const c = line[i]!;
-		if (c === '"') {
-			if (inQuote && line[i + 1] === '"') {
-				field += '"';
-				i++;
-			} else inQuote = !inQuote;
-		} else if (c === delimiter && !inQuote) {
-			out.push(field.trim());
-			field = '';
-		} else field += c;
-	}
-	out.push(field.trim());
-	return out;
 }
 
 async function insertColumns(

@@ -368,7 +368,7 @@ export function traitHeatmapSpec(
 	return {
 		title: fitTitle(
 			'How each segment differs from the average customer',
-			'100 = average; 200 = twice the average; 50 = half. Orange is above, blue below.'
+			'100 = average; 200 = twice the average; 50 = half. Blue is above, orange below.'
 		),
 		description: 'Heatmap of each segment’s index on each feature, where 100 is the average.',
 		width: 'container',
@@ -401,8 +401,15 @@ export function traitHeatmapSpec(
 						title: 'Index (100 = average)',
 						legend: { orient: 'bottom', direction: 'horizontal', gradientLength: 240 },
 						// Symmetric around 100 so equal colour steps mean equal differences; beyond 200
-						// the colour saturates and the number in the cell still tells the value.
-						scale: { scheme: 'blueorange', domain: [0, 200], domainMid: 100, clamp: true }
+						// the colour saturates and the number in the cell still tells the value. Reversed so
+						// blue is above average and orange below, as on the persona cards.
+						scale: {
+							scheme: 'blueorange',
+							reverse: true,
+							domain: [0, 200],
+							domainMid: 100,
+							clamp: true
+						}
 					},
 					tooltip: [
 						{ field: 'segment', type: 'nominal', title: 'Segment' },

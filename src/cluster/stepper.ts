@@ -18,6 +18,10 @@
  * Unlike `kmeans()` the clusters are not renumbered by size: a teacher watches cluster 2 move,
  * so cluster 2 stays cluster 2 from the first step to the last.
  *
+ * A class can also watch the two halves apart: `assign()` recolours every point by its nearest
+ * centre, `move()` then moves the centres; `step()` is the two together. The starting centres
+ * can be given (`init`: a teacher clicks them onto the picture) instead of drawn by k-means++.
+ *
  * Pure: no DOM, no DuckDB; the main thread runs it (600 points × k ≤ 8 takes microseconds).
  */
 
@@ -25,10 +29,14 @@ import { assignAll, kmeansPlusPlus, update } from './kmeans';
 import { checkMatrix, plural, safeScaleFactor, scaledCopy, type Matrix } from './matrix';
 import { createRng } from './rng';
 
+/** Which half of a step was done last: none yet, the assignment, or the centres' move. */
+export type StepPhase = 'start' | 'assigned' | 'moved';
+
 /** Where the stepper stands after `iteration` steps (0 = the k-means++ start). */
 export type StepReport = {
-	/** Steps taken: 0 before the first. */
+	/** Steps taken (an assignment starts one): 0 before the first. */
 	iteration: number;
+	phase: StepPhase;
 	/** Cluster of each point, 0..k-1; -1 for every point before the first step. A copy. */
 	labels: Int32Array;
 	/** k×d row-major, in the data's units. A copy. */
@@ -36,8 +44,8 @@ export type StepReport = {
 	/** Points whose cluster changed in this step (all n in step 1); 0 at the start. */
 	changed: number;
 	/**
-	 * Sum of squared distances from each point to its own centre after the centres moved; null
-	 * before the first step. Never increases from one step to the next.
+	 * Sum of squared distances from each point to its own centre (after the last half-step);
+	 * null before the first. Never increases from one half-step to the next.
 	 */
 	inertia: number | null;
 	/** The last step changed no cluster, so no centre moved: stepping further changes nothing. */
@@ -49,6 +57,8 @@ export type StepperOptions = {
 	k: number;
 	/** Safe integer: the same seed gives the same start. */
 	seed: number;
+	/** Starting centres, k×d in the data's units, instead of k-means++ (placed by hand). */
+	init?: Float64Array | undefined;
 };
 
 export class Stepper {
@@ -75,6 +85,7 @@ export class Stepper {
 	#changed = 0;
 	#inertia: number | null = null;
 	#converged = false;
+	#phase: StepPhase = 'start';
 
 	/**
 	 * @throws RangeError for a k that is not a whole number from 1 to n, an empty or misshapen
@@ -83,7 +94,7 @@ export class Stepper {
 	 */
 	constructor(m: Matrix, options: StepperOptions) {
 		const { data, n, d } = m;
-		const { k, seed } = options;
+		const { k, seed, init } = options;
 		if (!Number.isInteger(n) || n < 1) throw new RangeError(`Stepper: need at least 1 point`);
 		if (!Number.isInteger(d) || d < 1 || data.length !== n * d) {
 			throw new RangeError(`Stepper: n = ${n}, d = ${d} but data has ${data.length} values`);
@@ -102,7 +113,11 @@ export class Stepper {
 		this.#f = safeScaleFactor(stats.maxAbs);
 		const work = scaledCopy(m, this.#f);
 		this.#data = work.data;
-		const start = kmeansPlusPlus(work, k, createRng(seed));
+		if (init !== undefined && (init.length !== k * d || !init.every(Number.isFinite))) {
+			throw new RangeError(`Stepper: the starting centres must be ${k} × ${d} finite numbers`);
+		}
+		const start =
+			init === undefined ? kmeansPlusPlus(work, k, createRng(seed)) : init.map((v) => v * this.#f);
 		if (start.length < k * d) {
 			const distinct = start.length / d;
 			throw new RangeError(
@@ -132,19 +147,20 @@ export class Stepper {
 		this.#changed = 0;
 		this.#inertia = null;
 		this.#converged = false;
+		this.#phase = 'start';
 		return this.report();
 	}
 
 	/**
-	 * One Lloyd iteration: assign every point to its nearest centre, then move every centre to
-	 * the mean of its points. After convergence it changes nothing and returns the same report.
+	 * The first half of a step: every point joins its nearest centre. When no point changes
+	 * cluster (after the first step) nothing would move: converged. After `assign()` without a
+	 * `move()` it changes nothing.
 	 */
-	step(): StepReport {
-		if (this.#converged) return this.report();
+	assign(): StepReport {
+		if (this.#converged || this.#phase === 'assigned') return this.report();
 		const { n, d, k } = this;
-		const data = this.#data;
 		const pass = assignAll(
-			data,
+			this.#data,
 			n,
 			d,
 			this.#cent,
@@ -155,15 +171,20 @@ export class Stepper {
 			this.#dirty
 		);
 		this.#iteration++;
+		this.#phase = 'assigned';
 		this.#changed = pass.changed;
-		if (this.#iteration > 1 && pass.changed === 0) {
-			// Every centre is already the mean of its points: the update would move nothing.
-			this.#converged = true;
-			this.#inertia = pass.inertia * this.#back2();
-			return this.report();
-		}
+		this.#inertia = pass.inertia * this.#back2();
+		// Every centre is already the mean of its points: the update would move nothing.
+		if (this.#iteration > 1 && pass.changed === 0) this.#converged = true;
+		return this.report();
+	}
+
+	/** The second half: every centre moves to the mean of its points. Only after `assign()`. */
+	move(): StepReport {
+		if (this.#converged || this.#phase !== 'assigned') return this.report();
+		const { n, d, k } = this;
 		update(
-			data,
+			this.#data,
 			n,
 			d,
 			this.#cent,
@@ -176,8 +197,26 @@ export class Stepper {
 			this.#counts,
 			this.#refs
 		);
+		this.#phase = 'moved';
 		this.#inertia = this.#ownInertia() * this.#back2();
 		return this.report();
+	}
+
+	/**
+	 * One Lloyd iteration: assign every point to its nearest centre, then move every centre to
+	 * the mean of its points (after a lone `assign()`, just the move). After convergence it
+	 * changes nothing and returns the same report.
+	 */
+	step(): StepReport {
+		if (this.#phase === 'assigned') return this.move();
+		const r = this.assign();
+		return r.converged ? r : this.move();
+	}
+
+	/** Half-steps taken since the start (assign and move count one each). */
+	get halfSteps(): number {
+		if (this.#iteration === 0) return 0;
+		return 2 * this.#iteration - (this.#phase === 'assigned' ? 1 : 0);
 	}
 
 	/** The current state (copies: the caller may keep them across steps). */
@@ -185,6 +224,7 @@ export class Stepper {
 		const back = 1 / this.#f;
 		return {
 			iteration: this.#iteration,
+			phase: this.#phase,
 			labels: this.#labels.slice(),
 			centroids: this.#f === 1 ? this.#cent.slice() : this.#cent.map((v) => v * back),
 			changed: this.#changed,

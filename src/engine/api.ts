@@ -12,11 +12,14 @@ import type { RfmRule } from '../segment/rfm';
 import type { RfmCutoffs } from '../segment/rfm-scores';
 import type { Kpis, TopValue, Trait } from '../segment/personas';
 import type { SegmentModel } from '../segment/model-file';
+import type { ReadOptions, ReadReport, SuspectLine } from './read-options';
 
 import type { InsightCalls, InsightKind } from './insight-api';
 
 export type { FeatureRecipe, Kpis, RfmCutoffs, RfmRule, SegmentModel, TopValue, Trait };
 export type { InsightCalls, InsightKind } from './insight-api';
+export type { ReadOptions, ReadReport, SuspectLine };
+export type { DecimalChoice, EncodingChoice, HeaderChoice } from './read-options';
 
 export const API_VERSION = 1;
 
@@ -54,10 +57,22 @@ export interface LoadReport {
 	rowsLoaded: number;
 	rowsRejected: number;
 	rejected: RejectedLine[];
+	/** Header records before the data (0 = none, 2+ = merged), counted as lines of the file. */
+	headerLines?: number | undefined;
+	/** Preamble lines skipped before the header. */
+	skippedLines?: number | undefined;
+	/** Loaded rows that do not fit their neighbours (shape or type), at most 100 listed. */
+	suspect?: SuspectLine[] | undefined;
+	/** All suspect rows (the list may be shorter). */
+	suspectCount?: number | undefined;
+	/** Lines rejected at first and repaired, each with how. */
+	recovered?: SuspectLine[] | undefined;
 	/** Plain-language notes: encoding retried, decimal comma, renamed headers, ... */
 	notes: string[];
 	/** CSV dialect as sniffed, shown to the user. */
 	dialect: string | null;
+	/** Text files: every import setting as used, and which were detected (the Read as panel). */
+	read?: ReadReport | null | undefined;
 	ms: number;
 }
 
@@ -154,6 +169,7 @@ export type EngineErrorCode =
 	| 'no-data-rows'
 	| 'file-format'
 	| 'encoding'
+	| 'line-too-long'
 	| 'locked'
 	| 'cancelled'
 	| 'crashed'
@@ -505,7 +521,13 @@ export interface ScoreReport {
 export interface EngineApi {
 	init(): Promise<EngineInfo>;
 	/** `table` forces the table name (re-attaching a notebook's file); it replaces that table. */
-	loadFile(file: File, table?: string, onProgress?: ProgressCallback): Promise<LoadReport>;
+	/** `read`: import settings (absent fields are detected). */
+	loadFile(
+		file: File,
+		table?: string,
+		onProgress?: ProgressCallback,
+		read?: ReadOptions
+	): Promise<LoadReport>;
 	loadSample(options: SampleOptions, onProgress?: ProgressCallback): Promise<LoadReport[]>;
 	/** Profiles the first `columns` columns (default PROFILE_COLUMNS). */
 	profile(table: string, columns?: number): Promise<TableProfile>;

@@ -37,6 +37,7 @@ import type {
 	Protection,
 	QueryOptions,
 	QueryResult,
+	ReadOptions,
 	SampleOptions,
 	TableInfo,
 	TableProfile,
@@ -48,14 +49,17 @@ import type {
 	SegmentModel
 } from './api';
 import { EngineError, asEngineError } from './errors';
+import { UPDATED_MESSAGE, engineScriptGone } from './build-check';
 
 /** What the session loaded, to replay after a restart. */
 type Loaded =
-	{ kind: 'file'; file: File; table: string } | { kind: 'sample'; options: SampleOptions };
+	| { kind: 'file'; file: File; table: string; read?: ReadOptions | undefined }
+	| { kind: 'sample'; options: SampleOptions };
 
 export interface EngineEvents {
 	onProgress(p: Progress | null): void;
-	onRestart(reason: string): void;
+	/** After a restart; `problem` is set when the engine could not come back (a new deploy). */
+	onRestart(reason: string, problem?: string): void;
 }
 
 const CANCEL_GRACE_MS = 1500;
@@ -135,10 +139,17 @@ export class EngineClient {
 		return Comlink.proxy((p: Progress) => this.#events.onProgress(p));
 	}
 
-	async loadFile(file: File, table?: string): Promise<LoadReport> {
+	/** `read`: import settings from the Data cell (absent fields are detected). */
+	async loadFile(file: File, table?: string, read?: ReadOptions): Promise<LoadReport> {
 		try {
-			const report = await this.#call(() => this.#remote.loadFile(file, table, this.#progress()));
-			this.#loaded.push({ kind: 'file', file, table: report.table.name });
+			const report = await this.#call(() =>
+				this.#remote.loadFile(file, table, this.#progress(), read)
+			);
+			// A re-read replaces the earlier load of the same table in the replay list.
+			this.#loaded = this.#loaded.filter(
+				(l) => !(l.kind === 'file' && l.table === report.table.name)
+			);
+			this.#loaded.push({ kind: 'file', file, table: report.table.name, read });
 			return report;
 		} finally {
 			this.#events.onProgress(null);
@@ -302,6 +313,13 @@ export class EngineClient {
 		);
 		this.#restarting = (async () => {
 			old.terminate();
+			if (await engineScriptGone(new URL(workerUrl, import.meta.url).href)) {
+				const updated = new EngineError('crashed', UPDATED_MESSAGE);
+				this.#ready = Promise.reject(updated);
+				this.#ready.catch(() => undefined);
+				this.#events.onRestart(reason, UPDATED_MESSAGE);
+				return;
+			}
 			this.#events.onRestart(reason);
 			this.#ready = this.#start();
 			await this.#ready;
@@ -310,7 +328,7 @@ export class EngineClient {
 			for (const item of loaded) {
 				try {
 					if (item.kind === 'file') {
-						await this.#remote.loadFile(item.file, item.table);
+						await this.#remote.loadFile(item.file, item.table, undefined, item.read);
 					} else {
 						await this.#remote.loadSample(item.options);
 					}

@@ -14,6 +14,7 @@ const CODES: ReadonlySet<string> = new Set<EngineErrorCode>([
 	'no-data-rows',
 	'file-format',
 	'encoding',
+	'line-too-long',
 	'locked',
 	'cancelled',
 	'crashed',

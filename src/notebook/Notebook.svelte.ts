@@ -216,9 +216,11 @@ export class NotebookState {
 			onProgress: (p) => {
 				this.progress = p;
 			},
-			onRestart: (reason) => {
+			onRestart: (reason, problem) => {
 				this.alert(
-					`${reason}. The engine restarted; your notebook is intact and your files are reloaded.`
+					problem
+						? `${reason}. ${problem}`
+						: `${reason}. The engine restarted; your notebook is intact and your files are reloaded.`
 				);
 				this.runs = Object.fromEntries(
 					Object.entries(this.runs).map(([id, run]) => [

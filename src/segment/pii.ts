@@ -27,6 +27,9 @@ const NOT_PERSONAL =
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE = /^\+?[\d\s().-]{7,20}$/;
+/** Dates and times written as text (`2024-01-05`, `05.01.2024 10:00`) are not phone numbers. */
+const DATE_OR_TIME =
+	/^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?$|^\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$/;
 
 function normalise(name: string): string {
 	return name
@@ -46,7 +49,13 @@ export function detectPii(columnName: string, sample: readonly string[]): PiiKin
 	if (share(EMAIL) >= 0.5) return 'e-mail';
 	// Phone-looking values need punctuation or a plus: bare digit runs are usually ids.
 	if (
-		share(PHONE, (v) => /[+\s().-]/.test(v.trim()) && (v.match(/\d/g)?.length ?? 0) >= 7) >= 0.5
+		share(
+			PHONE,
+			(v) =>
+				/[+\s().-]/.test(v.trim()) &&
+				(v.match(/\d/g)?.length ?? 0) >= 7 &&
+				!DATE_OR_TIME.test(v.trim())
+		) >= 0.5
 	) {
 		return 'phone';
 	}

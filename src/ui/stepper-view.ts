@@ -10,8 +10,13 @@ import { MATRIX_TABLE } from '../sql/features.sql';
 /** Customers drawn: enough to see the groups, few enough that every dot stays visible. */
 export const STEPPER_SAMPLE = 600;
 
-/** Play's pace: slow enough to follow the recolouring, one step at a time. */
-export const STEPPER_PLAY_MS = 700;
+/** Play's pace per half-step at each speed (the speed control): slow to fast. */
+export const STEPPER_SPEEDS = [
+	{ label: 'slow', ms: 1600 },
+	{ label: 'normal', ms: 800 },
+	{ label: 'fast', ms: 350 },
+	{ label: 'fastest', ms: 120 }
+] as const;
 
 /** Play gives up here (Lloyd converges long before on real data; this only guards a loop). */
 export const STEPPER_MAX_STEPS = 100;
@@ -47,28 +52,54 @@ function change(previous: number, current: number): string {
 	return `(down ${pct >= 1 ? Math.round(pct) : pct.toFixed(1)}%)`;
 }
 
+/** Where the starting centres came from. */
+export type StartedBy = { seed: number } | 'placed';
+
+/** The biggest distance a centre moved between two positions (k×2), and which centre. */
+export function biggestMove(from: Float64Array, to: Float64Array): { cluster: number; by: number } {
+	let best = { cluster: 0, by: 0 };
+	for (let c = 0; 2 * c + 1 < to.length; c++) {
+		const by = Math.hypot(to[2 * c]! - from[2 * c]!, to[2 * c + 1]! - from[2 * c + 1]!);
+		if (by > best.by) best = { cluster: c, by };
+	}
+	return best;
+}
+
 /**
- * The plain sentence announced after each step. `previous` is the inertia before this step
- * (null at steps 0 and 1).
+ * The plain sentence announced after each half-step: what just happened. `previous` is the
+ * total squared distance before this half-step (null at the start and at the first assignment);
+ * `moved` the biggest move of a centre in a move half-step.
  */
 export function stepSentence(
 	r: StepReport,
 	k: number,
-	seed: number,
-	previous: number | null
+	started: StartedBy,
+	previous: number | null,
+	moved: { cluster: number; by: number } | null = null
 ): string {
+	const centres = `${k} starting centre${k === 1 ? '' : 's'}`;
 	if (r.iteration === 0) {
-		return `Step 0: ${k} starting centre${k === 1 ? '' : 's'} picked by k-means++ (seed ${seed}); no customer has a cluster yet.`;
+		return started === 'placed'
+			? `Step 0: you placed ${centres} by hand; no customer has a cluster yet. Next: every customer joins the nearest one.`
+			: `Step 0: ${centres} picked by k-means++ (seed ${started.seed}); no customer has a cluster yet. Next: every customer joins the nearest one.`;
 	}
 	const total = r.inertia === null ? '' : formatDistance(r.inertia);
+	const trend = previous === null || r.inertia === null ? '' : ` ${change(previous, r.inertia)}`;
 	if (r.converged) {
-		return `Converged after ${r.iteration} steps: no customer changed cluster. Total squared distance ${total}.`;
+		const moves = r.iteration - 1;
+		return `Converged after ${r.iteration} steps: no customer changed cluster, so no centre moves again (${moves} move${moves === 1 ? '' : 's'} in all). Total squared distance ${total}.`;
 	}
-	if (r.iteration === 1) {
-		return `Step 1: all ${customers(r.labels.length)} joined their nearest centre; total squared distance ${total}.`;
+	if (r.phase === 'assigned') {
+		if (r.iteration === 1) {
+			return `Step 1, assign: all ${customers(r.labels.length)} joined their nearest centre and took its colour; total squared distance ${total}.`;
+		}
+		return `Step ${r.iteration}, assign: ${customers(r.changed)} ${r.changed === 1 ? 'was' : 'were'} nearer another centre and changed cluster; total squared distance ${total}${trend}.`;
 	}
-	const moved = previous === null || r.inertia === null ? '' : ` ${change(previous, r.inertia)}`;
-	return `Step ${r.iteration}: ${customers(r.changed)} changed cluster; total squared distance ${total}${moved}.`;
+	const far =
+		moved && moved.by > 0
+			? ` (cluster ${moved.cluster + 1} moved most, ${formatDistance(moved.by)})`
+			: '';
+	return `Step ${r.iteration}, move: every centre moved to the mean of its customers${far}; total squared distance ${total}${trend}.`;
 }
 
 /** Customers per cluster (points not yet assigned are not counted). */
@@ -87,7 +118,10 @@ export function pictureSummary(r: StepReport, k: number, x: string, y: string): 
 	const sizes = clusterSizes(r.labels, k)
 		.map((s, c) => `cluster ${c + 1}: ${s}`)
 		.join(', ');
-	const state = r.converged ? `converged after step ${r.iteration}` : `after step ${r.iteration}`;
+	const half = r.phase === 'assigned' ? ', assign' : r.phase === 'moved' ? ', move' : '';
+	const state = r.converged
+		? `converged after step ${r.iteration}`
+		: `after step ${r.iteration}${half}`;
 	return `K-means step by step: ${where}; ${state}; ${sizes}.`;
 }
 

@@ -123,7 +123,7 @@ describe.skipIf(!browser)('chart specs and SVG exports load nothing from outside
 		await svg.waitFor({ timeout: 30_000 });
 		const [download] = await Promise.all([
 			page.waitForEvent('download'),
-			chart.getByRole('button', { name: /as SVG$/ }).click()
+			chart.getByRole('button', { name: /^Download SVG/ }).click()
 		]);
 		const path = join(tmpdir(), `chart-${Date.now()}.svg`);
 		await download.saveAs(path);

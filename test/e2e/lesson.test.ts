@@ -72,21 +72,104 @@ describe.skipIf(!browser)('Segmentation 101 in Chromium', () => {
 		expect(
 			await page.getByRole('region', { name: 'Personas' }).getByRole('article').count()
 		).toBeGreaterThanOrEqual(3);
+		// The revenue chart draws months on a time axis, not epoch milliseconds.
+		const axis = await textOf(
+			page
+				.getByRole('region', { name: /^Chart/ })
+				.locator('.vega-chart svg')
+				.first()
+		);
+		expect(axis).toMatch(/2024/);
+		expect(axis).not.toMatch(/1,7\d\d,\d{3},\d{3}|1\.7e\+12/);
 		// The features' SQL is there to read.
 		expect(await textOf(page.getByRole('region', { name: /^Features/ }))).toMatch(/Show the SQL/);
 	});
 
-	it('presents one cell at a time, moved with the keyboard, and reveals the answer key', async () => {
+	/**
+	 * Every slide at one screen size: it fits without scrolling, nothing covers it, its type is
+	 * at least as large as in the notebook, and each change is announced. Returns the slides'
+	 * names (a long cell gives several parts).
+	 */
+	async function walk(width: number, height: number): Promise<string[]> {
+		const { page } = app;
+		await page.setViewportSize({ width, height });
+		const bar = page.getByRole('navigation', { name: 'Presentation' });
+		await page.keyboard.press('Home');
+		const seen: string[] = [];
+		for (let n = 0; n < 80; n++) {
+			const measure = () =>
+				page.evaluate(() => {
+					const canvas = document.querySelector<HTMLElement>('.presenter .canvas');
+					const stage = document.querySelector<HTMLElement>('.presenter .stage');
+					const r = canvas?.getBoundingClientRect();
+					const s = stage?.getBoundingClientRect();
+					return {
+						bottom: r?.bottom ?? 0,
+						right: r?.right ?? 0,
+						stageBottom: s?.bottom ?? 0,
+						scale: r && canvas ? r.width / canvas.offsetWidth : 0,
+						scrollH: document.documentElement.scrollHeight,
+						scrollW: document.documentElement.scrollWidth
+					};
+				});
+			// The layout settles a frame after the content does (charts draw after they mount).
+			let box = await measure();
+			for (let t = 0; t < 20; t++) {
+				await page.waitForTimeout(100);
+				const again = await measure();
+				const same = JSON.stringify(again) === JSON.stringify(box);
+				box = again;
+				if (same && t > 0) break;
+			}
+			const counter = (await textOf(bar.locator('.counter'))).trim();
+			const name = `${width}/${String(seen.length + 1).padStart(2, '0')}`;
+			await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+			expect(box.bottom, `${counter} fits`).toBeLessThanOrEqual(box.stageBottom + 1);
+			expect(box.right, `${counter} fits`).toBeLessThanOrEqual(width + 1);
+			expect(box.scrollH, `${counter} does not scroll`).toBeLessThanOrEqual(height);
+			expect(box.scrollW, `${counter} does not scroll`).toBeLessThanOrEqual(width);
+			expect(box.scale, `${counter} type is not shrunk`).toBeGreaterThanOrEqual(
+				width >= 1920 ? 1.3 : 0.9
+			);
+			await expect
+				.poll(() => textOf(page.getByRole('status').filter({ hasText: /^\s*Slide / })))
+				.toContain(`Slide ${counter.split(' / ')[0]}`);
+			seen.push(counter);
+			if (await bar.getByRole('button', { name: 'Next' }).isDisabled()) break;
+			await page.keyboard.press('ArrowRight');
+		}
+		return seen;
+	}
+
+	it('presents slides that fit at 1280×720 and 1920×1080, moved with the keyboard', async () => {
 		const { page } = app;
 		await page.getByRole('button', { name: 'Present' }).click();
 		const bar = page.getByRole('navigation', { name: 'Presentation' });
-		for (let i = 0; i < STEPS.length; i++) {
-			expect(await textOf(bar)).toContain(`${i + 1} / ${STEPS.length}`);
-			expect(await page.locator('main section[aria-label]').count()).toBe(1);
-			await page.screenshot({ path: join(SHOTS, `${String(i + 1).padStart(2, '0')}.png`) });
-			if (i < STEPS.length - 1) await page.keyboard.press('ArrowRight');
+		expect(await page.locator('main section[aria-label]').count()).toBe(1);
+		const small = await walk(1280, 720);
+		expect(small.at(-1)).toMatch(new RegExp(`^${STEPS.length} / ${STEPS.length}`));
+		const big = await walk(1920, 1080);
+		expect(big.at(-1)).toMatch(new RegExp(`^${STEPS.length} / ${STEPS.length}`));
+		// The editing chrome is gone: no Run cell, no Delete cell on a slide.
+		expect(await page.getByRole('button', { name: 'Delete cell' }).count()).toBe(0);
+		// Speaker notes: the Notes cells become the notes of the step after them.
+		await page.keyboard.press('n');
+		const notes = page.getByRole('complementary', { name: 'Speaker notes' });
+		await page.keyboard.press('Home');
+		expect(await textOf(notes)).toMatch(/Segmentation 101/);
+		await page.keyboard.press('n');
+		await page.keyboard.press('Home');
+		expect(await textOf(bar)).toContain(`1 / ${STEPS.length}`);
+	});
+
+	it('reveals the answer key on its slide', async () => {
+		const { page } = app;
+		await page.setViewportSize({ width: 1280, height: 720 });
+		const bar = page.getByRole('navigation', { name: 'Presentation' });
+		await page.keyboard.press('End');
+		while (!(await page.getByRole('region', { name: 'Answer key' }).count())) {
+			await bar.getByRole('button', { name: 'Previous' }).click();
 		}
-		await page.keyboard.press('ArrowLeft');
 		const answer = page.getByRole('region', { name: 'Answer key' });
 		await answer.getByRole('button', { name: 'Reveal the answer key' }).click();
 		await expect.poll(() => textOf(answer), { timeout: 60_000 }).toMatch(/adjusted Rand index/);
@@ -94,13 +177,11 @@ describe.skipIf(!browser)('Segmentation 101 in Chromium', () => {
 			(await answer.getByLabel('Adjusted Rand index').textContent())?.match(/-?\d\.\d+/)?.[0]
 		);
 		expect(ari).toBeGreaterThan(0.8);
-		const table = answer.getByRole('table', { name: 'Planted type by segment found' });
-		expect(await table.getByRole('row').count()).toBe(7);
 		await page.screenshot({ path: join(SHOTS, 'answer-key.png') });
-		await page.keyboard.press('Home');
-		expect(await textOf(bar)).toContain(`1 / ${STEPS.length}`);
 		await page.keyboard.press('Escape');
 		expect(await page.locator('main section[aria-label]').count()).toBe(STEPS.length);
+		const table = page.getByRole('table', { name: 'Planted type by segment found' });
+		expect(await table.getByRole('row').count()).toBe(7);
 	});
 
 	it('sends a student link that opens presenting, read-only, as the student’s own copy', async () => {
@@ -117,7 +198,9 @@ describe.skipIf(!browser)('Segmentation 101 in Chromium', () => {
 			await bar.waitFor({ timeout: 60_000 });
 			expect(await textOf(bar)).toContain(`1 / ${STEPS.length}`);
 			// Read-only: the cells cannot be edited or run from inside.
-			expect(await student.page.locator('main .cells').getAttribute('inert')).not.toBeNull();
+			expect(
+				await student.page.locator('.presenter .content').getAttribute('inert')
+			).not.toBeNull();
 			await bar.getByRole('button', { name: 'Run all' }).click();
 			await student.page.keyboard.press('End');
 			await bar.getByRole('button', { name: 'Make it my own copy' }).click();

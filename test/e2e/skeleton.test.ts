@@ -73,7 +73,7 @@ describe.skipIf(!browser)('walking skeleton in Chromium', () => {
 		await data.waitFor({ timeout: 30_000 });
 		await expect.poll(() => textOf(data), { timeout: 30_000 }).toMatch(/6 rows/);
 		const text = await textOf(data);
-		expect(text).toMatch(/6 data lines = 6 loaded \+ 0 rejected/);
+		expect(text).toMatch(/7 lines = 1 header \+ 6 loaded \+ 0 rejected ✓/);
 		expect(text).toContain('Personal data: e-mail');
 		expect(text).toContain('Personal data: name');
 		const amountType = data.getByRole('combobox', { name: 'Type of amount' });
@@ -131,7 +131,9 @@ describe.skipIf(!browser)('walking skeleton in Chromium', () => {
 		expect(await alert.textContent()).toMatch(/empty\.csv is empty/);
 		const ragged = page.getByRole('region', { name: 'Data: ragged' });
 		await ragged.waitFor({ timeout: 30_000 });
-		await expect.poll(() => textOf(ragged)).toMatch(/4 data lines = 2 loaded \+ 2 rejected/);
+		await expect
+			.poll(() => textOf(ragged))
+			.toMatch(/5 lines = 1 header \+ 2 loaded \+ 2 rejected ✗/);
 		expect(await ragged.textContent()).toMatch(/Rejected lines \(2\)/);
 	});
 

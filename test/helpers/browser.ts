@@ -25,7 +25,9 @@ export interface Session {
 	close(): Promise<void>;
 }
 
-export async function openSession(options: { offline?: boolean } = {}): Promise<Session> {
+export async function openSession(
+	options: { offline?: boolean; bypassCSP?: boolean } = {}
+): Promise<Session> {
 	const executablePath = chromiumPath();
 	if (!executablePath)
 		throw new Error('No Chromium found: install Debian chromium or set CHROMIUM_PATH.');
@@ -37,7 +39,9 @@ export async function openSession(options: { offline?: boolean } = {}): Promise<
 			args: [...CHROMIUM_FLAGS],
 			viewport: { width: 1280, height: 900 },
 			acceptDownloads: true,
-			offline: options.offline ?? false
+			offline: options.offline ?? false,
+			// Only for axe-core, whose injected script the page's Trusted Types policy would refuse.
+			bypassCSP: options.bypassCSP ?? false
 		}
 	);
 	const requests: string[] = [];

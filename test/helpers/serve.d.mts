@@ -1,4 +1,6 @@
+export declare function parseHeaders(text: string): [string, string][];
 export declare function serve(options?: {
-	dir?: string;
+	dir?: string | (() => string);
 	port?: number;
+	headers?: boolean;
 }): Promise<{ url: string; close: () => Promise<void> }>;

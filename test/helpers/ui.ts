@@ -34,9 +34,9 @@ export interface App {
 }
 
 /** The built site on a plain static server, opened in a fresh headless Chromium. */
-export async function openApp(): Promise<App> {
+export async function openApp(options: { bypassCSP?: boolean } = {}): Promise<App> {
 	const site = await serve({ dir: 'dist' });
-	const session = await openSession();
+	const session = await openSession(options);
 	const page = session.page;
 	await page.goto(site.url);
 	await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });

@@ -10,6 +10,7 @@ import type { Matrix } from '../../../src/cluster/matrix';
 import { createRng } from '../../../src/cluster/rng';
 import { Stepper, type StepReport } from '../../../src/cluster/stepper';
 import {
+	biggestMove,
 	clusterSizes,
 	pictureSummary,
 	stepSentence,
@@ -206,23 +207,81 @@ describe('Stepper', () => {
 	});
 });
 
+describe('half-steps and starting centres placed by hand', () => {
+	it('assign then move is exactly one step, and a second assign in a row changes nothing', () => {
+		const m = twoFeatures();
+		const whole = new Stepper(m, { k: 4, seed: 42 });
+		const halves = new Stepper(m, { k: 4, seed: 42 });
+		for (let t = 0; t < 4; t++) {
+			const a = halves.assign();
+			expect(a.phase).toBe('assigned');
+			// Assigning only recolours: the centres have not moved yet.
+			expect(a.centroids).toEqual(halves.report().centroids);
+			expect(halves.assign()).toEqual(a);
+			const r = halves.move();
+			const w = whole.step();
+			if (w.converged) break;
+			expect(r.phase).toBe('moved');
+			expect(r.labels).toEqual(w.labels);
+			expect(r.centroids).toEqual(w.centroids);
+			expect(r.inertia).toBeCloseTo(w.inertia!, 9);
+			// The move never raises the total squared distance of the assignment before it.
+			expect(r.inertia!).toBeLessThanOrEqual(a.inertia! + 1e-9);
+			expect(halves.halfSteps).toBe(2 * (t + 1));
+		}
+	});
+
+	it('starts from centres given by hand, and refuses the wrong number of them', () => {
+		const m = twoFeatures();
+		const init = Float64Array.from([0, 0, 2.5, 2.5]);
+		const s = new Stepper(m, { k: 2, seed: 1, init });
+		expect(s.initialCentroids).toEqual(init);
+		expect(s.report().centroids).toEqual(init);
+		const r = s.assign();
+		// Every point went to the nearer of the two centres given.
+		for (let i = 0; i < m.n; i++) {
+			const x = m.data[2 * i]!;
+			const y = m.data[2 * i + 1]!;
+			const near = x * x + y * y <= (x - 2.5) ** 2 + (y - 2.5) ** 2 ? 0 : 1;
+			expect(r.labels[i]).toBe(near);
+		}
+		expect(() => new Stepper(m, { k: 3, seed: 1, init })).toThrow(/3 × 2 finite numbers/);
+		expect(
+			() => new Stepper(m, { k: 2, seed: 1, init: Float64Array.from([0, NaN, 1, 1]) })
+		).toThrow(RangeError);
+	});
+});
+
 describe('what the cell says (src/ui/stepper-view.ts)', () => {
-	it('reads out one plain sentence per step, ending with convergence', () => {
+	it('reads out one plain sentence per half-step, ending with convergence', () => {
 		const m = twoFeatures();
 		const s = new Stepper(m, { k: 4, seed: 42 });
-		const steps = runToEnd(s);
-		const said = steps.map((r, t) => stepSentence(r, 4, 42, steps[t - 1]?.inertia ?? null));
+		const said = [stepSentence(s.report(), 4, { seed: 42 }, null)];
+		let before = s.report();
+		for (let i = 0; i < 4; i++) {
+			const r = i % 2 === 0 ? s.assign() : s.move();
+			const moved = r.phase === 'moved' ? biggestMove(before.centroids, r.centroids) : null;
+			said.push(stepSentence(r, 4, { seed: 42 }, i === 0 ? null : before.inertia, moved));
+			before = r;
+		}
 		expect(said[0]).toBe(
-			'Step 0: 4 starting centres picked by k-means++ (seed 42); no customer has a cluster yet.'
+			'Step 0: 4 starting centres picked by k-means++ (seed 42); no customer has a cluster yet. Next: every customer joins the nearest one.'
 		);
 		expect(said[1]).toMatch(
-			/^Step 1: all 600 customers joined their nearest centre; total squared distance [\d,]+\.\d\.$/
+			/^Step 1, assign: all 600 customers joined their nearest centre and took its colour; total squared distance [\d,]+\.\d\.$/
 		);
 		expect(said[2]).toMatch(
-			/^Step 2: [\d,]+ customers? changed cluster; total squared distance [\d,]+\.\d \((down [\d.]+%|unchanged)\)\.$/
+			/^Step 1, move: every centre moved to the mean of its customers \(cluster \d moved most, [\d.]+\); total squared distance [\d,]+\.\d \(down [\d.]+%\)\.$/
 		);
-		expect(said.at(-1)).toMatch(
-			new RegExp(`^Converged after ${steps.length - 1} steps: no customer changed cluster\\.`)
+		expect(said[3]).toMatch(
+			/^Step 2, assign: [\d,]+ customers? (was|were) nearer another centre and changed cluster; total squared distance [\d,]+\.\d \((down [\d.]+%|unchanged)\)\.$/
+		);
+		const steps = runToEnd(s);
+		expect(stepSentence(steps.at(-1)!, 4, { seed: 42 }, null)).toMatch(
+			/^Converged after \d+ steps: no customer changed cluster, so no centre moves again/
+		);
+		expect(stepSentence(new Stepper(m, { k: 4, seed: 1 }).report(), 4, 'placed', null)).toMatch(
+			/^Step 0: you placed 4 starting centres by hand/
 		);
 		expect(pictureSummary(steps.at(-1)!, 4, 'recency_days', 'monetary')).toMatch(
 			/^K-means step by step: 600 customers by recency_days \(across\) and monetary \(up\); converged after step \d+; cluster 1: \d+, cluster 2: \d+, cluster 3: \d+, cluster 4: \d+\.$/

@@ -1,0 +1,141 @@
+/**
+ * A verifiable build (issue 18, "A verifiable build"):
+ * - dist/SHA256SUMS lists every file with its sha256, and the privacy panel shows the sha256 of
+ *   that list; a second build of the same tree gives the same list;
+ * - served with the site's own `_headers` (CSP, Integrity-Policy) the app starts and runs SQL;
+ * - Subresource Integrity holds: a tampered main script does not run, and a tampered DuckDB wasm
+ *   is refused by the engine with a message naming the file, not run.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumPath, openSession, type Session } from '../helpers/browser';
+import { serve } from '../helpers/serve.mjs';
+import { runSql, textOf } from '../helpers/ui';
+
+const browser = chromiumPath();
+if (!browser && process.env.CI)
+	throw new Error('CI=true but no Chromium: install Debian chromium.');
+
+/** A copy of dist/ with `edit` applied to the first asset whose name matches. */
+function tampered(match: RegExp, edit: (bytes: Buffer) => Buffer): string {
+	const dir = mkdtempSync(join(tmpdir(), 'segbook-tampered-'));
+	cpSync('dist', dir, { recursive: true });
+	const name = readdirSync(join(dir, 'assets')).find((f) => match.test(f));
+	if (!name) throw new Error(`no asset matches ${match}`);
+	const path = join(dir, 'assets', name);
+	writeFileSync(path, edit(readFileSync(path)));
+	return dir;
+}
+
+describe.skipIf(!browser)('a build a user can verify', () => {
+	let session: Session;
+	const closers: (() => Promise<void>)[] = [];
+	beforeAll(async () => {
+		session = await openSession();
+	});
+	afterAll(async () => {
+		await session?.close();
+		for (const close of closers) await close();
+	});
+
+	it('lists every file of dist/ in SHA256SUMS with its sha256', () => {
+		const sums = readFileSync('dist/SHA256SUMS', 'utf8').trim().split('\n');
+		const listed = new Map(sums.map((l) => [l.slice(66), l.slice(0, 64)]));
+		const files = (readdirSync('dist', { recursive: true }) as string[])
+			.filter(
+				(f) =>
+					!readdirSync('dist', { withFileTypes: true }).some((d) => d.isDirectory() && d.name === f)
+			)
+			.filter((f) => f !== 'SHA256SUMS');
+		expect([...listed.keys()].sort()).toEqual(files.sort());
+		for (const [file, hex] of listed) {
+			expect(
+				createHash('sha256')
+					.update(readFileSync(join('dist', file)))
+					.digest('hex'),
+				file
+			).toBe(hex);
+		}
+		const html = readFileSync('dist/index.html', 'utf8');
+		const tags = html.match(/<(script|link rel="stylesheet")[^>]*>/g) ?? [];
+		expect(tags.length).toBeGreaterThan(1);
+		for (const tag of tags) expect(tag).toMatch(/integrity="sha384-[A-Za-z0-9+/=]{64}"/);
+	});
+
+	it('builds the same files twice: two builds of one commit give the same SHA256SUMS', () => {
+		const out = mkdtempSync(join(tmpdir(), 'segbook-rebuild-'));
+		execFileSync(
+			'npx',
+			['vite', 'build', '--outDir', out, '--emptyOutDir', '--logLevel', 'error'],
+			{
+				stdio: 'pipe',
+				// vitest sets NODE_ENV=test, which would make a development build.
+				env: { ...process.env, NODE_ENV: 'production' }
+			}
+		);
+		expect(readFileSync(join(out, 'SHA256SUMS'), 'utf8')).toBe(
+			readFileSync('dist/SHA256SUMS', 'utf8')
+		);
+	}, 180_000);
+
+	it('runs under the site’s own headers (CSP, Integrity-Policy) and shows the manifest’s hash', async () => {
+		const site = await serve({ dir: 'dist', headers: true });
+		closers.push(site.close);
+		const page = session.page;
+		const response = await page.goto(site.url);
+		expect(response?.headers()['integrity-policy']).toMatch(/blocked-destinations=\(script\)/);
+		await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
+		await page.getByRole('button', { name: 'Add cell' }).click();
+		await page.getByRole('menuitem', { name: 'SQL' }).click();
+		await runSql(page, 'SQL cell 1', 'SELECT 40 + 2 AS answer');
+		const cell = page.getByRole('region', { name: 'SQL cell 1' });
+		await expect.poll(() => textOf(cell), { timeout: 30_000 }).toContain('42');
+		const expected = createHash('sha256').update(readFileSync('dist/SHA256SUMS')).digest('hex');
+		await page
+			.getByRole('button', { name: /privacy/i })
+			.first()
+			.click();
+		const dialog = page.getByRole('dialog');
+		await expect.poll(() => textOf(dialog), { timeout: 10_000 }).toContain(expected);
+		expect(session.pageErrors).toEqual([]);
+	});
+
+	it('refuses a main script changed after the build', async () => {
+		const dir = tampered(/^index-.*\.js$/, (b) =>
+			Buffer.concat([b, Buffer.from('\n;window.__pwned=1;\n')])
+		);
+		const site = await serve({ dir });
+		closers.push(site.close);
+		const page = await session.context.newPage();
+		const errors: string[] = [];
+		page.on('console', (m) => errors.push(m.text()));
+		await page.goto(site.url);
+		await page.waitForTimeout(1500);
+		expect(
+			await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)
+		).toBeUndefined();
+		expect(await page.getByRole('status').filter({ hasText: 'Ready' }).count()).toBe(0);
+		expect(errors.join('\n')).toMatch(/integrity/i);
+		await page.close();
+	});
+
+	it('refuses a DuckDB wasm changed after the build, naming the file', async () => {
+		const dir = tampered(/^duckdb-eh-.*\.wasm$/, (b) => {
+			const copy = Buffer.from(b);
+			copy[copy.length - 1]! ^= 1;
+			return copy;
+		});
+		const site = await serve({ dir });
+		closers.push(site.close);
+		const page = await session.context.newPage();
+		await page.goto(site.url);
+		const alert = page.getByRole('alert').filter({ hasText: /engine could not start/ });
+		await alert.waitFor({ timeout: 60_000 });
+		expect(await textOf(alert)).toMatch(/duckdb-eh-[\w-]+\.wasm.*does not match this build/);
+		await page.close();
+	});
+});
