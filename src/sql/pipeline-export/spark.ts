@@ -41,7 +41,15 @@ export function sparkIdent(name: string): string {
 
 /** strftime (DuckDB, BigQuery) → Spark's datetime pattern: %d/%m/%Y %H:%M → dd/MM/yyyy HH:mm. */
 export function sparkPattern(strftime: string): string {
-	const map: Record<string, string> = { d: 'dd', m: 'MM', Y: 'yyyy', H: 'HH', M: 'mm', S: 'ss' };
+	const map: Record<string, string> = {
+		d: 'dd',
+		m: 'MM',
+		Y: 'yyyy',
+		y: 'yy',
+		H: 'HH',
+		M: 'mm',
+		S: 'ss'
+	};
 	return strftime.replace(/%(.)/g, (_, c: string) => {
 		const p = map[c];
 		if (!p) throw new RangeError(`no Spark pattern for %${c}`);

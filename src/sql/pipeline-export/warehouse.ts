@@ -14,6 +14,7 @@ import {
 	recencyMode,
 	returnsMode,
 	slug,
+	textDateFormats,
 	type CategoryValues,
 	type FeatureRecipe
 } from '../features.sql';
@@ -21,17 +22,8 @@ import { keyText, keyValue } from '../keys.sql';
 import { centroidsSelect, nearestCentroidSql, personaCase, type Dialect } from './dialect';
 
 /** The text formats the browser tries for a timestamp column, in order (timestampExpr). */
-export const TIMESTAMP_FORMATS = [
-	'%d/%m/%Y %H:%M',
-	'%m/%d/%Y %H:%M',
-	'%d/%m/%Y %H:%M:%S',
-	'%d/%m/%Y',
-	'%m/%d/%Y',
-	'%d.%m.%Y %H:%M',
-	'%d.%m.%Y',
-	'%d-%m-%Y',
-	'%Y/%m/%d'
-] as const;
+/** The browser's text date formats (src/sql/features.sql.ts), day before month first. */
+export const TIMESTAMP_FORMATS: readonly string[] = textDateFormats(null);
 
 export interface WarehouseTables {
 	/** Every table name as the script writes it (already quoted by the dialect's `path`). */
