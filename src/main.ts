@@ -26,7 +26,8 @@ document.addEventListener('visibilitychange', () => {
 
 // A link pasted into the address bar of an open tab changes only the fragment.
 addEventListener('hashchange', () => {
-	if (location.hash.startsWith('#nb=') && !nb.isOwnLink(location.hash)) void nb.open(location.hash);
+	const link = location.hash.startsWith('#nb=') || location.hash.startsWith('#lesson=');
+	if (link && !nb.isOwnLink(location.hash)) void nb.open(location.hash);
 });
 
 // End-to-end tests of crash recovery need a way to kill the engine as an out-of-memory would.

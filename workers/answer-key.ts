@@ -3,20 +3,19 @@
  * `_answer_key`) against the segments found, and the same k and seed re-run on other feature
  * choices, so a class sees what log, scaling and the choice of features do to the result.
  */
-import type { AnswerKeyReport } from '../src/engine/api';
+import type { AnswerKeyReport, SegmentRef } from '../src/engine/api';
 import { EngineError } from '../src/engine/errors';
 import { kmeans } from '../src/cluster/kmeans';
-import { ClusterInputError } from '../src/cluster/matrix';
+import { CancelledError, ClusterInputError } from '../src/cluster/matrix';
 import { confusion } from '../src/segment/answer-key';
 import { matrixSql, type FeatureRecipe } from '../src/sql/features.sql';
 import { ident } from '../src/sql/sql';
 import { queryRows, queryValue, type Db } from './db';
 import { tableExists } from './tables';
-import { loadMatrix, SEGMENTS_TABLE, type PipelineState } from './segment';
+import { keyOf, loadMatrix, type PipelineContext } from './segment';
 import { loadKernel } from './kernel';
 
 export const ANSWER_KEY_TABLE = '_answer_key';
-const SCRATCH = 'segbook_variant_matrix';
 
 /** The variations a class compares, each as a change to the recipe the notebook uses. */
 function variations(recipe: FeatureRecipe): { label: string; recipe: FeatureRecipe }[] {
@@ -49,7 +48,8 @@ function variations(recipe: FeatureRecipe): { label: string; recipe: FeatureReci
 
 export async function answerKey(
 	db: Db,
-	state: PipelineState,
+	ctx: PipelineContext,
+	ref: SegmentRef,
 	seed: number
 ): Promise<AnswerKeyReport> {
 	const started = performance.now();
@@ -59,11 +59,14 @@ export async function answerKey(
 			'There is no answer key: only the generated sample (Load sample data) has planted personas to compare with.'
 		);
 	}
-	if (!state.recipe || !state.keyColumn || !(await tableExists(db, SEGMENTS_TABLE))) {
+	if (!(await tableExists(db, ref.segments))) {
 		throw new EngineError('sql', 'Segment the customers first (run the Segments cell).');
 	}
-	const key = ident(state.keyColumn);
-	const k = Number(await queryValue(db, `SELECT count(DISTINCT segment) FROM ${SEGMENTS_TABLE}`));
+	const keyColumn = keyOf(ref.recipe);
+	const key = ident(keyColumn);
+	const segmentsTable = ident(ref.segments);
+	const scratch = `segbook_variant_${ref.segments}`;
+	const k = Number(await queryValue(db, `SELECT count(DISTINCT segment) FROM ${segmentsTable}`));
 	const truth = new Map<string, string>();
 	for (const [customer, persona] of await queryRows(
 		db,
@@ -71,7 +74,7 @@ export async function answerKey(
 	)) {
 		truth.set(String(customer), String(persona));
 	}
-	const found = await queryRows(db, `SELECT ${key}::VARCHAR, segment FROM ${SEGMENTS_TABLE}`);
+	const found = await queryRows(db, `SELECT ${key}::VARCHAR, segment FROM ${segmentsTable}`);
 	const personas: string[] = [];
 	const segments: number[] = [];
 	for (const [customer, segment] of found) {
@@ -89,8 +92,8 @@ export async function answerKey(
 	const table = confusion(personas, segments);
 
 	const experiments: AnswerKeyReport['experiments'] = [];
-	for (const variation of variations(state.recipe)) {
-		if (variation.recipe === state.recipe) {
+	for (const variation of variations(ref.recipe)) {
+		if (variation.recipe === ref.recipe) {
 			// The segments already found, not a re-fit: the headline figure and this row agree.
 			experiments.push({
 				label: variation.label,
@@ -100,13 +103,14 @@ export async function answerKey(
 			});
 			continue;
 		}
-		await db.run(matrixSql(variation.recipe, state.keyColumn, SCRATCH));
+		await db.run(matrixSql(variation.recipe, keyColumn, scratch, ref.features));
 		try {
-			const { matrix, keys } = await loadMatrix(db, state, SCRATCH);
+			const { matrix, keys } = await loadMatrix(db, scratch);
 			const fit = kmeans(matrix, {
 				k: Math.min(k, matrix.n),
 				seed,
 				restarts: 4,
+				shouldStop: () => ctx.cancelled,
 				kernel: await loadKernel()
 			});
 			const planted: string[] = [];
@@ -124,9 +128,10 @@ export async function answerKey(
 				ari: confusion(planted, labels).ari
 			});
 		} catch (e) {
+			if (e instanceof CancelledError) throw new EngineError('cancelled', 'Cancelled.');
 			if (!(e instanceof ClusterInputError)) throw e;
 		} finally {
-			await db.run(`DROP TABLE IF EXISTS ${SCRATCH}`);
+			await db.run(`DROP TABLE IF EXISTS ${ident(scratch)}`);
 		}
 	}
 	return {

@@ -4,12 +4,13 @@
  *   1. split the order history at a date (default: the first midnight at or before halfway)
  *   2. each period's features with the current recipe, as of the period's end (featureSql)
  *   3. each period's model matrix with the fit's own statistics (periodMatrixSql)
- *   4. both periods assigned to the nearest centroid of the current segmentation (the means of
- *      the segments' members in model_matrix), so the segments are the same ones
- *   5. table segment_changes (key, segment, segment_before, segment_after; NULL = no orders in
- *      that period), the migration matrix, per-period KPIs and each segment's drift
+ *   4. both periods assigned to the nearest centroid of the ref's segmentation (the means of
+ *      the segments' members in its model matrix), so the segments are the same ones
+ *   5. table `options.output` (default segment_changes: key, segment, segment_before,
+ *      segment_after; NULL = no orders in that period), the migration matrix, per-period KPIs
+ *      and each segment's drift
  *
- * Scratch tables start with `segbook_` and are dropped at the end.
+ * Scratch tables start with `segbook_compare_`, carry the output's name, and are dropped at the end.
  */
 import type {
 	CompareFlow,
@@ -18,23 +19,31 @@ import type {
 	ComparePeriod,
 	CompareReport,
 	MigrationCell,
-	SegmentDrift
+	SegmentDrift,
+	SegmentRef
 } from '../src/engine/api';
 import { EngineError } from '../src/engine/errors';
-import { CHANGES_TABLE, periodLinesSql, periodMatrixSql } from '../src/sql/compare.sql';
-import { MATRIX_TABLE, featureSql, finiteExpr, timestampExpr } from '../src/sql/features.sql';
+import { periodLinesSql, periodMatrixSql } from '../src/sql/compare.sql';
+import { featureSql, finiteExpr, keyColumnOf, timestampExpr } from '../src/sql/features.sql';
 import { ident } from '../src/sql/sql';
 import { queryRows, queryValue, type Db } from './db';
-import { SEGMENTS_TABLE, allCategories, type PipelineState } from './segment';
+import { allCategories, type PipelineContext } from './segment';
 import { describeTable, tableExists } from './tables';
 
 const DAY_MS = 86_400_000;
 const SPLIT_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
-const LINES = 'segbook_compare_lines';
-const CENTROIDS = 'segbook_compare_centroids';
-const features = (i: number): string => `segbook_compare_features_${i}`;
-const matrix = (i: number): string => `segbook_compare_matrix_${i}`;
-const assigned = (i: number): string => `segbook_compare_assigned_${i}`;
+
+/** A Compare's scratch tables, named after its output so two Compare cells never share one. */
+function scratchNames(output: string) {
+	const base = `segbook_compare_${output}`;
+	return {
+		lines: `${base}_lines`,
+		centroids: `${base}_centroids`,
+		features: (i: number): string => `${base}_features_${i}`,
+		matrix: (i: number): string => `${base}_matrix_${i}`,
+		assigned: (i: number): string => `${base}_assigned_${i}`
+	};
+}
 /** Flows listed in the report, largest first. */
 const FLOWS = 5;
 
@@ -71,22 +80,33 @@ export function parseSplit(text: string): number | null {
 	return stamp(ms).slice(0, 10) === text ? ms : null;
 }
 
-async function dropScratch(db: Db): Promise<void> {
-	await db.run(`DROP VIEW IF EXISTS ${LINES}`);
-	for (const t of [CENTROIDS, ...[1, 2].flatMap((i) => [features(i), matrix(i), assigned(i)])]) {
-		await db.run(`DROP TABLE IF EXISTS ${t}`);
+async function dropScratch(db: Db, names: ReturnType<typeof scratchNames>): Promise<void> {
+	await db.run(`DROP VIEW IF EXISTS ${ident(names.lines)}`);
+	const tables = [1, 2].flatMap((i) => [names.features(i), names.matrix(i), names.assigned(i)]);
+	for (const t of [names.centroids, ...tables]) {
+		await db.run(`DROP TABLE IF EXISTS ${ident(t)}`);
 	}
 }
 
 export async function compare(
 	db: Db,
-	state: PipelineState,
-	options: CompareOptions
+	ctx: PipelineContext,
+	ref: SegmentRef,
+	options: CompareOptions & { output: string }
 ): Promise<CompareReport> {
 	const started = performance.now();
-	const recipe = state.recipe;
-	const keyColumn = state.keyColumn;
-	if (!recipe || !keyColumn || !(await tableExists(db, SEGMENTS_TABLE))) {
+	const recipe = ref.recipe;
+	const keyColumn = keyColumnOf(recipe);
+	const changes = options.output;
+	const names = scratchNames(options.output);
+	const lines = ident(names.lines);
+	const centroids = ident(names.centroids);
+	const features = (i: number): string => ident(names.features(i));
+	const matrix = (i: number): string => ident(names.matrix(i));
+	const assigned = (i: number): string => ident(names.assigned(i));
+	const segmentsTable = ident(ref.segments);
+	const matrixTable = ident(ref.matrix);
+	if (!keyColumn || !(await tableExists(db, ref.segments))) {
 		throw new EngineError(
 			'sql',
 			'There is no segmentation yet: run the Features and Segments cells first, then Compare.'
@@ -100,13 +120,10 @@ export async function compare(
 		);
 	}
 	const key = ident(keyColumn);
-	const model = Number(await queryValue(db, `SELECT count(*) FROM ${MATRIX_TABLE}`));
-	const segmented = Number(await queryValue(db, `SELECT count(*) FROM ${SEGMENTS_TABLE}`));
+	const model = Number(await queryValue(db, `SELECT count(*) FROM ${matrixTable}`));
+	const segmented = Number(await queryValue(db, `SELECT count(*) FROM ${segmentsTable}`));
 	const joined = Number(
-		await queryValue(
-			db,
-			`SELECT count(*) FROM ${SEGMENTS_TABLE} JOIN ${MATRIX_TABLE} USING (${key})`
-		)
+		await queryValue(db, `SELECT count(*) FROM ${segmentsTable} JOIN ${matrixTable} USING (${key})`)
 	);
 	if (joined === 0 || joined !== segmented || joined !== model) {
 		throw new EngineError(
@@ -197,13 +214,13 @@ export async function compare(
 	// The whole history the segments were fitted on, for scaling a period's totals.
 	const whole = (asOf ?? last) - first;
 	const periods: ComparePeriod[] = [];
-	const categories = await allCategories(db, state, recipe);
+	const categories = await allCategories(db, ctx, recipe);
 	try {
 		// 1–3: each period's features and matrix.
 		for (const i of [1, 2]) {
 			await db.run(
 				periodLinesSql(
-					LINES,
+					names.lines,
 					recipe.source,
 					ts,
 					i === 1 ? (from1 === null ? null : stamp(from1)) : splitText,
@@ -212,15 +229,15 @@ export async function compare(
 			);
 			const periodRecipe = {
 				...recipe,
-				source: LINES,
+				source: names.lines,
 				asOf: i === 1 ? splitText : to2 === null ? recipe.asOf : stamp(end)
 			};
-			await db.run(featureSql(periodRecipe, categories, types, features(i)));
+			await db.run(featureSql(periodRecipe, categories, types, names.features(i)));
 			const [orders, active] =
 				(
 					await queryRows(
 						db,
-						`SELECT coalesce(sum(frequency), 0)::DOUBLE, count(*) FILTER (WHERE frequency > 0 AND ${key} IN (SELECT ${key} FROM ${SEGMENTS_TABLE}))
+						`SELECT coalesce(sum(frequency), 0)::DOUBLE, count(*) FILTER (WHERE frequency > 0 AND ${key} IN (SELECT ${key} FROM ${segmentsTable}))
 						 FROM ${features(i)}`
 					)
 				)[0] ?? [];
@@ -236,14 +253,15 @@ export async function compare(
 			const factor = whole / length;
 			await db.run(
 				periodMatrixSql(recipe, keyColumn, {
-					features: features(i),
-					target: matrix(i),
+					features: names.features(i),
+					fit: ref.features,
+					target: names.matrix(i),
 					factor,
-					where: `frequency > 0 AND ${key} IN (SELECT ${key} FROM ${SEGMENTS_TABLE})`
+					where: `frequency > 0 AND ${key} IN (SELECT ${key} FROM ${segmentsTable})`
 				})
 			);
 			const span = (
-				await queryRows(db, `SELECT epoch_ms(min(${ts})), epoch_ms(max(${ts})) FROM ${LINES}`)
+				await queryRows(db, `SELECT epoch_ms(min(${ts})), epoch_ms(max(${ts})) FROM ${lines}`)
 			)[0];
 			periods.push({
 				label: i === 1 ? 'before' : 'after',
@@ -259,9 +277,9 @@ export async function compare(
 		// 4: the centroids of the current fit, and each period's nearest one.
 		const selected = recipe.selected;
 		await db.run(
-			`CREATE OR REPLACE TABLE ${CENTROIDS} AS
+			`CREATE OR REPLACE TABLE ${centroids} AS
 			 SELECT s.segment, ${selected.map((f) => `avg(m.${ident(f)}) AS ${ident(f)}`).join(', ')}
-			 FROM ${SEGMENTS_TABLE} s JOIN ${MATRIX_TABLE} m USING (${key})
+			 FROM ${segmentsTable} s JOIN ${matrixTable} m USING (${key})
 			 GROUP BY s.segment`
 		);
 		const distance = selected.map((f) => `pow(p.${ident(f)} - c.${ident(f)}, 2)`).join(' + ');
@@ -270,29 +288,30 @@ export async function compare(
 			await db.run(
 				`CREATE OR REPLACE TABLE ${assigned(i)} AS
 				 SELECT p.${key}, min([${distance}, c.segment::DOUBLE])[2]::INTEGER AS segment
-				 FROM ${matrix(i)} p CROSS JOIN ${CENTROIDS} c
+				 FROM ${matrix(i)} p CROSS JOIN ${centroids} c
 				 GROUP BY p.${key}`
 			);
 		}
 
 		// 5: the per-customer result and the summaries.
 		await db.run(
-			`CREATE OR REPLACE TABLE ${ident(CHANGES_TABLE)} AS
+			`CREATE OR REPLACE TABLE ${ident(changes)} AS
 			 SELECT s.${key}, s.segment, b.segment AS segment_before, a.segment AS segment_after
-			 FROM ${SEGMENTS_TABLE} s
+			 FROM ${segmentsTable} s
 			 LEFT JOIN ${assigned(1)} b USING (${key})
 			 LEFT JOIN ${assigned(2)} a USING (${key})
 			 ORDER BY s.${key}`
 		);
+		ctx.made.add(changes);
 		const cells: MigrationCell[] = (
 			await queryRows(
 				db,
-				`SELECT segment_before, segment_after, count(*) FROM ${ident(CHANGES_TABLE)}
+				`SELECT segment_before, segment_after, count(*) FROM ${ident(changes)}
 				 GROUP BY ALL ORDER BY 1 NULLS LAST, 2 NULLS LAST`
 			)
 		).map(([from, to, n]) => ({ from: num(from), to: num(to), customers: num(n) ?? 0 }));
 		const segments = (
-			await queryRows(db, `SELECT DISTINCT segment FROM ${SEGMENTS_TABLE} ORDER BY 1`)
+			await queryRows(db, `SELECT DISTINCT segment FROM ${segmentsTable} ORDER BY 1`)
 		).map(([s]) => Number(s));
 		const before = new Map<number | null, number>();
 		for (const c of cells) before.set(c.from, (before.get(c.from) ?? 0) + c.customers);
@@ -302,7 +321,7 @@ export async function compare(
 			.sort((a, b) => b.customers - a.customers || (a.from ?? 0) - (b.from ?? 0))
 			.slice(0, FLOWS);
 
-		const periodColumns = new Set((await describeTable(db, features(1))).map((c) => c.name));
+		const periodColumns = new Set((await describeTable(db, names.features(1))).map((c) => c.name));
 		const has = (f: string): boolean => periodColumns.has(f);
 		const x = (f: string): string => finiteExpr(`f.${ident(f)}`);
 		const kpis: CompareKpis[][] = [];
@@ -391,11 +410,11 @@ export async function compare(
 			flows,
 			kpis: [kpis[0] ?? [], kpis[1] ?? []],
 			drift,
-			table: CHANGES_TABLE,
+			table: changes,
 			notes,
 			ms: performance.now() - started
 		};
 	} finally {
-		await dropScratch(db);
+		await dropScratch(db, names);
 	}
 }

@@ -2,6 +2,8 @@
  * The engine: the EngineApi implemented over a Db. Thin handlers that call ingest, profile
  * and the named queries; it owns the session's table names and the lockdown check. The same
  * class runs in the browser worker and, over DuckDB-WASM's node bindings, in the tests.
+ * Pipeline calls take the tables they read and write (refs from the document); nothing here
+ * remembers what was built last.
  */
 import type {
 	ColumnType,
@@ -9,6 +11,10 @@ import type {
 	CompareReport,
 	CustomerProfile,
 	EngineApi,
+	EngineMethod,
+	FeatureRef,
+	SegmentRef,
+	WireApi,
 	PersonasReport,
 	AnswerKeyReport,
 	ExportFile,
@@ -40,10 +46,11 @@ import type {
 	SegmentModel
 } from '../src/engine/api';
 import { tableFromIPC, tableToIPC } from 'apache-arrow';
-import { COLUMN_TYPES } from '../src/engine/api';
+import { COLUMN_TYPES, ENGINE_METHODS } from '../src/engine/api';
+import { deriveApi, deriveWire } from '../src/engine/derive';
 import { EngineError, asEngineError } from '../src/engine/errors';
 import { ident, isQueryStatement, literal, stripComments } from '../src/sql/sql';
-import { refusesFileWrite, rewriteFileNames } from '../src/sql/file-names';
+import { explainMissingFile, refusesFileWrite, rewriteFileNames } from '../src/sql/file-names';
 import { queryValue, type Db, type FileSource } from './db';
 import { ingest } from './ingest';
 import { assertLockedDown, explainLockdownError, lockDown } from './lockdown';
@@ -70,38 +77,126 @@ function plainOutOfMemory(error: EngineError): EngineError {
 	);
 }
 
-export class Engine {
-	#db: Db;
-	#seq = 0;
-	#locked = false;
-	#started = performance.now();
-	/** Loaded text files by the name the Data cell shows → the path DuckDB reads (for SQL cells). */
-	#files = new Map<string, string>();
-	#pipeline: pipeline.PipelineState = {
-		categories: new Map(),
-		recipe: null,
-		keyColumn: null,
-		cancelled: false,
-		sweepFits: null
-	};
+/** One running request: its id (from the client) and its cancel flag. */
+interface Request {
+	readonly id: number;
+	cancelled: boolean;
+}
 
-	constructor(db: Db) {
-		this.#db = db;
+/** What every request of one engine shares: the database, the lockdown, caches, the requests. */
+interface Shared {
+	db: Db;
+	seq: number;
+	locked: boolean;
+	started: number;
+	categories: Map<string, string[]>;
+	sweepFits: Map<string, Map<number, Float64Array>>;
+	/** Tables the pipeline wrote (features, matrices, segments, RFM, Compare), by name. */
+	made: Set<string>;
+	/** Where each loaded file is registered (`/data/<random>/name`), by the name SQL uses. */
+	files: Map<string, string>;
+	/** The requests the worker serves (engine.serve), by id. */
+	requests: Map<number, Request>;
+	/** Request 0: calls made on the Engine itself (tests); its flag clears when one starts. */
+	direct: Request;
+}
+
+/** The database as one request sees it: every statement first checks the request's flag. */
+function requestDb(db: Db, request: Request): Db {
+	const check = (): void => {
+		if (request.cancelled) throw new EngineError('cancelled', 'Cancelled.');
+	};
+	return {
+		version: db.version,
+		bundle: db.bundle,
+		run: async (sqlText) => (check(), db.run(sqlText)),
+		registerFile: async (path, source) => (check(), db.registerFile(path, source)),
+		registerBuffer: async (path, bytes) => (check(), db.registerBuffer(path, bytes)),
+		dropFile: (path) => db.dropFile(path),
+		insertArrowIPC: async (bytes, table) => (check(), db.insertArrowIPC(bytes, table)),
+		cancel: () => db.cancel(),
+		reset: () => db.reset()
+	};
+}
+
+/**
+ * The engine. An instance is a view for one request (`engine.request(id)` makes one): all views
+ * share the database and caches; each has its own cancel flag. Called directly (in tests), an
+ * Engine is request 0.
+ */
+export class Engine {
+	#shared: Shared;
+	#request: Request;
+	#db: Db;
+	#ctx: pipeline.PipelineContext;
+
+	constructor(db: Db, view?: { shared: Shared; request: Request }) {
+		this.#shared = view?.shared ?? {
+			db,
+			seq: 0,
+			locked: false,
+			started: performance.now(),
+			categories: new Map(),
+			sweepFits: new Map(),
+			made: new Set(),
+			files: new Map(),
+			requests: new Map(),
+			direct: { id: 0, cancelled: false }
+		};
+		this.#request = view?.request ?? this.#shared.direct;
+		this.#db = view ? requestDb(this.#shared.db, this.#request) : db;
+		const shared = this.#shared;
+		const request = this.#request;
+		this.#ctx = {
+			categories: shared.categories,
+			sweepFits: shared.sweepFits,
+			made: shared.made,
+			get cancelled() {
+				return request.cancelled;
+			}
+		};
+	}
+
+	/**
+	 * Run `fn` as request `id`: its own cancel flag, and a DuckDB error after a cancel reads as
+	 * `cancelled`. The worker serves every call through this.
+	 */
+	async serve<T>(id: number, fn: (engine: Engine) => Promise<T>): Promise<T> {
+		const request: Request = { id, cancelled: false };
+		this.#shared.requests.set(id, request);
+		try {
+			return await fn(new Engine(this.#shared.db, { shared: this.#shared, request }));
+		} catch (e) {
+			if (request.cancelled) throw new EngineError('cancelled', 'Cancelled.');
+			throw e;
+		} finally {
+			this.#shared.requests.delete(id);
+		}
+	}
+
+	/** Forget cached category values and sweep fits: a table may have changed. */
+	#tablesChanged(): void {
+		this.#shared.categories.clear();
+		this.#shared.sweepFits.clear();
 	}
 
 	async init(): Promise<EngineInfo> {
 		await lockDown(this.#db);
-		this.#locked = true;
+		this.#shared.locked = true;
 		return {
 			duckdbVersion: this.#db.version,
 			bundle: this.#db.bundle,
 			lockedDown: true,
-			ms: performance.now() - this.#started
+			ms: performance.now() - this.#shared.started
 		};
 	}
 
 	async #guard(): Promise<void> {
-		if (!this.#locked) throw new EngineError('locked', 'The engine has not been locked down yet.');
+		// A direct call starts afresh, as a served request does with its own flag.
+		if (this.#request === this.#shared.direct) this.#request.cancelled = false;
+		if (!this.#shared.locked) {
+			throw new EngineError('locked', 'The engine has not been locked down yet.');
+		}
 		await assertLockedDown(this.#db);
 	}
 
@@ -116,17 +211,17 @@ export class Engine {
 		read?: ReadOptions
 	): Promise<LoadReport> {
 		await this.#guard();
-		this.#pipeline.categories.clear();
+		this.#tablesChanged();
 		try {
 			return await ingest(
 				{
 					db: this.#db,
 					taken: await this.#taken(),
 					table,
-					seq: ++this.#seq,
+					seq: ++this.#shared.seq,
 					onPhase: (phase) => onProgress?.({ phase, fraction: null }),
 					read,
-					onRegistered: (path) => this.#files.set(source.name, path)
+					onRegistered: (path) => this.#shared.files.set(source.name, path)
 				},
 				source
 			);
@@ -137,6 +232,7 @@ export class Engine {
 
 	async loadSample(options: SampleOptions, onProgress?: ProgressCallback): Promise<LoadReport[]> {
 		await this.#guard();
+		this.#tablesChanged();
 		return loadRetailSample(this.#db, options, await this.#taken(), onProgress);
 	}
 
@@ -148,7 +244,7 @@ export class Engine {
 	async setColumnType(table: string, column: string, type: ColumnType): Promise<TypeChange> {
 		await this.#guard();
 		if (!COLUMN_TYPES.includes(type)) throw new EngineError('sql', `Unknown column type ${type}.`);
-		this.#pipeline.categories.clear();
+		this.#tablesChanged();
 		const t = ident(table);
 		const c = ident(column);
 		const before = Number(await queryValue(this.#db, `SELECT count(${c}) FROM ${t}`));
@@ -180,7 +276,7 @@ export class Engine {
 		await this.#guard();
 		const t = ident(table);
 		const c = ident(column);
-		this.#pipeline.categories.clear();
+		this.#tablesChanged();
 		try {
 			if (action === 'exclude') {
 				await this.#db.run(`ALTER TABLE ${t} DROP COLUMN ${c}`);
@@ -203,11 +299,11 @@ export class Engine {
 		await this.#guard();
 		const refusal = refusesFileWrite(userSql);
 		if (refusal) throw new EngineError('locked', refusal);
-		const sqlText = rewriteFileNames(userSql, this.#files);
+		const sqlText = rewriteFileNames(userSql, this.#shared.files);
 		const started = performance.now();
 		const limit = options.rowLimit ?? DEFAULT_ROW_LIMIT;
-		// User SQL can replace any table: forget cached category values.
-		this.#pipeline.categories.clear();
+		// User SQL can replace any table: forget cached category values and sweep fits.
+		this.#tablesChanged();
 		// DuckDB-WASM accepts INSTALL as a no-op; refuse it (and LOAD) plainly instead.
 		if (/(^|;)\s*(FORCE\s+)?(INSTALL|LOAD|UPDATE\s+EXTENSIONS)\b/i.test(stripComments(sqlText))) {
 			throw new EngineError('locked', 'Extensions cannot be installed or loaded in Segbook.');
@@ -216,7 +312,7 @@ export class Engine {
 			const name = options.resultName?.trim() || null;
 			if (isQueryStatement(sqlText)) {
 				const body = sqlText.trim().replace(/;\s*$/, '');
-				const target = name ?? `segbook_result_${++this.#seq}`;
+				const target = name ?? `segbook_result_${++this.#shared.seq}`;
 				await this.#db.run(`CREATE OR REPLACE TABLE ${ident(target)} AS ${body}`);
 				const rowCount = Number(
 					await queryValue(this.#db, `SELECT count(*) FROM ${ident(target)}`)
@@ -241,6 +337,8 @@ export class Engine {
 		} catch (e) {
 			if (e instanceof EngineError) throw e;
 			const message = e instanceof Error ? e.message : String(e);
+			const missing = explainMissingFile(message, this.#shared.files);
+			if (missing) throw new EngineError('sql', missing);
 			const plain = explainLockdownError(message);
 			throw plainOutOfMemory(
 				new EngineError(plain ? 'locked' : 'sql', plain ? `${plain} (${message})` : message)
@@ -253,65 +351,76 @@ export class Engine {
 	}
 
 	async dropTable(name: string): Promise<void> {
+		this.#tablesChanged();
+		this.#shared.made.delete(name);
 		await this.#db.run(`DROP TABLE IF EXISTS ${ident(name)}`);
 	}
 
 	async suggestRecipe(table: string): Promise<RecipeSuggestion> {
 		await this.#guard();
-		return this.#sqlErrors(() => pipeline.suggestRecipe(this.#db, this.#pipeline, table));
+		return this.#sqlErrors(() => pipeline.suggestRecipe(this.#db, this.#ctx, table));
 	}
 
-	async buildFeatures(recipe: FeatureRecipe): Promise<FeatureReport> {
+	async buildFeatures(
+		recipe: FeatureRecipe,
+		out: { features: string; matrix: string }
+	): Promise<FeatureReport> {
 		await this.#guard();
-		return this.#sqlErrors(() => pipeline.buildFeatures(this.#db, this.#pipeline, recipe));
+		return this.#sqlErrors(() => pipeline.buildFeatures(this.#db, this.#ctx, recipe, out));
 	}
 
-	async sweep(seed: number, onProgress?: ProgressCallback): Promise<SweepReport> {
+	async sweep(ref: FeatureRef, seed: number, onProgress?: ProgressCallback): Promise<SweepReport> {
 		await this.#guard();
-		this.#pipeline.cancelled = false;
-		return this.#sqlErrors(() => pipeline.sweep(this.#db, this.#pipeline, seed, onProgress));
+		return this.#sqlErrors(() => pipeline.sweep(this.#db, this.#ctx, ref, seed, onProgress));
 	}
 
-	async segment(options: SegmentOptions, onProgress?: ProgressCallback): Promise<SegmentReport> {
+	async segment(
+		ref: SegmentRef,
+		options: SegmentOptions,
+		onProgress?: ProgressCallback
+	): Promise<SegmentReport> {
 		await this.#guard();
-		this.#pipeline.cancelled = false;
-		return this.#sqlErrors(() => pipeline.segment(this.#db, this.#pipeline, options, onProgress));
+		return this.#sqlErrors(() => pipeline.segment(this.#db, this.#ctx, ref, options, onProgress));
 	}
 
-	async rfm(rules?: RfmRule[], cutoffs?: RfmCutoffs): Promise<RfmReport> {
+	async rfm(ref: SegmentRef, rules?: RfmRule[], cutoffs?: RfmCutoffs): Promise<RfmReport> {
 		await this.#guard();
-		return this.#sqlErrors(() => pipeline.rfm(this.#db, this.#pipeline, rules, cutoffs));
+		const report = await this.#sqlErrors(() => pipeline.rfm(this.#db, ref, rules, cutoffs));
+		this.#shared.made.add(ref.rfm);
+		return report;
 	}
 
 	async exportSegments(
+		ref: SegmentRef,
 		format: 'csv' | 'parquet',
 		personas?: ReadonlyMap<number, string>,
 		privacy?: ExportPrivacy
 	): Promise<ExportFile> {
 		await this.#guard();
-		return this.#sqlErrors(() =>
-			pipeline.exportSegments(this.#db, this.#pipeline, format, personas, privacy)
-		);
+		return this.#sqlErrors(() => pipeline.exportSegments(this.#db, ref, format, personas, privacy));
 	}
 
-	async compare(options: CompareOptions): Promise<CompareReport> {
+	async compare(
+		ref: SegmentRef,
+		options: CompareOptions & { output: string }
+	): Promise<CompareReport> {
 		await this.#guard();
-		return this.#sqlErrors(() => comparePipeline.compare(this.#db, this.#pipeline, options));
+		return this.#sqlErrors(() => comparePipeline.compare(this.#db, this.#ctx, ref, options));
 	}
 
-	async personas(): Promise<PersonasReport> {
+	async personas(ref: SegmentRef): Promise<PersonasReport> {
 		await this.#guard();
-		return this.#sqlErrors(() => personaPipeline.personas(this.#db, this.#pipeline));
+		return this.#sqlErrors(() => personaPipeline.personas(this.#db, ref));
 	}
 
-	async answerKey(seed: number): Promise<AnswerKeyReport> {
+	async answerKey(ref: SegmentRef, seed: number): Promise<AnswerKeyReport> {
 		await this.#guard();
-		return this.#sqlErrors(() => answerKeyPipeline.answerKey(this.#db, this.#pipeline, seed));
+		return this.#sqlErrors(() => answerKeyPipeline.answerKey(this.#db, this.#ctx, ref, seed));
 	}
 
-	async customer(key: string): Promise<CustomerProfile> {
+	async customer(ref: SegmentRef, key: string): Promise<CustomerProfile> {
 		await this.#guard();
-		return this.#sqlErrors(() => personaPipeline.customer(this.#db, this.#pipeline, key));
+		return this.#sqlErrors(() => personaPipeline.customer(this.#db, ref, key));
 	}
 
 	async exportQuery(
@@ -320,7 +429,7 @@ export class Engine {
 		privacy?: ExportPrivacy
 	): Promise<ExportFile> {
 		await this.#guard();
-		const sql = rewriteFileNames(sqlText, this.#files);
+		const sql = rewriteFileNames(sqlText, this.#shared.files);
 		return this.#sqlErrors(() => exportQuery(this.#db, sql, format, privacy));
 	}
 
@@ -343,9 +452,9 @@ export class Engine {
 		}
 	}
 
-	async customerKeys(prefix: string): Promise<string[]> {
+	async customerKeys(ref: SegmentRef, prefix: string): Promise<string[]> {
 		await this.#guard();
-		return this.#sqlErrors(() => personaPipeline.customerKeys(this.#db, this.#pipeline, prefix));
+		return this.#sqlErrors(() => personaPipeline.customerKeys(this.#db, ref, prefix));
 	}
 
 	/** Segment insights over the tables the caller names; Cancel stops a stability run. */
@@ -355,9 +464,9 @@ export class Engine {
 		onProgress?: ProgressCallback
 	): Promise<InsightCalls[K]['output']> {
 		await this.#guard();
-		this.#pipeline.cancelled = false;
+		const ctx = this.#ctx;
 		return this.#sqlErrors(() =>
-			runInsight(this.#db, kind, input, { onProgress, shouldStop: () => this.#pipeline.cancelled })
+			runInsight(this.#db, kind, input, { onProgress, shouldStop: () => ctx.cancelled })
 		);
 	}
 
@@ -380,9 +489,20 @@ export class Engine {
 		return this.#sqlErrors(() => scoring.scoreCustomers(this.#db, model, options));
 	}
 
-	cancel(): Promise<boolean> {
-		this.#pipeline.cancelled = true;
-		return this.#db.cancel();
+	/**
+	 * Cancel request `requestId` (none = every running request): its flag stops it at its next
+	 * statement or k-means iteration. DuckDB's running query is interrupted too, but only when
+	 * every running request is being cancelled (the interrupt cannot tell requests apart).
+	 */
+	async cancel(requestId?: number): Promise<boolean> {
+		const running = [...this.#shared.requests.values()];
+		const targets = running.filter((r) => requestId === undefined || r.id === requestId);
+		for (const r of targets) r.cancelled = true;
+		const direct = requestId === undefined || requestId === 0;
+		if (direct) this.#shared.direct.cancelled = true;
+		if (targets.length === 0 && !direct) return false;
+		if (targets.length === running.length) await this.#shared.db.cancel();
+		return true;
 	}
 
 	/** Row count of a table, for tests and checks. */
@@ -395,36 +515,47 @@ export class Engine {
 	}
 }
 
-/** The worker exposes exactly the EngineApi: File in, FileSource inside. */
-export function engineApi(engine: Engine, toSource: (file: File) => FileSource): EngineApi {
-	return {
-		init: () => engine.init(),
-		loadFile: (file, table, onProgress, read) =>
-			engine.loadSource(toSource(file), onProgress, table, read),
-		loadSample: (options, onProgress) => engine.loadSample(options, onProgress),
-		profile: (table, columns) => engine.profile(table, columns),
-		setColumnType: (table, column, type) => engine.setColumnType(table, column, type),
-		query: (sqlText, options) => engine.query(sqlText, options),
-		protectColumn: (table, column, action, salt) =>
-			engine.protectColumn(table, column, action, salt),
-		schema: () => engine.schema(),
-		dropTable: (name) => engine.dropTable(name),
-		suggestRecipe: (table) => engine.suggestRecipe(table),
-		buildFeatures: (recipe) => engine.buildFeatures(recipe),
-		sweep: (seed, onProgress) => engine.sweep(seed, onProgress),
-		segment: (options, onProgress) => engine.segment(options, onProgress),
-		rfm: (rules, cutoffs) => engine.rfm(rules, cutoffs),
-		exportSegments: (format, personas, privacy) => engine.exportSegments(format, personas, privacy),
-		personas: () => engine.personas(),
-		compare: (options) => engine.compare(options),
-		answerKey: (seed) => engine.answerKey(seed),
-		customer: (key) => engine.customer(key),
-		customerKeys: (prefix) => engine.customerKeys(prefix),
-		chartRows: (table, limit) => engine.chartRows(table, limit),
-		exportQuery: (sqlText, format, privacy) => engine.exportQuery(sqlText, format, privacy),
-		exportModel: (tables, fit) => engine.exportModel(tables, fit),
-		scoreCustomers: (model, options) => engine.scoreCustomers(model, options),
-		insight: (kind, input, onProgress) => engine.insight(kind, input, onProgress),
-		cancel: () => engine.cancel()
-	};
+type Handler = (engine: Engine, ...args: unknown[]) => Promise<unknown>;
+/** The calls an Engine serves with a method of the same name (loadFile takes a FileSource). */
+type Direct = Exclude<EngineMethod, 'cancel' | 'loadFile'>;
+
+/** One handler per listed call: the Engine's method of that name, or loadFile's File → source. */
+function engineHandlers(toSource: (file: File) => FileSource): Record<EngineMethod, Handler> {
+	const handlers = Object.create(null) as Record<EngineMethod, Handler>;
+	for (const method of Object.keys(ENGINE_METHODS) as EngineMethod[]) {
+		handlers[method] = (view, ...args) => {
+			// Checked by the compiler: the Engine has every listed method but these two.
+			const served: Pick<EngineApi, Direct> = view;
+			return (served[method as Direct] as (...a: unknown[]) => Promise<unknown>)(...args);
+		};
+	}
+	handlers.loadFile = (view, file, table, onProgress, read) =>
+		view.loadSource(
+			toSource(file as File),
+			onProgress as ProgressCallback | undefined,
+			table as string | undefined,
+			read as ReadOptions | undefined
+		);
+	return handlers;
+}
+
+/**
+ * The Engine as an EngineApi (File in, FileSource inside), derived from ENGINE_METHODS: every
+ * call is served as its own request. The worker exposes `wire` (request id first); tests use `api`.
+ */
+export function engineApi(
+	engine: Engine,
+	toSource: (file: File) => FileSource
+): { wire: WireApi; api: EngineApi } {
+	const handlers = engineHandlers(toSource);
+	const wire = deriveWire<EngineApi>(ENGINE_METHODS, (method, id, args) =>
+		method === 'cancel'
+			? engine.cancel(args[0] as number | undefined)
+			: engine.serve(id, (view) => (handlers[method] as Handler)(view, ...args))
+	);
+	let seq = 0;
+	const api = deriveApi<EngineApi>(ENGINE_METHODS, (method, args) =>
+		(wire[method] as (id: number, ...rest: unknown[]) => Promise<unknown>)(++seq, ...args)
+	);
+	return { wire, api };
 }

@@ -4,24 +4,22 @@
  * RFM groups; then a generated name. Also the 2-D map (PCA of the model matrix), the overlap
  * with the RFM groups, and one customer's profile.
  */
-import type { CustomerProfile, PersonaProfile, PersonasReport } from '../src/engine/api';
+import type {
+	CustomerProfile,
+	PersonaProfile,
+	PersonasReport,
+	SegmentRef
+} from '../src/engine/api';
 import { EngineError } from '../src/engine/errors';
 import { pca2 } from '../src/cluster/pca';
 import { namePersona, type Kpis, type TopValue, type Trait } from '../src/segment/personas';
 import { distinctNames } from '../src/segment/persona-words';
-import {
-	FEATURES_TABLE,
-	MATRIX_TABLE,
-	amountExpr,
-	finiteExpr,
-	slug,
-	timestampExpr
-} from '../src/sql/features.sql';
+import { amountExpr, finiteExpr, keyColumnOf, slug, timestampExpr } from '../src/sql/features.sql';
 import { keyText, normaliseKey } from '../src/sql/keys.sql';
 import { ident, literal } from '../src/sql/sql';
 import { queryRows, queryTable, queryValue, type Db } from './db';
 import { isNumericType } from './profile';
-import { RFM_TABLE, SEGMENTS_TABLE, type PipelineState } from './segment';
+import { keyOf } from './segment';
 import { describeTable, tableExists } from './tables';
 
 const MAP_POINTS = 3000;
@@ -29,14 +27,14 @@ const BOX_POINTS = 2000;
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-export async function personas(db: Db, state: PipelineState): Promise<PersonasReport> {
+export async function personas(db: Db, ref: SegmentRef): Promise<PersonasReport> {
 	const started = performance.now();
-	const key = state.keyColumn;
-	if (!key || !(await tableExists(db, SEGMENTS_TABLE))) {
+	if (!(await tableExists(db, ref.segments))) {
 		throw new EngineError('sql', 'There are no segments yet: run the Segments cell first.');
 	}
+	const key = keyOf(ref.recipe);
 	const k = ident(key);
-	const columns = (await describeTable(db, FEATURES_TABLE)).filter(
+	const columns = (await describeTable(db, ref.features)).filter(
 		(c) => c.name !== key && isNumericType(c.type)
 	);
 	const features = columns.map((c) => c.name);
@@ -52,13 +50,11 @@ export async function personas(db: Db, state: PipelineState): Promise<PersonasRe
 		has('tenure_days') ? `avg(${x('tenure_days')})` : 'NULL',
 		has('monetary') ? `sum(greatest(${x('monetary')}, 0))` : 'NULL'
 	];
-	const from = `FROM ${SEGMENTS_TABLE} s JOIN ${FEATURES_TABLE} f USING (${k})`;
+	const from = `FROM ${ident(ref.segments)} s JOIN ${ident(ref.features)} f USING (${k})`;
 	// On a customer-level file, a logged (skewed) feature differs on the log scale, as k-means
 	// saw it: one huge spender alone does not make a segment "big buyers".
 	const loggedOnes =
-		state.recipe?.grain === 'customers'
-			? new Set(state.recipe.transforms.log1p)
-			: new Set<string>();
+		ref.recipe.grain === 'customers' ? new Set(ref.recipe.transforms.log1p) : new Set<string>();
 	const dx = (f: string): string =>
 		loggedOnes.has(f) ? `ln(1 + CASE WHEN ${x(f)} < 0 THEN 0 ELSE ${x(f)} END)` : x(f);
 	const perSegment = await queryRows(
@@ -89,17 +85,16 @@ export async function personas(db: Db, state: PipelineState): Promise<PersonasRe
 	const baseScaledSds = features.map((_, j) => num(baseRow[at + 1 + j * 2]));
 
 	// Categorical attributes: their mix (share_) or one-hot columns, grouped by attribute.
-	const recipe = state.recipe;
-	const attributes = [
-		...(recipe?.roles.categoricals ?? []),
-		...(recipe?.customers?.categoricals ?? [])
-	].map((c) => ({ name: c, prefixes: [`share_${slug(c)}_`, `${slug(c)}_`] }));
+	const recipe = ref.recipe;
+	const attributes = [...recipe.roles.categoricals, ...(recipe.customers?.categoricals ?? [])].map(
+		(c) => ({ name: c, prefixes: [`share_${slug(c)}_`, `${slug(c)}_`] })
+	);
 
 	let rfm: unknown[][] = [];
-	if (await tableExists(db, RFM_TABLE)) {
+	if (await tableExists(db, ref.rfm)) {
 		rfm = await queryRows(
 			db,
-			`SELECT s.segment, r.rfm_group, count(*) FROM ${SEGMENTS_TABLE} s JOIN ${RFM_TABLE} r USING (${k}) GROUP BY ALL ORDER BY 1, 3 DESC`
+			`SELECT s.segment, r.rfm_group, count(*) FROM ${ident(ref.segments)} s JOIN ${ident(ref.rfm)} r USING (${k}) GROUP BY ALL ORDER BY 1, 3 DESC`
 		);
 	}
 
@@ -188,7 +183,7 @@ export async function personas(db: Db, state: PipelineState): Promise<PersonasRe
 		personas: profiles,
 		base,
 		customers: total,
-		map: await segmentMap(db, key),
+		map: await segmentMap(db, ref, key),
 		overlap: rfm.map((r) => ({
 			segment: Number(r[0]),
 			group: String(r[1]),
@@ -196,6 +191,7 @@ export async function personas(db: Db, state: PipelineState): Promise<PersonasRe
 		})),
 		distributions: await distributions(
 			db,
+			ref,
 			key,
 			features.filter((f) => !/^share_/.test(f)).slice(0, 6)
 		),
@@ -204,11 +200,11 @@ export async function personas(db: Db, state: PipelineState): Promise<PersonasRe
 }
 
 /** A seeded sample of customers on the first two principal components of the model matrix. */
-async function segmentMap(db: Db, key: string): Promise<PersonasReport['map']> {
+async function segmentMap(db: Db, ref: SegmentRef, key: string): Promise<PersonasReport['map']> {
 	const k = ident(key);
 	const table = await queryTable(
 		db,
-		`SELECT m.*, s.segment FROM ${MATRIX_TABLE} m JOIN ${SEGMENTS_TABLE} s USING (${k}) ORDER BY m.${k}`
+		`SELECT m.*, s.segment FROM ${ident(ref.matrix)} m JOIN ${ident(ref.segments)} s USING (${k}) ORDER BY m.${k}`
 	);
 	const n = table.numRows;
 	const d = table.numCols - 2;
@@ -239,6 +235,7 @@ async function segmentMap(db: Db, key: string): Promise<PersonasReport['map']> {
 
 async function distributions(
 	db: Db,
+	ref: SegmentRef,
 	key: string,
 	features: string[]
 ): Promise<PersonasReport['distributions']> {
@@ -246,7 +243,7 @@ async function distributions(
 	const rows = await queryRows(
 		db,
 		`SELECT s.segment, ${features.map((f) => finiteExpr(`f.${ident(f)}`)).join(', ')}
-		 FROM ${SEGMENTS_TABLE} s JOIN ${FEATURES_TABLE} f USING (${ident(key)})
+		 FROM ${ident(ref.segments)} s JOIN ${ident(ref.features)} f USING (${ident(key)})
 		 USING SAMPLE ${BOX_POINTS} ROWS (reservoir, 7)`
 	);
 	const out: PersonasReport['distributions'] = [];
@@ -259,34 +256,31 @@ async function distributions(
 	return out;
 }
 
-export async function customerKeys(
-	db: Db,
-	state: PipelineState,
-	prefix: string
-): Promise<string[]> {
-	if (!state.keyColumn || !(await tableExists(db, FEATURES_TABLE))) return [];
-	const k = ident(state.keyColumn);
+export async function customerKeys(db: Db, ref: SegmentRef, prefix: string): Promise<string[]> {
+	const key = keyColumnOf(ref.recipe);
+	if (!key || !(await tableExists(db, ref.features))) return [];
+	const k = ident(key);
 	const rows = await queryRows(
 		db,
-		`SELECT ${k} FROM ${FEATURES_TABLE} WHERE starts_with(${k}::VARCHAR, ${literal(prefix.trim())}) OR starts_with(${keyText(k)}, ${literal(normaliseKey(prefix))}) ORDER BY ${k} LIMIT 20`
+		`SELECT ${k} FROM ${ident(ref.features)} WHERE starts_with(${k}::VARCHAR, ${literal(prefix.trim())}) OR starts_with(${keyText(k)}, ${literal(normaliseKey(prefix))}) ORDER BY ${k} LIMIT 20`
 	);
 	return rows.map(([v]) => String(v));
 }
 
 export async function customer(
 	db: Db,
-	state: PipelineState,
+	ref: SegmentRef,
 	keyValue: string
 ): Promise<CustomerProfile> {
-	const key = state.keyColumn;
-	if (!key || !(await tableExists(db, FEATURES_TABLE))) {
+	const key = keyColumnOf(ref.recipe);
+	if (!key || !(await tableExists(db, ref.features))) {
 		throw new EngineError(
 			'sql',
 			'Build the features first: the Features cell makes one row per customer.'
 		);
 	}
 	const k = ident(key);
-	const columns = (await describeTable(db, FEATURES_TABLE)).filter(
+	const columns = (await describeTable(db, ref.features)).filter(
 		(c) => c.name !== key && isNumericType(c.type) && !c.name.startsWith('share_')
 	);
 	const features = columns.map((c) => c.name);
@@ -300,7 +294,7 @@ export async function customer(
 							`${finiteExpr(ident(f))} AS ${ident(f)}, percent_rank() OVER (ORDER BY ${finiteExpr(ident(f))}) AS ${ident(`${f}__pr`)}`
 					)
 					.join(', ')}
-				FROM ${FEATURES_TABLE}
+				FROM ${ident(ref.features)}
 			)
 			SELECT * FROM ranked WHERE ${keyText(k)} = ${literal(normaliseKey(keyValue))}`
 		)
@@ -308,15 +302,15 @@ export async function customer(
 	if (!row)
 		throw new EngineError(
 			'sql',
-			`No customer “${keyValue}” in ${FEATURES_TABLE}. Check the key and try again.`
+			`No customer “${keyValue}” in ${ref.features}. Check the key and try again.`
 		);
 	let segment: number | null = null;
 	let typicality: number | null = null;
-	if (await tableExists(db, SEGMENTS_TABLE)) {
+	if (await tableExists(db, ref.segments)) {
 		const s = (
 			await queryRows(
 				db,
-				`WITH r AS (SELECT ${k}, segment, percent_rank() OVER (PARTITION BY segment ORDER BY distance) AS p FROM ${SEGMENTS_TABLE})
+				`WITH r AS (SELECT ${k}, segment, percent_rank() OVER (PARTITION BY segment ORDER BY distance) AS p FROM ${ident(ref.segments)})
 				 SELECT segment, p FROM r WHERE ${keyText(k)} = ${literal(normaliseKey(keyValue))}`
 			)
 		)[0];
@@ -324,16 +318,16 @@ export async function customer(
 		typicality = s ? num(s[1]) : null;
 	}
 	let rfmGroup: string | null = null;
-	if (await tableExists(db, RFM_TABLE)) {
+	if (await tableExists(db, ref.rfm)) {
 		const g = await queryValue(
 			db,
-			`SELECT rfm_group FROM ${RFM_TABLE} WHERE ${keyText(k)} = ${literal(normaliseKey(keyValue))}`
+			`SELECT rfm_group FROM ${ident(ref.rfm)} WHERE ${keyText(k)} = ${literal(normaliseKey(keyValue))}`
 		);
 		rfmGroup = typeof g === 'string' ? g : null;
 	}
 	let timeline: CustomerProfile['timeline'] = [];
-	const recipe = state.recipe;
-	if (recipe?.grain === 'transactions' && recipe.roles.key && recipe.roles.timestamp) {
+	const recipe = ref.recipe;
+	if (recipe.grain === 'transactions' && recipe.roles.key && recipe.roles.timestamp) {
 		const amount = amountExpr(recipe.roles) ?? '1';
 		const tsType =
 			(await describeTable(db, recipe.source)).find((c) => c.name === recipe.roles.timestamp)

@@ -121,7 +121,8 @@ export async function joinReport(
 	db: Db,
 	recipe: FeatureRecipe,
 	key: string,
-	customers: number
+	customers: number,
+	features: string = FEATURES_TABLE
 ): Promise<{ matchRate: number | null; matchNote: string | null }> {
 	const c = recipe.customers;
 	if (!c) return { matchRate: null, matchNote: null };
@@ -131,7 +132,7 @@ export async function joinReport(
 	const asKeys = Number(
 		await queryValue(
 			db,
-			`SELECT count(*) FILTER (WHERE ${keyText(f)} IN (SELECT ${keyText(o)} FROM ${ident(c.table)} o)) FROM ${FEATURES_TABLE} f`
+			`SELECT count(*) FILTER (WHERE ${keyText(f)} IN (SELECT ${keyText(o)} FROM ${ident(c.table)} o)) FROM ${ident(features)} f`
 		)
 	);
 	// What a plain text join of the files as written would have found.
@@ -155,7 +156,7 @@ export async function joinReport(
 	if (matchRate >= 0.5) return { matchRate, matchNote: null };
 	const example = async (sqlText: string): Promise<string> => String(await queryValue(db, sqlText));
 	const ours = await example(
-		`SELECT ${f} FROM ${FEATURES_TABLE} f WHERE ${keyText(f)} NOT IN (SELECT ${keyText(o)} FROM ${ident(c.table)} o WHERE ${o} IS NOT NULL) LIMIT 1`
+		`SELECT ${f} FROM ${ident(features)} f WHERE ${keyText(f)} NOT IN (SELECT ${keyText(o)} FROM ${ident(c.table)} o WHERE ${o} IS NOT NULL) LIMIT 1`
 	);
 	const theirs = await example(
 		`SELECT ${o} FROM ${ident(c.table)} o WHERE ${o} IS NOT NULL LIMIT 1`

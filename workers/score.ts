@@ -29,23 +29,12 @@ import { exponentLiteral, personaOf } from '../src/sql/pipeline-export/dialect';
 import { scoreStatements } from '../src/sql/pipeline-export/duckdb';
 import { ident, literal } from '../src/sql/sql';
 import { queryRows, queryValue, type Db } from './db';
-import { allCategories, type PipelineState } from './segment';
+import { allCategories } from './segment';
 import { describeTable, tableExists } from './tables';
 
-/**
- * Category values of the recipe's text columns, read as the Features cell reads them.
- * Adapter until the engine session is explicit: allCategories still takes the old state
- * object, of which it only uses the cache (a fresh one here, so nothing stale is read).
- */
+/** Category values of the recipe's text columns, read as the Features cell reads them (fresh). */
 async function categoriesOf(db: Db, recipe: FeatureRecipe): Promise<CategoryValues> {
-	const state: PipelineState = {
-		categories: new Map(),
-		recipe: null,
-		keyColumn: null,
-		cancelled: false,
-		sweepFits: null
-	};
-	return allCategories(db, state, recipe);
+	return allCategories(db, { categories: new Map() }, recipe);
 }
 
 export function keyColumnOf(recipe: FeatureRecipe): string {

@@ -4,23 +4,26 @@
  *   suggestRecipe  column stats → roles → default recipe (src/segment/roles, src/sql/features)
  *   buildFeatures  run the feature SQL and the model-matrix SQL; count what was left out
  *   sweep          k = 2..10 on the matrix (a seeded sample of large data), scored
- *   segment        final k-means on every customer → table `segments` (key, segment, distance)
- *   rfm            quintile R, F, M scores and the classic named groups → table `rfm_segments`
+ *   segment        final k-means on every customer → table `ref.segments` (key, segment, distance)
+ *   rfm            quintile R, F, M scores and the classic named groups → table `ref.rfm`
  *   export         segments.csv / segments.parquet
  *
- * Bulk data stays here: the UI gets summaries. Long loops yield between steps so a cancel
- * message gets through, and check the cancel flag.
+ * Every call names the tables it reads and writes (FeatureRef / SegmentRef, from the document):
+ * nothing here remembers what was built last. Bulk data stays here: the UI gets summaries. Long
+ * loops yield between steps so a cancel message gets through, and check the request's flag.
  */
 import type { Table } from 'apache-arrow';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import type {
 	ExportFile,
 	ExportPrivacy,
+	FeatureRef,
 	FeatureReport,
 	ProgressCallback,
 	RecipeSuggestion,
 	RfmReport,
 	SegmentOptions,
+	SegmentRef,
 	SegmentReport,
 	SweepReport,
 	SweepRowInfo
@@ -55,6 +58,7 @@ import {
 	candidateFeatures,
 	featureSql,
 	finiteExpr,
+	keyColumnOf,
 	matrixSql,
 	type CategoryValues,
 	type FeatureRecipe
@@ -80,32 +84,51 @@ const SWEEP_RESTARTS = 3;
 /** Restarts (n_init) of the final fit unless the call says otherwise. */
 const FINAL_RESTARTS = 10;
 
-export interface PipelineState {
-	/** Distinct values of text columns, by `table.column`: read once per session. */
+/**
+ * What a pipeline call may use besides the database and its refs: caches keyed by their whole
+ * input (never read as "whatever was built last"), and its own request's cancel flag.
+ */
+export interface PipelineContext {
+	/** Distinct values of text columns, by `table.column` (cleared when tables change). */
 	categories: Map<string, string[]>;
-	recipe: FeatureRecipe | null;
-	keyColumn: string | null;
-	cancelled: boolean;
-	/** The sweep's best centroids per k, for the recipe and seed it ran with. */
-	sweepFits: { recipe: string; seed: number; centroids: Map<number, Float64Array> } | null;
+	/** The sweep's best centroids per k, by sweepKey(matrix table, recipe, seed). */
+	sweepFits: Map<string, Map<number, Float64Array>>;
+	/** Tables the pipeline wrote under the names it was given: never proposed as demographics. */
+	made: Set<string>;
+	/** True once this call's request was cancelled. */
+	readonly cancelled: boolean;
+}
+
+/** The sweep cache's key: the matrix table, the recipe that built it and the seed. */
+export function sweepKey(matrix: string, recipe: FeatureRecipe, seed: number): string {
+	return JSON.stringify([matrix, recipe, seed]);
+}
+
+/** The customer key of a ref's tables (the rule buildFeatures uses), or a plain error. */
+export function keyOf(recipe: FeatureRecipe): string {
+	const key = keyColumnOf(recipe);
+	if (!key) {
+		throw new EngineError(
+			'sql',
+			`No column of ${recipe.source} looks like a customer key: choose the column that identifies the customer in Customer key (Features cell), or “no key: one customer per row”.`
+		);
+	}
+	return key;
 }
 
 const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
-function checkCancelled(state: PipelineState): void {
-	if (state.cancelled) {
-		state.cancelled = false;
-		throw new EngineError('cancelled', 'Cancelled.');
-	}
+function checkCancelled(ctx: PipelineContext): void {
+	if (ctx.cancelled) throw new EngineError('cancelled', 'Cancelled.');
 }
 
 async function categoryValues(
 	db: Db,
-	state: PipelineState,
+	ctx: Pick<PipelineContext, 'categories'>,
 	table: string,
 	column: string
 ): Promise<string[]> {
-	const cached = state.categories.get(`${table}.${column}`);
+	const cached = ctx.categories.get(`${table}.${column}`);
 	if (cached) return cached;
 	const rows = await queryRows(
 		db,
@@ -114,23 +137,23 @@ async function categoryValues(
 	);
 	// Too many values to mix or one-hot: leave the column out rather than pick some.
 	const values = rows.length > MAX_CATEGORY_VALUES ? [] : rows.map(([v]) => String(v));
-	state.categories.set(`${table}.${column}`, values);
+	ctx.categories.set(`${table}.${column}`, values);
 	return values;
 }
 
 export async function allCategories(
 	db: Db,
-	state: PipelineState,
+	ctx: Pick<PipelineContext, 'categories'>,
 	recipe: FeatureRecipe
 ): Promise<CategoryValues> {
 	const out: CategoryValues = Object.create(null) as CategoryValues;
 	for (const c of recipe.roles.categoricals) {
-		out[c] = await categoryValues(db, state, recipe.source, c);
+		out[c] = await categoryValues(db, ctx, recipe.source, c);
 	}
 	if (recipe.customers) {
 		const t = recipe.customers.table;
 		for (const c of recipe.customers.categoricals) {
-			out[`${t}.${c}`] = await categoryValues(db, state, t, c);
+			out[`${t}.${c}`] = await categoryValues(db, ctx, t, c);
 		}
 	}
 	return out;
@@ -139,7 +162,7 @@ export async function allCategories(
 /** Look at a table and propose the standard recipe, joining a customers table when one fits. */
 export async function suggestRecipe(
 	db: Db,
-	state: PipelineState,
+	ctx: PipelineContext,
 	table: string
 ): Promise<RecipeSuggestion> {
 	const { rowCount, columns, stats } = await columnStats(db, table);
@@ -168,7 +191,8 @@ export async function suggestRecipe(
 		for (const other of await listTables(db)) {
 			if (other.name === table || !other.columns.some((c) => c.name === roles.key)) continue;
 			// Segbook's own tables (a previous run's features or segments) are no demographics.
-			if ([FEATURES_TABLE, MATRIX_TABLE, SEGMENTS_TABLE, RFM_TABLE].includes(other.name)) continue;
+			const own = [FEATURES_TABLE, MATRIX_TABLE, SEGMENTS_TABLE, RFM_TABLE].includes(other.name);
+			if (own || ctx.made.has(other.name)) continue;
 			const o = await columnStats(db, other.name);
 			const d = detectRoles(o.stats, o.rowCount);
 			if (d.grain === 'customers' && d.roles.key === roles.key) {
@@ -194,7 +218,7 @@ export async function suggestRecipe(
 		missing: 'median',
 		dateOrder: textDateOrder(stats.find((c) => c.name === roles.timestamp)?.sample ?? [])
 	};
-	const candidates = candidateFeatures(recipe, await allCategories(db, state, recipe));
+	const candidates = candidateFeatures(recipe, await allCategories(db, ctx, recipe));
 	if (grain === 'transactions') {
 		recipe.selected = DEFAULT_TRANSACTION_FEATURES.filter((f) => candidates.includes(f));
 		recipe.transforms.log1p = DEFAULT_LOG1P.filter((f) => candidates.includes(f));
@@ -221,17 +245,14 @@ export async function suggestRecipe(
 
 export async function buildFeatures(
 	db: Db,
-	state: PipelineState,
-	recipe: FeatureRecipe
+	ctx: PipelineContext,
+	recipe: FeatureRecipe,
+	out: { features: string; matrix: string }
 ): Promise<FeatureReport> {
 	const started = performance.now();
-	const key = recipe.roles.key ?? (recipe.grain === 'customers' ? ROW_KEY : null);
-	if (!key) {
-		throw new EngineError(
-			'sql',
-			`No column of ${recipe.source} looks like a customer key: choose the column that identifies the customer in Customer key (Features cell), or “no key: one customer per row”.`
-		);
-	}
+	const key = keyOf(recipe);
+	const featuresTable = ident(out.features);
+	const matrixTable = ident(out.matrix);
 	const columns = await describeTable(db, recipe.source);
 	const types = Object.fromEntries(columns.map((c) => [c.name, c.type]));
 	for (const [role, column] of Object.entries(recipe.roles)) {
@@ -243,9 +264,9 @@ export async function buildFeatures(
 		}
 	}
 	await assertUniqueKey(db, recipe);
-	const fSql = featureSql(recipe, await allCategories(db, state, recipe), types);
+	const fSql = featureSql(recipe, await allCategories(db, ctx, recipe), types, out.features);
 	await db.run(fSql);
-	const available = new Set((await describeTable(db, FEATURES_TABLE)).map((c) => c.name));
+	const available = new Set((await describeTable(db, out.features)).map((c) => c.name));
 	const missingFeatures = recipe.selected.filter((f) => !available.has(f));
 	if (missingFeatures.length > 0) {
 		throw new EngineError(
@@ -253,8 +274,13 @@ export async function buildFeatures(
 			`These features cannot be computed from this data: ${missingFeatures.join(', ')}.`
 		);
 	}
-	const mSql = matrixSql(recipe, key);
+	// The sweep's centroids for this matrix belong to the table being replaced.
+	for (const k of [...ctx.sweepFits.keys()]) {
+		if (JSON.parse(k)[0] === out.matrix) ctx.sweepFits.delete(k);
+	}
+	const mSql = matrixSql(recipe, key, out.matrix, out.features);
 	await db.run(mSql);
+	ctx.made.add(out.features).add(out.matrix);
 
 	const src = ident(recipe.source);
 	// One scan of the source for what was left out: rows without a key, return lines.
@@ -269,9 +295,9 @@ export async function buildFeatures(
 		)[0] ?? [];
 	const rowsWithoutKey = Number(withoutKey);
 	const returnLines = Number(returns);
-	const customers = Number(await queryValue(db, `SELECT count(*) FROM ${FEATURES_TABLE}`));
-	const inMatrix = Number(await queryValue(db, `SELECT count(*) FROM ${MATRIX_TABLE}`));
-	const { matchRate, matchNote } = await joinReport(db, recipe, key, customers);
+	const customers = Number(await queryValue(db, `SELECT count(*) FROM ${featuresTable}`));
+	const inMatrix = Number(await queryValue(db, `SELECT count(*) FROM ${matrixTable}`));
+	const { matchRate, matchNote } = await joinReport(db, recipe, key, customers, out.features);
 	const statsRow =
 		(
 			await queryRows(
@@ -281,7 +307,7 @@ export async function buildFeatures(
 						const x = finiteExpr(ident(f));
 						return `avg(${x}), min(${x}), max(${x}), count(*) - count(${x})`;
 					})
-					.join(', ')} FROM ${FEATURES_TABLE}`
+					.join(', ')} FROM ${featuresTable}`
 			)
 		)[0] ?? [];
 	const num = (v: unknown): number | null =>
@@ -294,9 +320,6 @@ export async function buildFeatures(
 		missing: Number(statsRow[i * 4 + 3])
 	}));
 	const constant = stats.filter((s) => s.min !== null && s.min === s.max).map((s) => s.name);
-	state.recipe = recipe;
-	state.keyColumn = key;
-	state.sweepFits = null;
 	return {
 		keyColumn: key,
 		customers,
@@ -320,14 +343,13 @@ export interface LoadedMatrix {
 	features: string[];
 }
 
-/** The model matrix as a row-major Float64Array, keys beside it, in the table's key order. */
-export async function loadMatrix(
-	db: Db,
-	state: PipelineState,
-	table: string = MATRIX_TABLE
-): Promise<LoadedMatrix> {
-	if (!state.recipe || !state.keyColumn) {
-		throw new EngineError('sql', 'Build the features first (run the Features cell).');
+/** A model matrix as a row-major Float64Array, keys beside it, in the table's key order. */
+export async function loadMatrix(db: Db, table: string): Promise<LoadedMatrix> {
+	if (!(await tableExists(db, table))) {
+		throw new EngineError(
+			'sql',
+			`Build the features first (run the Features cell): there is no ${table} yet.`
+		);
 	}
 	const arrow: Table = await queryTable(db, `FROM ${ident(table)}`);
 	const n = arrow.numRows;
@@ -359,12 +381,13 @@ function clusterError(e: unknown): never {
 
 export async function sweep(
 	db: Db,
-	state: PipelineState,
+	ctx: PipelineContext,
+	ref: FeatureRef,
 	seed: number,
 	onProgress?: ProgressCallback
 ): Promise<SweepReport> {
 	const started = performance.now();
-	const { matrix } = await loadMatrix(db, state);
+	const { matrix } = await loadMatrix(db, ref.matrix);
 	const m = sampleRows(matrix, SWEEP_SAMPLE, seed);
 	const distinct = countDistinctRows(m, 11);
 	// At least 20 customers per segment on average: more segments than that can't be acted on.
@@ -392,17 +415,17 @@ export async function sweep(
 			restarts: SWEEP_RESTARTS,
 			silhouetteSample: SILHOUETTE_SAMPLE,
 			kernel: await loadKernel(),
-			shouldStop: () => state.cancelled,
+			shouldStop: () => ctx.cancelled,
 			onScored: progress
 		});
 	} catch (e) {
 		clusterError(e);
 	}
-	checkCancelled(state);
+	checkCancelled(ctx);
 	const rows: SweepRowInfo[] = ks.map((k) => scored.byK.get(k)!.row);
 	const centroids = new Map(ks.map((k) => [k, scored.byK.get(k)!.centroids]));
 	const { recommendedK, reason, elbowK } = recommendK(rows);
-	state.sweepFits = { recipe: JSON.stringify(state.recipe), seed, centroids };
+	ctx.sweepFits.set(sweepKey(ref.matrix, ref.recipe, seed), centroids);
 	return {
 		rows,
 		recommendedK,
@@ -417,12 +440,14 @@ export async function sweep(
 
 export async function segment(
 	db: Db,
-	state: PipelineState,
+	ctx: PipelineContext,
+	ref: SegmentRef,
 	options: SegmentOptions,
 	onProgress?: ProgressCallback
 ): Promise<SegmentReport> {
 	const started = performance.now();
-	const { matrix, keys, features } = await loadMatrix(db, state);
+	const key = keyOf(ref.recipe);
+	const { matrix, keys, features } = await loadMatrix(db, ref.matrix);
 	if (!Number.isInteger(options.k) || options.k < 1) {
 		throw new EngineError('sql', 'The number of segments must be a whole number of at least 1.');
 	}
@@ -437,20 +462,16 @@ export async function segment(
 		fraction: null
 	});
 	await tick();
-	checkCancelled(state);
+	checkCancelled(ctx);
 	let fit;
 	// The sweep's best centroids for this k (on a seeded sample of large data) are one candidate.
-	const fits = state.sweepFits;
-	const init =
-		fits && fits.seed === options.seed && fits.recipe === JSON.stringify(state.recipe)
-			? fits.centroids.get(options.k)
-			: undefined;
+	const init = ctx.sweepFits.get(sweepKey(ref.matrix, ref.recipe, options.seed))?.get(options.k);
 	const kernel = await loadKernel();
 	try {
 		const common = {
 			k: options.k,
 			seed: options.seed,
-			shouldStop: () => state.cancelled,
+			shouldStop: () => ctx.cancelled,
 			kernel
 		};
 		// n_init = 10 fresh k-means++ starts on every customer; the sweep's best centroids for this
@@ -465,7 +486,6 @@ export async function segment(
 	}
 	const segmentOf = new Int32Array(matrix.n);
 	for (let i = 0; i < matrix.n; i++) segmentOf[i] = fit.labels[i]! + 1;
-	const key = state.keyColumn!;
 	const { ipc } = encodeColumns(
 		new Map<string, ArrayLike<unknown>>([
 			[key, keys],
@@ -473,21 +493,25 @@ export async function segment(
 			['distance', fit.distances]
 		])
 	);
-	await db.run(`DROP TABLE IF EXISTS segbook_segments_in`);
+	const scratch = `segbook_in_${ref.segments}`;
+	const segmentsTable = ident(ref.segments);
+	const featuresTable = ident(ref.features);
+	await db.run(`DROP TABLE IF EXISTS ${ident(scratch)}`);
 	// RFM groups of an earlier run (another file, another key) no longer describe these segments.
-	await db.run(`DROP TABLE IF EXISTS ${RFM_TABLE}`);
-	await db.insertArrowIPC(ipc, 'segbook_segments_in');
+	await db.run(`DROP TABLE IF EXISTS ${ident(ref.rfm)}`);
+	await db.insertArrowIPC(ipc, scratch);
 	await db.run(
-		`CREATE OR REPLACE TABLE ${SEGMENTS_TABLE} AS FROM segbook_segments_in ORDER BY segment, ${ident(key)}`
+		`CREATE OR REPLACE TABLE ${segmentsTable} AS FROM ${ident(scratch)} ORDER BY segment, ${ident(key)}`
 	);
-	await db.run(`DROP TABLE segbook_segments_in`);
+	await db.run(`DROP TABLE ${ident(scratch)}`);
+	ctx.made.add(ref.segments);
 
 	const means = await queryRows(
 		db,
 		`SELECT s.segment, count(*) AS n, ${features
 			.map((f) => `avg(${finiteExpr(`f.${ident(f)}`)})`)
 			.join(', ')}
-		 FROM ${SEGMENTS_TABLE} s JOIN ${FEATURES_TABLE} f USING (${ident(key)})
+		 FROM ${segmentsTable} s JOIN ${featuresTable} f USING (${ident(key)})
 		 GROUP BY s.segment ORDER BY s.segment`
 	);
 	const base =
@@ -498,7 +522,7 @@ export async function segment(
 					.map((f) => `avg(${finiteExpr(ident(f))})`)
 					.join(
 						', '
-					)} FROM ${FEATURES_TABLE} WHERE ${ident(key)} IN (SELECT ${ident(key)} FROM ${SEGMENTS_TABLE})`
+					)} FROM ${featuresTable} WHERE ${ident(key)} IN (SELECT ${ident(key)} FROM ${segmentsTable})`
 			)
 		)[0] ?? [];
 	const num = (v: unknown): number | null =>
@@ -527,21 +551,26 @@ export async function segment(
 	};
 }
 
-/** Banded scores (5 = best) and the classic named groups, from customer_features. */
-export function rfmSql(rules: readonly RfmRule[], cutoffs: RfmCutoffs | null = null): string {
-	return rfmScoresSql(RFM_TABLE, FEATURES_TABLE, rules, cutoffs);
+/** Banded scores (5 = best) and the classic named groups, from a features table. */
+export function rfmSql(
+	rules: readonly RfmRule[],
+	features: string = FEATURES_TABLE,
+	target: string = RFM_TABLE,
+	cutoffs: RfmCutoffs | null = null
+): string {
+	return rfmScoresSql(ident(target), ident(features), rules, cutoffs);
 }
 
 export async function rfm(
 	db: Db,
-	state: PipelineState,
+	ref: SegmentRef,
 	rules?: RfmRule[],
 	cutoffs?: RfmCutoffs
 ): Promise<RfmReport> {
 	const started = performance.now();
-	if (!state.keyColumn)
+	if (!(await tableExists(db, ref.features)))
 		throw new EngineError('sql', 'Build the features first (run the Features cell).');
-	const available = new Set((await describeTable(db, FEATURES_TABLE)).map((c) => c.name));
+	const available = new Set((await describeTable(db, ref.features)).map((c) => c.name));
 	for (const f of ['recency_days', 'frequency', 'monetary']) {
 		if (!available.has(f)) {
 			throw new EngineError(
@@ -550,14 +579,15 @@ export async function rfm(
 			);
 		}
 	}
-	const sql = rfmSql(rules ?? DEFAULT_RFM_RULES, cutoffs ?? null);
+	const sql = rfmSql(rules ?? DEFAULT_RFM_RULES, ref.features, ref.rfm, cutoffs ?? null);
 	await db.run(sql);
-	const total = Number(await queryValue(db, `SELECT count(*) FROM ${RFM_TABLE}`));
+	const rfmTable = ident(ref.rfm);
+	const total = Number(await queryValue(db, `SELECT count(*) FROM ${rfmTable}`));
 	const groups = await queryRows(
 		db,
-		`SELECT rfm_group, count(*) FROM ${RFM_TABLE} GROUP BY ALL ORDER BY 2 DESC`
+		`SELECT rfm_group, count(*) FROM ${rfmTable} GROUP BY ALL ORDER BY 2 DESC`
 	);
-	const [r, f, m] = (await queryRows(db, cutoffsSql(FEATURES_TABLE, cutoffs ?? null)))[0] ?? [];
+	const [r, f, m] = (await queryRows(db, cutoffsSql(ident(ref.features), cutoffs ?? null)))[0] ?? [];
 	const asList = (v: unknown): number[] =>
 		Array.from((v ?? []) as ArrayLike<unknown>, (x) => Number(x));
 	const used = { recency: asList(r), frequency: asList(f), monetary: asList(m) };
@@ -570,7 +600,7 @@ export async function rfm(
 			const n = Number(
 				await queryValue(
 					db,
-					`SELECT count(*) FROM ${FEATURES_TABLE} WHERE ${column[measure]} = ${literal(v)}`
+					`SELECT count(*) FROM ${ident(ref.features)} WHERE ${column[measure]} = ${literal(v)}`
 				)
 			);
 			shares.set(`${measure}:${v}`, n / Math.max(1, total));
@@ -588,7 +618,7 @@ export async function rfm(
 		grid: (
 			await queryRows(
 				db,
-				`SELECT r, fm, any_value(rfm_group), count(*) FROM ${RFM_TABLE} GROUP BY r, fm ORDER BY r, fm`
+				`SELECT r, fm, any_value(rfm_group), count(*) FROM ${rfmTable} GROUP BY r, fm ORDER BY r, fm`
 			)
 		).map(([r, fm, group, n]) => ({
 			r: Number(r),
@@ -604,16 +634,16 @@ export async function rfm(
 /** segments.csv: the key under its own name, segment 1..k, persona; one row per customer. */
 export async function exportSegments(
 	db: Db,
-	state: PipelineState,
+	ref: SegmentRef,
 	format: 'csv' | 'parquet',
 	personas: ReadonlyMap<number, string> = new Map(),
 	privacy?: ExportPrivacy
 ): Promise<ExportFile> {
-	if (!state.keyColumn)
+	if (!(await tableExists(db, ref.segments)))
 		throw new EngineError('sql', 'There are no segments yet: run the Segments cell.');
-	if (!(await tableExists(db, SEGMENTS_TABLE)))
-		throw new EngineError('sql', 'There are no segments yet: run the Segments cell.');
-	const key = ident(state.keyColumn);
+	const keyColumn = keyOf(ref.recipe);
+	const key = ident(keyColumn);
+	const segmentsTable = ident(ref.segments);
 	const notes: string[] = [];
 	// Personal data stays out unless the user opts in: a key that looks personal (an e-mail, a
 	// phone number, a name) becomes the notebook-salted hash protectColumn writes.
@@ -621,14 +651,14 @@ export async function exportSegments(
 	if (!privacy?.includePersonal) {
 		const sample = await queryTable(
 			db,
-			`SELECT ${key}::VARCHAR FROM ${SEGMENTS_TABLE} WHERE ${key} IS NOT NULL LIMIT 200`
+			`SELECT ${key}::VARCHAR FROM ${segmentsTable} WHERE ${key} IS NOT NULL LIMIT 200`
 		);
 		const values: string[] = [];
 		for (let i = 0; i < sample.numRows; i++) values.push(String(sample.getChildAt(0)?.get(i)));
-		if (sample.numRows > 0 && exportPii(state.keyColumn, values, true) !== null) {
+		if (sample.numRows > 0 && exportPii(keyColumn, values, true) !== null) {
 			keyExpr = `'h_' || left(sha256(${literal(privacy?.salt ?? '')} || ${key}::VARCHAR), 16)`;
 			notes.push(
-				`${state.keyColumn} looks like personal data, so the file holds its salted hash (the same as “replace by a salted hash” in the Data cell). Tick “Include personal data in exports” to keep the values.`
+				`${keyColumn} looks like personal data, so the file holds its salted hash (the same as “replace by a salted hash” in the Data cell). Tick “Include personal data in exports” to keep the values.`
 			);
 		}
 	}
@@ -638,7 +668,7 @@ export async function exportSegments(
 	if (minSize > 1) {
 		const small = await queryTable(
 			db,
-			`SELECT segment, count(*) AS n FROM ${SEGMENTS_TABLE} GROUP BY segment HAVING count(*) < ${minSize} ORDER BY segment`
+			`SELECT segment, count(*) AS n FROM ${segmentsTable} GROUP BY segment HAVING count(*) < ${minSize} ORDER BY segment`
 		);
 		if (small.numRows > 0) {
 			const held: number[] = [];
@@ -655,7 +685,7 @@ export async function exportSegments(
 	}
 	const table = await queryTable(
 		db,
-		`SELECT ${keyExpr} AS k, segment FROM ${SEGMENTS_TABLE} ${keep} ORDER BY ${key}`
+		`SELECT ${keyExpr} AS k, segment FROM ${segmentsTable} ${keep} ORDER BY ${key}`
 	);
 	const keys = table.getChildAt(0);
 	const segments = table.getChildAt(1);
@@ -680,14 +710,14 @@ export async function exportSegments(
 		return {
 			name: 'segments.csv',
 			mime: 'text/csv',
-			bytes: new TextEncoder().encode(toCsv([state.keyColumn, 'segment', 'persona'], rows)),
+			bytes: new TextEncoder().encode(toCsv([keyColumn, 'segment', 'persona'], rows)),
 			rows: n,
 			notes
 		};
 	}
 	const buffer = parquetWriteBuffer({
 		columnData: [
-			{ name: state.keyColumn, data: keyValues, type: 'STRING' },
+			{ name: keyColumn, data: keyValues, type: 'STRING' },
 			{ name: 'segment', data: segmentValues, type: 'INT32' },
 			{ name: 'persona', data: personaValues, type: 'STRING' }
 		]

@@ -1,7 +1,8 @@
 /**
  * THE contract between the UI (main thread) and the engine worker.
  *
- * Types only (plus API_VERSION): both sides import this file and neither invents shapes.
+ * Types, plus the one list of the engine's methods (ENGINE_METHODS) with each call's time
+ * budget: both sides import this file and neither invents shapes.
  * Bulk data crosses as Arrow IPC bytes (transferred, never copied); everything else is a
  * small structured-cloneable summary. File handles go to the worker as `File` objects, which
  * the browser passes by reference.
@@ -21,7 +22,7 @@ export type { InsightCalls, InsightKind } from './insight-api';
 export type { ReadOptions, ReadReport, SuspectLine };
 export type { DecimalChoice, EncodingChoice, HeaderChoice } from './read-options';
 
-export const API_VERSION = 1;
+export const API_VERSION = 2;
 
 /** A loaded table as the notebook knows it. */
 export interface TableInfo {
@@ -126,6 +127,11 @@ export interface QueryOptions {
 	resultName?: string | undefined;
 	/** Rows sent to the UI at most (the rest stays in the worker). */
 	rowLimit?: number | undefined;
+	/**
+	 * This call's time budget in ms (default QUERY_BUDGET_MS); past it the client restarts the
+	 * engine and the call fails with a `timeout` error. Read by the client, not the worker.
+	 */
+	budgetMs?: number | undefined;
 }
 
 export interface QueryResult {
@@ -174,6 +180,8 @@ export type EngineErrorCode =
 	| 'cancelled'
 	| 'crashed'
 	| 'timeout'
+	/** The engine restarted (another call's crash, time budget or cancel) before this call finished. */
+	| 'restarted'
 	| 'internal';
 
 /** A proposed or edited feature recipe, with what the Features cell needs to show it. */
@@ -518,6 +526,28 @@ export interface ScoreReport {
 	ms: number;
 }
 
+/** A Features cell's result: the recipe (from the document) and where its tables are. */
+export interface FeatureRef {
+	recipe: FeatureRecipe;
+	/** One row per customer in plain units (the cell's output, default `customer_features`). */
+	features: string;
+	/** The model matrix k-means sees (`matrixTableOf(features)`). */
+	matrix: string;
+}
+
+/** A Segments cell's result on top of its Features cell's. */
+export interface SegmentRef extends FeatureRef {
+	/** Each customer's segment (the cell's output, default `segments`). */
+	segments: string;
+	/** The rule-based RFM groups (`rfmTableOf(segments)`). */
+	rfm: string;
+}
+
+/**
+ * Every call takes the tables it reads and writes from the document (refs): the worker keeps no
+ * hidden "last built" state. Adding a call: a method here, its line in ENGINE_METHODS, and its
+ * handler on the Engine (workers/engine.ts); the client and the worker derive the rest.
+ */
 export interface EngineApi {
 	init(): Promise<EngineInfo>;
 	/** `table` forces the table name (re-attaching a notebook's file); it replaces that table. */
@@ -544,28 +574,39 @@ export interface EngineApi {
 	schema(): Promise<TableInfo[]>;
 	dropTable(name: string): Promise<void>;
 	suggestRecipe(table: string): Promise<RecipeSuggestion>;
-	buildFeatures(recipe: FeatureRecipe): Promise<FeatureReport>;
-	sweep(seed: number, onProgress?: ProgressCallback): Promise<SweepReport>;
-	segment(options: SegmentOptions, onProgress?: ProgressCallback): Promise<SegmentReport>;
-	rfm(rules?: RfmRule[], cutoffs?: RfmCutoffs): Promise<RfmReport>;
+	/** Writes `out.features` and `out.matrix`. */
+	buildFeatures(
+		recipe: FeatureRecipe,
+		out: { features: string; matrix: string }
+	): Promise<FeatureReport>;
+	sweep(ref: FeatureRef, seed: number, onProgress?: ProgressCallback): Promise<SweepReport>;
+	/** Writes `ref.segments`. */
+	segment(
+		ref: SegmentRef,
+		options: SegmentOptions,
+		onProgress?: ProgressCallback
+	): Promise<SegmentReport>;
+	/** Writes `ref.rfm` from `ref.features`. */
+	rfm(ref: SegmentRef, rules?: RfmRule[], cutoffs?: RfmCutoffs): Promise<RfmReport>;
 	/** `personas` maps segment number → persona name for the export's persona column. */
 	exportSegments(
+		ref: SegmentRef,
 		format: 'csv' | 'parquet',
 		personas?: Map<number, string>,
 		privacy?: ExportPrivacy
 	): Promise<ExportFile>;
-	personas(): Promise<PersonasReport>;
-	customer(key: string): Promise<CustomerProfile>;
-	/** Customers' segments before and after a split date, against the current segmentation. */
-	compare(options: CompareOptions): Promise<CompareReport>;
+	personas(ref: SegmentRef): Promise<PersonasReport>;
+	customer(ref: SegmentRef, key: string): Promise<CustomerProfile>;
+	/** Customer keys starting with `prefix`, for the Customer cell's picker. */
+	customerKeys(ref: SegmentRef, prefix: string): Promise<string[]>;
+	/** Customers' segments before and after a split date; writes `options.output`. */
+	compare(ref: SegmentRef, options: CompareOptions & { output: string }): Promise<CompareReport>;
 	/** The sample's answer key against the segments; `seed` re-runs the variations. */
-	answerKey(seed: number): Promise<AnswerKeyReport>;
+	answerKey(ref: SegmentRef, seed: number): Promise<AnswerKeyReport>;
 	/** A query's whole result as a CSV or Parquet file. */
 	exportQuery(sql: string, format: 'csv' | 'parquet', privacy?: ExportPrivacy): Promise<ExportFile>;
 	/** Rows of a table for a chart: at most `limit`, as Arrow IPC bytes. */
 	chartRows(table: string, limit: number): Promise<QueryResult>;
-	/** Customer keys starting with `prefix`, for the Customer cell's picker. */
-	customerKeys(prefix: string): Promise<string[]>;
 	/** The model file of a segmentation (Export model, and the pipeline exports built on it). */
 	exportModel(tables: ModelTables, fit: ModelFit): Promise<SegmentModel>;
 	/** Another loaded table scored with a model: writes `options.output`. */
@@ -576,6 +617,84 @@ export interface EngineApi {
 		input: InsightCalls[K]['input'],
 		onProgress?: ProgressCallback
 	): Promise<InsightCalls[K]['output']>;
-	/** Best-effort cancel of the running query (the client terminates the worker if it hangs). */
-	cancel(): Promise<boolean>;
+	/**
+	 * Best-effort cancel of request `requestId` (none = every running request); the client
+	 * restarts the worker if it has not stopped shortly after.
+	 */
+	cancel(requestId?: number): Promise<boolean>;
 }
+
+/**
+ * How long a kind of call may take before the client restarts the engine (the watchdog).
+ * `query` is the default for SQL; a SQL cell can change it per call (QueryOptions.budgetMs).
+ */
+export type BudgetKind = 'instant' | 'query' | 'scan' | 'long';
+
+export const BUDGET_MS: Readonly<Record<BudgetKind, number>> = {
+	/** Lookups on small results: the schema, a customer, keys for a picker. */
+	instant: 30_000,
+	/** User SQL and what runs it: a query, its export, a chart's rows. */
+	query: 60_000,
+	/** One pass over a table: profiles, type changes, protections, role detection. */
+	scan: 180_000,
+	/** Loads and the pipeline: features, the k sweep, k-means, personas, Compare. */
+	long: 600_000
+};
+
+/** The default budget for a SQL call, in ms (60 s; the SQL cell may pass its own). */
+export const QUERY_BUDGET_MS = BUDGET_MS.query;
+
+export interface CallSpec {
+	budget: BudgetKind;
+	/** Index of the argument that is a progress callback (the client forwards progress). */
+	progress?: number;
+	/** Index of an options argument whose `budgetMs` overrides the kind's budget. */
+	budgetArg?: number;
+	/** The result's field holding bytes the worker transfers instead of copying. */
+	transfer?: 'ipc' | 'bytes';
+	/** A control call: not queued behind a restart, no request of its own, no budget. */
+	control?: true;
+}
+
+/** THE list of the engine's methods. The client, the worker and the test adapter derive from it. */
+export const ENGINE_METHODS = {
+	init: { budget: 'long' },
+	loadFile: { budget: 'long', progress: 2 },
+	loadSample: { budget: 'long', progress: 1 },
+	profile: { budget: 'scan' },
+	setColumnType: { budget: 'scan' },
+	protectColumn: { budget: 'scan' },
+	query: { budget: 'query', budgetArg: 1, transfer: 'ipc' },
+	schema: { budget: 'instant' },
+	dropTable: { budget: 'instant' },
+	suggestRecipe: { budget: 'scan' },
+	buildFeatures: { budget: 'long' },
+	sweep: { budget: 'long', progress: 2 },
+	segment: { budget: 'long', progress: 2 },
+	rfm: { budget: 'long' },
+	exportSegments: { budget: 'long', transfer: 'bytes' },
+	personas: { budget: 'long' },
+	customer: { budget: 'instant' },
+	customerKeys: { budget: 'instant' },
+	compare: { budget: 'long' },
+	answerKey: { budget: 'long' },
+	exportQuery: { budget: 'query', transfer: 'bytes' },
+	chartRows: { budget: 'query', transfer: 'ipc' },
+	exportModel: { budget: 'long' },
+	scoreCustomers: { budget: 'long' },
+	insight: { budget: 'long', progress: 2 },
+	cancel: { budget: 'instant', control: true }
+} as const satisfies Record<keyof EngineApi, CallSpec>;
+
+export type EngineMethod = keyof EngineApi;
+
+/**
+ * What crosses to the worker: every method with the request id first. The worker's exposure
+ * (workers/engine.worker.ts) is derived from ENGINE_METHODS in this shape.
+ */
+export type WireApi = {
+	[K in EngineMethod]: (
+		requestId: number,
+		...args: Parameters<EngineApi[K]>
+	) => ReturnType<EngineApi[K]>;
+};

@@ -1,359 +1,440 @@
 /**
- * The UI's side of the engine: spawns the worker, wraps it with comlink, and supervises it.
+ * The UI's side of the engine: spawns the worker, derives its methods from ENGINE_METHODS
+ * (./api), and supervises it.
  *
- * - Every call races the worker's death: a crash or out-of-memory rejects the pending calls
- *   with EngineError('crashed'), never leaves them hanging.
- * - `cancel()` asks DuckDB to stop; if the call has not settled shortly after, the worker is
- *   terminated (the only hard stop for a running query) and a fresh one is started.
- * - A restart re-applies the lockdown and reloads every file and sample the session loaded,
- *   from the File handles kept here, so the notebook carries on.
+ * - Every call gets a request id (`promise.requestId`); `cancel(id)` cancels that request, and
+ *   if it has not stopped shortly after, the worker is terminated (the only hard stop for a
+ *   running query) and a fresh one started.
+ * - The watchdog: each kind of call has a time budget (BUDGET_MS; a query's `budgetMs`). It
+ *   counts while the call is the oldest one in the worker (calls ahead of it do not count); past
+ *   it the worker restarts and the call fails with a `timeout` error that says what to do.
+ * - A crash or out-of-memory rejects the calls in the worker, never leaves them hanging.
+ * - A restart spawns a worker, locks it down (init), then hands `events.onRestart` a `replay`
+ *   EngineApi straight to the new worker: the notebook re-applies its session (files,
+ *   protections, type changes, SQL tables) while every other call waits. The client replays
+ *   nothing itself. A worker that cannot start rejects `ready` and every later call with a
+ *   message to reload the page.
  */
 import * as Comlink from 'comlink';
 import workerUrl from '../../workers/engine.worker.ts?worker&url';
-import type {
-	ColumnType,
-	CompareOptions,
-	CompareReport,
-	CustomerProfile,
-	EngineApi,
-	PersonasReport,
-	AnswerKeyReport,
-	EngineInfo,
-	ExportFile,
-	ExportPrivacy,
-	FeatureRecipe,
-	FeatureReport,
-	InsightCalls,
-	InsightKind,
-	RecipeSuggestion,
-	RfmReport,
-	RfmCutoffs,
-	RfmRule,
-	SegmentOptions,
-	SegmentReport,
-	SweepReport,
-	LoadReport,
-	Progress,
-	Protection,
-	QueryOptions,
-	QueryResult,
-	ReadOptions,
-	SampleOptions,
-	TableInfo,
-	TableProfile,
-	TypeChange,
-	ModelFit,
-	ModelTables,
-	ScoreOptions,
-	ScoreReport,
-	SegmentModel
+import {
+	BUDGET_MS,
+	ENGINE_METHODS,
+	type BudgetKind,
+	type CallSpec,
+	type EngineApi,
+	type EngineInfo,
+	type EngineMethod,
+	type InsightCalls,
+	type InsightKind,
+	type Progress,
+	type ProgressCallback,
+	type WireApi
 } from './api';
+import { deriveApi } from './derive';
 import { EngineError, asEngineError } from './errors';
+import { timeoutMessage, timeoutReason } from './budget';
 import { UPDATED_MESSAGE, engineScriptGone } from './build-check';
 
-/** What the session loaded, to replay after a restart. */
-type Loaded =
-	| { kind: 'file'; file: File; table: string; read?: ReadOptions | undefined }
-	| { kind: 'sample'; options: SampleOptions };
+/** A call's promise, with the request id `cancel(id)` takes. */
+export type Pending<T> = Promise<T> & { readonly requestId: number };
+
+/** The engine's calls on the client: EngineApi's, each returning a Pending. */
+export type EngineCalls = {
+	[K in Exclude<EngineMethod, 'cancel' | 'insight'>]: (
+		...args: Parameters<EngineApi[K]>
+	) => Pending<Awaited<ReturnType<EngineApi[K]>>>;
+} & {
+	/** Generic: the kind picks the input and the result (a mapped type would lose the link). */
+	insight<K extends InsightKind>(
+		kind: K,
+		input: InsightCalls[K]['input'],
+		onProgress?: ProgressCallback
+	): Pending<InsightCalls[K]['output']>;
+};
 
 export interface EngineEvents {
 	onProgress(p: Progress | null): void;
-	/** After a restart; `problem` is set when the engine could not come back (a new deploy). */
-	onRestart(reason: string, problem?: string): void;
+	/**
+	 * The new worker is up and locked down. Re-apply the session through `replay` (its calls go
+	 * straight to the new worker, without budgets); every other call waits until this settles.
+	 */
+	onRestart(reason: string, replay: EngineApi): Promise<void>;
+	/** The engine cannot run any more (a worker that does not start): reload the page. */
+	onUnavailable?(error: EngineError): void;
+}
+
+/** A started worker as the client needs it: the browser's Worker, or node's in tests. */
+export interface WorkerHandle {
+	readonly endpoint: Comlink.Endpoint;
+	terminate(): void;
+	/** Called when the worker dies or its script fails to load. */
+	onError(listener: (message: string) => void): void;
+}
+
+export interface ClientOptions {
+	spawn?: () => WorkerHandle;
+	/** Budgets by kind of call, in ms (default BUDGET_MS). */
+	budgets?: Partial<Record<BudgetKind, number>>;
+	/** How long a cancelled call may take to stop before the worker is terminated. */
+	cancelGraceMs?: number;
+	/**
+	 * Whether the worker's script is gone from the server (a new deploy), checked before a
+	 * restart. Default: fetch the browser worker's script; none with a custom `spawn`.
+	 */
+	scriptGone?: () => Promise<boolean>;
 }
 
 const CANCEL_GRACE_MS = 1500;
 
-function spawn(): Worker {
+function browserWorker(): WorkerHandle {
 	// A blob wrapper makes the worker inherit the page's CSP (RELIABILITY.md T4).
 	const absolute = new URL(workerUrl, import.meta.url).href;
 	const source = `import ${JSON.stringify(absolute)};`;
 	const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
 	const worker = new Worker(url, { type: 'module', name: 'segbook-engine' });
 	URL.revokeObjectURL(url);
-	return worker;
-}
-
-export class EngineClient {
-	#worker!: Worker;
-	#remote!: Comlink.Remote<EngineApi>;
-	#died!: Promise<never>;
-	#kill!: (error: EngineError) => void;
-	#ready: Promise<EngineInfo>;
-	#loaded: Loaded[] = [];
-	#events: EngineEvents;
-	#running = 0;
-	#restarting: Promise<void> | null = null;
-
-	constructor(events: EngineEvents) {
-		this.#events = events;
-		this.#ready = this.#start();
-	}
-
-	get ready(): Promise<EngineInfo> {
-		return this.#ready;
-	}
-
-	#start(): Promise<EngineInfo> {
-		const worker = spawn();
-		this.#worker = worker;
-		this.#remote = Comlink.wrap<EngineApi>(worker);
-		this.#died = new Promise<never>((_, reject) => {
-			this.#kill = reject;
+	return {
+		endpoint: worker,
+		terminate: () => worker.terminate(),
+		onError: (listener) =>
 			worker.addEventListener('error', (event) => {
 				event.preventDefault();
-				reject(new EngineError('crashed', event.message || 'The engine stopped unexpectedly.'));
-			});
-		});
-		this.#died.catch(() => {
-			if (this.#worker === worker) void this.restart('The engine stopped unexpectedly');
-		});
-		return this.#call(() => this.#remote.init(), false);
-	}
+				listener(event.message || '');
+			})
+	};
+}
 
-	/** Run one engine call, rejecting if the worker dies first; errors become EngineErrors. */
-	async #call<T>(fn: () => Promise<T>, waitReady = true): Promise<T> {
-		if (waitReady) {
-			await this.#restarting;
-			await this.#ready;
-		}
-		this.#running++;
-		try {
-			return await Promise.race([fn(), this.#died]);
-		} catch (e) {
-			const error = asEngineError(e);
-			if (/memory access out of bounds|unreachable|RuntimeError/i.test(error.message)) {
-				void this.restart('The engine ran out of memory or failed');
-				throw new EngineError(
-					'crashed',
-					`The engine failed (${error.message.split('\n')[0]}) and is restarting. Your notebook is intact; run the cell again, perhaps on less data.`
-				);
-			}
-			throw error;
-		} finally {
-			this.#running--;
-		}
-	}
+interface Call {
+	readonly id: number;
+	readonly spec: CallSpec;
+	readonly budgetMs: number;
+	/** Calls of `onRestart`'s replay: not held, not watched. */
+	readonly replay: boolean;
+	/** The worker generation it was sent to, or null while it waits. */
+	generation: number | null;
+	fail(error: EngineError): void;
+	settled: Promise<unknown>;
+}
 
-	#progress(): ((p: Progress) => void) & Comlink.ProxyMarked {
-		return Comlink.proxy((p: Progress) => this.#events.onProgress(p));
-	}
+type WireFn = (id: number, ...args: unknown[]) => Promise<unknown>;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-	/** `read`: import settings from the Data cell (absent fields are detected). */
-	async loadFile(file: File, table?: string, read?: ReadOptions): Promise<LoadReport> {
-		try {
-			const report = await this.#call(() =>
-				this.#remote.loadFile(file, table, this.#progress(), read)
-			);
-			// A re-read replaces the earlier load of the same table in the replay list.
-			this.#loaded = this.#loaded.filter(
-				(l) => !(l.kind === 'file' && l.table === report.table.name)
-			);
-			this.#loaded.push({ kind: 'file', file, table: report.table.name, read });
-			return report;
-		} finally {
-			this.#events.onProgress(null);
-		}
-	}
+class Supervisor {
+	#events: EngineEvents;
+	#spawn: () => WorkerHandle;
+	#budgets: Record<BudgetKind, number>;
+	#grace: number;
+	#scriptGone: () => Promise<boolean>;
+	#handle!: WorkerHandle;
+	#remote!: Comlink.Remote<WireApi>;
+	#generation = 0;
+	#died: (message: string) => void = () => {};
+	#ready: Promise<EngineInfo>;
+	#restarting: Promise<void> | null = null;
+	#dead: EngineError | null = null;
+	#seq = 0;
+	/** Every call not settled yet, in the order they were made. */
+	#calls = new Map<number, Call>();
+	#watched: { id: number; timer: ReturnType<typeof setTimeout> } | null = null;
 
-	async loadSample(options: SampleOptions): Promise<LoadReport[]> {
-		try {
-			const reports = await this.#call(() => this.#remote.loadSample(options, this.#progress()));
-			this.#loaded.push({ kind: 'sample', options });
-			return reports;
-		} finally {
-			this.#events.onProgress(null);
-		}
-	}
-
-	profile(table: string, columns?: number): Promise<TableProfile> {
-		return this.#call(() => this.#remote.profile(table, columns));
-	}
-
-	setColumnType(table: string, column: string, type: ColumnType): Promise<TypeChange> {
-		return this.#call(() => this.#remote.setColumnType(table, column, type));
-	}
-
-	protectColumn(
-		table: string,
-		column: string,
-		action: Protection,
-		salt: string
-	): Promise<TableProfile> {
-		return this.#call(() => this.#remote.protectColumn(table, column, action, salt));
-	}
-
-	query(sqlText: string, options: QueryOptions): Promise<QueryResult> {
-		return this.#call(() => this.#remote.query(sqlText, options));
-	}
-
-	schema(): Promise<TableInfo[]> {
-		return this.#call(() => this.#remote.schema());
-	}
-
-	dropTable(name: string): Promise<void> {
-		return this.#call(() => this.#remote.dropTable(name));
-	}
-
-	suggestRecipe(table: string): Promise<RecipeSuggestion> {
-		return this.#call(() => this.#remote.suggestRecipe(table));
-	}
-
-	buildFeatures(recipe: FeatureRecipe): Promise<FeatureReport> {
-		return this.#call(() => this.#remote.buildFeatures(recipe));
-	}
-
-	async sweep(seed: number): Promise<SweepReport> {
-		try {
-			return await this.#call(() => this.#remote.sweep(seed, this.#progress()));
-		} finally {
-			this.#events.onProgress(null);
-		}
-	}
-
-	async segment(options: SegmentOptions): Promise<SegmentReport> {
-		try {
-			return await this.#call(() => this.#remote.segment(options, this.#progress()));
-		} finally {
-			this.#events.onProgress(null);
-		}
-	}
-
-	rfm(rules?: RfmRule[], cutoffs?: RfmCutoffs): Promise<RfmReport> {
-		return this.#call(() => this.#remote.rfm(rules, cutoffs));
-	}
-
-	personas(): Promise<PersonasReport> {
-		return this.#call(() => this.#remote.personas());
-	}
-
-	compare(options: CompareOptions): Promise<CompareReport> {
-		return this.#call(() => this.#remote.compare(options));
-	}
-
-	answerKey(seed: number): Promise<AnswerKeyReport> {
-		return this.#call(() => this.#remote.answerKey(seed));
-	}
-
-	customer(key: string): Promise<CustomerProfile> {
-		return this.#call(() => this.#remote.customer(key));
-	}
-
-	exportQuery(
-		sqlText: string,
-		format: 'csv' | 'parquet',
-		privacy?: ExportPrivacy
-	): Promise<ExportFile> {
-		return this.#call(() => this.#remote.exportQuery(sqlText, format, privacy));
-	}
-
-	chartRows(table: string, limit: number): Promise<QueryResult> {
-		return this.#call(() => this.#remote.chartRows(table, limit));
-	}
-
-	customerKeys(prefix: string): Promise<string[]> {
-		return this.#call(() => this.#remote.customerKeys(prefix));
-	}
-
-	exportSegments(
-		format: 'csv' | 'parquet',
-		personas?: Map<number, string>,
-		privacy?: ExportPrivacy
-	): Promise<ExportFile> {
-		return this.#call(() => this.#remote.exportSegments(format, personas, privacy));
-	}
-
-	exportModel(tables: ModelTables, fit: ModelFit): Promise<SegmentModel> {
-		return this.#call(() => this.#remote.exportModel(tables, fit));
-	}
-
-	scoreCustomers(model: SegmentModel, options: ScoreOptions): Promise<ScoreReport> {
-		return this.#call(() => this.#remote.scoreCustomers(model, options));
-	}
-
-	/** Segment insights; progress (stability's resamples) goes to onProgress. */
-	async insight<K extends InsightKind>(
-		kind: K,
-		input: InsightCalls[K]['input']
-	): Promise<InsightCalls[K]['output']> {
-		try {
-			// Comlink's Remote type loses the generic's link between kind and result; restore it.
-			return await this.#call(
-				() =>
-					this.#remote.insight(kind, input, this.#progress()) as Promise<InsightCalls[K]['output']>
-			);
-		} finally {
-			this.#events.onProgress(null);
-		}
-	}
-
-	/** Stop what is running: politely, then by restarting the worker. */
-	async cancel(): Promise<void> {
-		if (this.#running === 0) return;
-		const worker = this.#worker;
-		await Promise.race([
-			this.#remote.cancel().catch(() => false),
-			new Promise((r) => setTimeout(r, 300))
-		]);
-		await new Promise((r) => setTimeout(r, CANCEL_GRACE_MS));
-		if (this.#running > 0 && this.#worker === worker) await this.restart('Cancelled');
-	}
-
-	/** Terminate the worker, start a new one, and reload what the session had loaded. */
-	restart(reason: string): Promise<void> {
-		if (this.#restarting) return this.#restarting;
-		const old = this.#worker;
-		this.#kill(
-			reason === 'Cancelled'
-				? new EngineError(
-						'cancelled',
-						'Cancelled. The engine restarted; your loaded files are back.'
-					)
-				: new EngineError('crashed', `${reason}. The engine restarted; your notebook is intact.`)
+	constructor(events: EngineEvents, options: ClientOptions = {}) {
+		this.#events = events;
+		this.#spawn = options.spawn ?? browserWorker;
+		this.#budgets = { ...BUDGET_MS, ...options.budgets };
+		this.#grace = options.cancelGraceMs ?? CANCEL_GRACE_MS;
+		this.#scriptGone =
+			options.scriptGone ??
+			(options.spawn
+				? () => Promise.resolve(false)
+				: () => engineScriptGone(new URL(workerUrl, import.meta.url).href));
+		// Every listed call but the control ones (cancel is this class's own method).
+		const calls = Object.fromEntries(
+			Object.entries(ENGINE_METHODS).filter(([, spec]: [string, CallSpec]) => !spec.control)
+		) as Record<keyof EngineCalls, CallSpec>;
+		Object.assign(
+			this,
+			deriveApi<EngineCalls>(calls, (method, args) => this.#invoke(method, args, null))
 		);
+		this.#ready = this.#start();
+		this.#ready.catch((e: unknown) => {
+			this.#dead ??= asEngineError(e, 'crashed');
+		});
+	}
+
+	/** The engine is up (after a restart in progress, and its replay, if there is one). */
+	get ready(): Promise<EngineInfo> {
+		const restarting = this.#restarting;
+		return restarting ? restarting.then(() => this.#ready) : this.#ready;
+	}
+
+	/** Spawn a worker and lock it down; rejects if it dies or fails before it is up. */
+	#start(): Promise<EngineInfo> {
+		const handle = this.#spawn();
+		const generation = ++this.#generation;
+		this.#handle = handle;
+		this.#remote = Comlink.wrap<WireApi>(handle.endpoint);
+		let up = false;
+		let failStart: (e: EngineError) => void = () => {};
+		const failed = new Promise<never>((_, reject) => (failStart = reject));
+		failed.catch(() => {});
+		const died = (message: string): void => {
+			if (this.#generation !== generation) return;
+			if (!up) failStart(new EngineError('crashed', message || 'The engine script did not load.'));
+			else if (this.#restarting) this.#fail(message || 'The engine stopped unexpectedly');
+			else void this.#restart(message || 'The engine stopped unexpectedly');
+		};
+		this.#died = died;
+		handle.onError(died);
+		const remote = this.#remote;
+		const slow = setTimeout(
+			() => failStart(new EngineError('crashed', 'The engine did not start in time.')),
+			this.#budgets.long
+		);
+		return (async () => {
+			try {
+				const info = await Promise.race([remote.init(++this.#seq), failed]);
+				up = true;
+				return info;
+			} finally {
+				clearTimeout(slow);
+			}
+		})();
+	}
+
+	/** Run one engine call; `replay` = the worker generation of an onRestart replay. */
+	#invoke(method: EngineMethod, args: unknown[], replay: number | null): Pending<unknown> {
+		const id = ++this.#seq;
+		const spec: CallSpec = ENGINE_METHODS[method];
+		let fail: (e: EngineError) => void = () => {};
+		const failed = new Promise<never>((_, reject) => (fail = reject));
+		failed.catch(() => {});
+		const call: Call = {
+			id,
+			spec,
+			budgetMs: this.#budgetOf(spec, args),
+			replay: replay !== null,
+			generation: null,
+			fail,
+			settled: failed
+		};
+		const run = async (): Promise<unknown> => {
+			try {
+				if (replay === null) {
+					await Promise.race([this.#admitted(), failed]);
+				} else if (replay !== this.#generation) {
+					throw new EngineError('restarted', 'The engine restarted again while restoring.');
+				}
+				call.generation = this.#generation;
+				this.#watch();
+				const fn = this.#remote[method] as unknown as WireFn;
+				return await Promise.race([fn(id, ...this.#withProgress(spec, args)), failed]);
+			} catch (e) {
+				throw this.#mapError(e, call);
+			} finally {
+				this.#calls.delete(id);
+				this.#watch();
+				if (spec.progress !== undefined) this.#events.onProgress(null);
+			}
+		};
+		this.#calls.set(id, call);
+		const promise = run();
+		call.settled = promise.catch(() => {});
+		return Object.assign(promise, { requestId: id }) as Pending<unknown>;
+	}
+
+	/** Wait for a restart in progress and for the worker; refuse when the engine is gone. */
+	async #admitted(): Promise<void> {
+		while (this.#restarting) await this.#restarting;
+		if (this.#dead) throw this.#dead;
+		await this.#ready;
+		if (this.#dead) throw this.#dead;
+	}
+
+	#budgetOf(spec: CallSpec, args: unknown[]): number {
+		if (spec.budgetArg !== undefined) {
+			const options = args[spec.budgetArg] as { budgetMs?: unknown } | undefined;
+			const ms = options?.budgetMs;
+			if (typeof ms === 'number' && ms > 0) return ms;
+		}
+		return this.#budgets[spec.budget];
+	}
+
+	/** Progress goes to the events (the status line) and to the caller's own callback. */
+	#withProgress(spec: CallSpec, args: unknown[]): unknown[] {
+		const at = spec.progress;
+		if (at === undefined) return args;
+		const out = [...args];
+		while (out.length <= at) out.push(undefined);
+		const own = out[at] as ProgressCallback | undefined;
+		out[at] = Comlink.proxy((p: Progress) => {
+			this.#events.onProgress(p);
+			own?.(p);
+		});
+		return out;
+	}
+
+	#mapError(e: unknown, call: Call): EngineError {
+		const error = asEngineError(e);
+		if (
+			call.generation === this.#generation &&
+			/memory access out of bounds|unreachable|RuntimeError/i.test(error.message)
+		) {
+			void this.#restart('The engine ran out of memory or failed');
+			return new EngineError(
+				'crashed',
+				`The engine failed (${error.message.split('\n')[0]}) and restarted. Run the cell again, perhaps on less data.`
+			);
+		}
+		return error;
+	}
+
+	/** The watchdog: one timer, for the oldest call in the worker, over its whole budget. */
+	#watch(): void {
+		let head: Call | undefined;
+		for (const call of this.#calls.values()) {
+			if (call.generation === this.#generation && !call.replay) {
+				head = call;
+				break;
+			}
+		}
+		if (this.#watched && this.#watched.id === head?.id) return;
+		if (this.#watched) clearTimeout(this.#watched.timer);
+		this.#watched = null;
+		if (!head || !Number.isFinite(head.budgetMs)) return;
+		const call = head;
+		const timer = setTimeout(() => {
+			this.#watched = null;
+			if (!this.#calls.has(call.id) || call.generation !== this.#generation) return;
+			const { budget } = call.spec;
+			void this.#restart(timeoutReason(budget, call.budgetMs), [
+				[call.id, new EngineError('timeout', timeoutMessage(budget, call.budgetMs))]
+			]);
+		}, call.budgetMs);
+		this.#watched = { id: call.id, timer };
+	}
+
+	/**
+	 * Stop request `requestId` (none = everything running or waiting): politely, then by
+	 * restarting the worker if it has not stopped after a grace period.
+	 */
+	async cancel(requestId?: number): Promise<void> {
+		const targets = [...this.#calls.values()].filter(
+			(c) => !c.replay && (requestId === undefined || c.id === requestId)
+		);
+		const cancelled = (): EngineError => new EngineError('cancelled', 'Cancelled.');
+		for (const c of targets) if (c.generation === null) c.fail(cancelled());
+		const sent = targets.filter((c) => c.generation === this.#generation);
+		if (sent.length === 0) return;
+		const remote = this.#remote;
+		await Promise.race([remote.cancel(0, requestId).catch(() => false), sleep(300)]);
+		await Promise.race([Promise.all(sent.map((c) => c.settled)), sleep(this.#grace)]);
+		const still = sent.filter((c) => this.#calls.has(c.id) && c.generation === this.#generation);
+		if (still.length === 0) return;
+		const stopped = 'Cancelled: the engine restarted to stop it.';
+		await this.#restart(
+			'Cancelled',
+			still.map((c) => [c.id, new EngineError('cancelled', stopped)])
+		);
+	}
+
+	/** Terminate the worker, start a new one, and let the notebook replay its session. */
+	restart(reason: string): Promise<void> {
+		return this.#restart(reason);
+	}
+
+	#restart(reason: string, culprits: [number, EngineError][] = []): Promise<void> {
+		if (this.#restarting) return this.#restarting;
+		if (this.#dead) return Promise.resolve();
+		const blamed = new Map(culprits);
+		const others =
+			culprits.length === 0
+				? new EngineError('crashed', `${reason}. The engine restarted: run the cell again.`)
+				: new EngineError(
+						'restarted',
+						`The engine restarted (${reason}) before this step finished: run it again.`
+					);
+		for (const call of this.#calls.values()) {
+			if (call.generation !== null) call.fail(blamed.get(call.id) ?? others);
+		}
+		const old = this.#handle;
+		// Retire the old worker: a late error from it is not a new crash.
+		this.#generation++;
 		this.#restarting = (async () => {
-			old.terminate();
-			if (await engineScriptGone(new URL(workerUrl, import.meta.url).href)) {
-				const updated = new EngineError('crashed', UPDATED_MESSAGE);
-				this.#ready = Promise.reject(updated);
-				this.#ready.catch(() => undefined);
-				this.#events.onRestart(reason, UPDATED_MESSAGE);
+			// A new deploy took this tab's engine files away: say so, never start a broken worker.
+			if (await this.#scriptGone()) {
+				old.terminate();
+				this.#unavailable(null);
 				return;
 			}
-			this.#events.onRestart(reason);
+			// The new generation first, so the old worker's death is not taken for a new crash.
 			this.#ready = this.#start();
-			await this.#ready;
-			const loaded = this.#loaded;
-			this.#loaded = [];
-			for (const item of loaded) {
-				try {
-					if (item.kind === 'file') {
-						await this.#remote.loadFile(item.file, item.table, undefined, item.read);
-					} else {
-						await this.#remote.loadSample(item.options);
-					}
-					this.#loaded.push(item);
-				} catch {
-					// A file that no longer loads is left out; its Data cell will say so on re-run.
-				}
+			old.terminate();
+			try {
+				await this.#ready;
+			} catch (e) {
+				const gone = await this.#scriptGone();
+				this.#unavailable(gone ? null : asEngineError(e).message);
+				return;
+			}
+			const generation = this.#generation;
+			const replay = deriveApi<EngineApi>(ENGINE_METHODS, (method, args) =>
+				method === 'cancel'
+					? this.#remote.cancel(0, args[0] as number | undefined)
+					: this.#invoke(method, args, generation)
+			);
+			try {
+				await this.#events.onRestart(reason, replay);
+			} catch {
+				// The notebook says what it could not restore; the engine itself is up.
 			}
 		})().finally(() => {
 			this.#restarting = null;
 		});
+		this.#ready.catch(() => {});
 		return this.#restarting;
+	}
+
+	/** The worker died while the session was being restored: stop, and say to reload. */
+	#fail(message: string): void {
+		this.#handle.terminate();
+		this.#unavailable(`it stopped again while restoring your data (${message})`);
+	}
+
+	/** `detail` null: the engine's files are gone after a deploy (UPDATED_MESSAGE, with Reload). */
+	#unavailable(detail: string | null): void {
+		const error = new EngineError(
+			'crashed',
+			detail === null
+				? `The engine could not restart. ${UPDATED_MESSAGE}`
+				: `The engine could not restart: ${detail.replace(/\.$/, '')}. Reload the page; your notebook is saved.`
+		);
+		this.#dead = error;
+		this.#ready = Promise.reject(error);
+		this.#ready.catch(() => {});
+		for (const call of this.#calls.values()) if (call.generation !== null) call.fail(error);
+		this.#events.onUnavailable?.(error);
 	}
 
 	/** For tests of crash recovery: the worker dies as it does when the tab runs out of memory. */
 	crashForTest(): void {
-		this.#worker.terminate();
-		this.#worker.dispatchEvent(
-			new ErrorEvent('error', { message: 'The engine stopped unexpectedly' })
-		);
+		this.#handle.terminate();
+		this.#died('The engine stopped unexpectedly');
 	}
 
 	dispose(): void {
-		this.#worker.terminate();
+		this.#dead = new EngineError('crashed', 'The engine was closed.');
+		if (this.#watched) clearTimeout(this.#watched.timer);
+		this.#handle.terminate();
+		for (const call of this.#calls.values()) call.fail(this.#dead);
 	}
 }
+
+/** The engine client: the supervisor plus every call of ENGINE_METHODS. */
+export type EngineClient = Supervisor & EngineCalls;
+export const EngineClient = Supervisor as new (
+	events: EngineEvents,
+	options?: ClientOptions
+) => EngineClient;
 
 export { EngineError };

@@ -16,6 +16,7 @@ import type {
 	RecipeSuggestion,
 	RfmReport,
 	RfmRule,
+	SegmentRef,
 	SegmentReport,
 	SweepReport,
 	LoadReport,
@@ -26,6 +27,9 @@ import type {
 	TableProfile
 } from '../engine/api';
 import { EngineClient } from '../engine/client';
+import { recordSession } from '../engine/interim-replay';
+import { defaultRefs } from '../engine/refs';
+import { CHANGES_TABLE } from '../sql/compare.sql';
 import { asEngineError } from '../engine/errors';
 import {
 	addCell,
@@ -82,6 +86,14 @@ import {
 	encodeNotebookFile,
 	encodeShareLink
 } from './share-link';
+import {
+	LESSON_LINK_PREFIX,
+	asMade,
+	decodeLessonLink,
+	encodeLessonLink,
+	lessonNotebook,
+	type LessonRef
+} from './lesson-link';
 
 export type RunStatus = 'idle' | 'running' | 'done' | 'error' | 'stale';
 
@@ -212,24 +224,16 @@ export class NotebookState {
 	#samplesLoading: Promise<void> = Promise.resolve();
 
 	constructor() {
-		this.#engine = new EngineClient({
-			onProgress: (p) => {
-				this.progress = p;
-			},
-			onRestart: (reason, problem) => {
-				this.alert(
-					problem
-						? `${reason}. ${problem}`
-						: `${reason}. The engine restarted; your notebook is intact and your files are reloaded.`
-				);
-				this.runs = Object.fromEntries(
-					Object.entries(this.runs).map(([id, run]) => [
-						id,
-						run.status === 'running' ? { ...run, status: 'stale' as const } : run
-					])
-				);
-			}
-		});
+		const session = recordSession(
+			new EngineClient({
+				onProgress: (p) => {
+					this.progress = p;
+				},
+				onRestart: (reason, replay) => this.#restarted(reason, () => session.replay(replay)),
+				onUnavailable: (error) => this.alert(error.message)
+			})
+		);
+		this.#engine = session.client;
 		void this.#claim(this.id);
 		this.#engine.ready.then(
 			(info) => {
@@ -240,6 +244,27 @@ export class NotebookState {
 			},
 			(e: unknown) => this.alert(`The engine could not start: ${asEngineError(e).message}`)
 		);
+	}
+
+	/** After a restart: the session's files back (interim-replay), running cells stale. */
+	async #restarted(reason: string, replay: () => Promise<string[]>): Promise<void> {
+		const failed = await replay();
+		this.alert(
+			failed.length === 0
+				? `${reason}. The engine restarted; your files are reloaded.`
+				: `${reason}. The engine restarted, but not everything came back (${failed.join('; ')}). Load those files again in their Data cells.`
+		);
+		this.runs = Object.fromEntries(
+			Object.entries(this.runs).map(([id, run]) => [
+				id,
+				run.status === 'running' ? { ...run, status: 'stale' as const } : run
+			])
+		);
+	}
+
+	/** The default tables of the first Features cell (interim, until cells carry output names). */
+	#ref(): SegmentRef {
+		return defaultRefs(this.doc.cells.find((c) => c.kind === 'features')?.recipe);
 	}
 
 	get engine(): EngineClient {
@@ -318,6 +343,11 @@ export class NotebookState {
 		// notebook itself, not a copy of it.
 		if (hash.startsWith('#nb=') && this.isOwnLink(hash)) {
 			history.replaceState(null, '', location.pathname);
+		} else if (hash.startsWith(LESSON_LINK_PREFIX) && !this.isOwnLink(hash)) {
+			// A lesson by reference: made again here from its sample, with the teacher's changes.
+			const result = decodeLessonLink(hash);
+			if (result.ok) return this.loadLesson(result.ref.sample, result.ref);
+			this.alert(`${result.error} Your own notebooks are untouched.`);
 		} else if (hash.startsWith('#nb=')) {
 			const result = decodeShareLink(hash);
 			if (result.ok) {
@@ -647,7 +677,11 @@ export class NotebookState {
 		};
 		// `?present`: a student link, opened read-only in presentation mode until made one's own.
 		const query = options.present ? '?present' : '';
-		return `${location.origin}${location.pathname}${query}${encodeShareLink(doc)}`;
+		// A lesson's student link names the lesson and the teacher's changes (lesson-link.ts).
+		const lesson = options.present
+			? encodeLessonLink(asMade(this.doc, (id) => this.run(id).suggestion?.recipe))
+			: null;
+		return `${location.origin}${location.pathname}${query}${lesson ?? encodeShareLink(doc)}`;
 	}
 
 	/** True for the fragment this tab wrote itself with Copy share link (also after a reload). */
@@ -682,7 +716,15 @@ export class NotebookState {
 	}
 
 	exportNotebookFile(): void {
-		const text = encodeNotebookFile(this.doc);
+		let text: string;
+		try {
+			text = encodeNotebookFile(this.doc);
+		} catch (e) {
+			this.alert(
+				`The notebook could not be exported: ${e instanceof Error ? e.message : String(e)}`
+			);
+			return;
+		}
 		download(
 			new Blob([text], { type: 'application/json' }),
 			`${slugTitle(this.doc.title)}.segbook.json`
@@ -790,7 +832,7 @@ export class NotebookState {
 	 * "Segmentation 101": the sample in a guided notebook of its own (the open one stays saved),
 	 * run from top to bottom except the answer key, which the teacher reveals.
 	 */
-	async loadLesson(options: SampleOptions): Promise<void> {
+	async loadLesson(options: SampleOptions, link: LessonRef | null = null): Promise<void> {
 		if (this.doc.cells.length > 0) await this.newNotebook();
 		const reports = await this.#task('Generating the sample for the lesson…', async () => {
 			try {
@@ -807,7 +849,15 @@ export class NotebookState {
 			source: r.table.source,
 			columns: r.table.columns.map((c) => c.name)
 		});
-		this.doc = segmentation101(table(customers), table(transactions), options);
+		const made = link
+			? lessonNotebook(link, table(customers), table(transactions))
+			: {
+					ok: true as const,
+					notebook: segmentation101(table(customers), table(transactions), options)
+				};
+		if (!made.ok) return this.alert(`${made.error} Your own notebooks are untouched.`);
+		if (link) this.#adopt(made.notebook, newNotebookId(), 'link');
+		else this.doc = made.notebook;
 		for (const report of reports ?? []) {
 			const cell = this.doc.cells.find(
 				(c): c is DataCell => c.kind === 'data' && c.table === report.table.name
@@ -815,6 +865,11 @@ export class NotebookState {
 			if (cell) this.#setRun(cell.id, { report });
 		}
 		await this.#refreshTables();
+		if (link) {
+			this.status =
+				'Opened a lesson from a link: its sample was made in this browser; no step has run yet. Press Run all.';
+			return;
+		}
 		await this.runAll();
 		this.status = 'The lesson is ready: read from the top, or press Present.';
 	}
@@ -1067,7 +1122,7 @@ export class NotebookState {
 					this.#setRun(cell.id, { suggestion });
 				}
 				const recipe = (this.doc.cells.find((c) => c.id === cell.id) as FeaturesCell).recipe!;
-				const report = await this.#engine.buildFeatures(recipe);
+				const report = await this.#engine.buildFeatures(recipe, defaultRefs(recipe));
 				this.#setRun(cell.id, { status: 'done', features: report, error: null });
 				this.status = `Features ready: ${report.customers.toLocaleString('en')} customers × ${recipe.selected.length} features in ${Math.round(report.ms)} ms.`;
 				this.#markDownstreamStale(cell.id);
@@ -1085,14 +1140,14 @@ export class NotebookState {
 				let k = cell.k;
 				let sweep = this.run(cell.id).sweep;
 				if (k === null) {
-					sweep = await this.#engine.sweep(cell.seed);
+					sweep = await this.#engine.sweep(this.#ref(), cell.seed);
 					k = sweep.recommendedK;
 					this.#setRun(cell.id, { sweep });
 				}
-				const segments = await this.#engine.segment({ k, seed: cell.seed });
+				const segments = await this.#engine.segment(this.#ref(), { k, seed: cell.seed });
 				let rfm: RfmReport | null = null;
 				try {
-					rfm = await this.#engine.rfm(cell.rfmRules ?? undefined);
+					rfm = await this.#engine.rfm(this.#ref(), cell.rfmRules ?? undefined);
 				} catch {
 					// Customer-level data has no recency or spend: no rule-based RFM then.
 				}
@@ -1109,7 +1164,7 @@ export class NotebookState {
 		this.#setRun(cell.id, { status: 'running', error: null });
 		await this.#task('Profiling the segments…', async () => {
 			try {
-				const personas = await this.#engine.personas();
+				const personas = await this.#engine.personas(this.#ref());
 				this.#setRun(cell.id, { status: 'done', personas, error: null });
 				this.status = `${personas.personas.length} personas ready.`;
 			} catch (e) {
@@ -1122,7 +1177,8 @@ export class NotebookState {
 		this.#setRun(cell.id, { status: 'running', error: null });
 		await this.#task('Comparing the two periods…', async () => {
 			try {
-				const compare = await this.#engine.compare({
+				const compare = await this.#engine.compare(this.#ref(), {
+					output: CHANGES_TABLE,
 					split: cell.split,
 					quarter: cell.quarter ?? null
 				});
@@ -1148,7 +1204,7 @@ export class NotebookState {
 		}
 		this.#setRun(cell.id, { status: 'running', error: null });
 		try {
-			const customer = await this.#engine.customer(cell.key.trim());
+			const customer = await this.#engine.customer(this.#ref(), cell.key.trim());
 			this.#setRun(cell.id, { status: 'done', customer, error: null });
 		} catch (e) {
 			this.#setRun(cell.id, { status: 'error', customer: null, error: asEngineError(e).message });
@@ -1163,7 +1219,7 @@ export class NotebookState {
 				const seed =
 					this.doc.cells.find((c): c is SegmentsCell => c.kind === 'segments')?.seed ??
 					DEFAULT_SEED;
-				const answer = await this.#engine.answerKey(seed);
+				const answer = await this.#engine.answerKey(this.#ref(), seed);
 				this.#setRun(cell.id, { status: 'done', answer, error: null });
 				this.status = `Answer key revealed: adjusted Rand index ${answer.ari.toFixed(2)}.`;
 			} catch (e) {
@@ -1173,7 +1229,11 @@ export class NotebookState {
 	}
 
 	customerKeys(prefix: string): Promise<string[]> {
-		return this.#engine.customerKeys(prefix).catch(() => []);
+		try {
+			return this.#engine.customerKeys(this.#ref(), prefix).catch(() => []);
+		} catch {
+			return Promise.resolve([]);
+		}
 	}
 
 	lookUpCustomer(id: CellId, key: string): void {
@@ -1216,7 +1276,7 @@ export class NotebookState {
 	async setRfmRules(id: CellId, rules: RfmRule[] | null): Promise<void> {
 		this.doc = updateCell<SegmentsCell>(this.doc, id, { rfmRules: rules });
 		try {
-			const rfm = await this.#engine.rfm(rules ?? undefined);
+			const rfm = await this.#engine.rfm(this.#ref(), rules ?? undefined);
 			this.#setRun(id, { rfm });
 		} catch (e) {
 			this.alert(`Could not regroup: ${asEngineError(e).message}`);
@@ -1270,7 +1330,12 @@ export class NotebookState {
 	async exportSegments(format: 'csv' | 'parquet'): Promise<void> {
 		try {
 			const names = new Map([...this.personaNames()].map(([segment, p]) => [segment, p.name]));
-			const file = await this.#engine.exportSegments(format, names, this.#exportPrivacy());
+			const file = await this.#engine.exportSegments(
+				this.#ref(),
+				format,
+				names,
+				this.#exportPrivacy()
+			);
 			download(new Blob([file.bytes as BlobPart], { type: file.mime }), file.name);
 			this.status = [
 				`Exported ${file.rows.toLocaleString('en')} customers to ${file.name}.`,

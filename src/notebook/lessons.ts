@@ -36,8 +36,11 @@ have, and what should it do for each kind? In this notebook we go from raw order
 **segments** (groups of similar customers) and a plan for each, one step at a time.
 
 - Every step is a cell. A note like this one explains the step before it.
-- Nothing to type: the cells have already run. Press **Run cell** on any step to run it again.
-- **Present** (in the toolbar) shows one cell at a time in large type; → and ← move between them.
+- Nothing to type: the steps run by themselves when the lesson opens (a shared copy runs when
+  you press **Run all**). **Run cell** runs a step again after you change it.
+- **Present** (in the toolbar) shows the notebook as slides: → and ← move, **F** fills the
+  screen, **N** turns the notes into speaker notes.
+- A **checkpoint** asks the class a question; **Show the answer** reveals it.
 - The data was generated in this browser and never leaves it.`;
 
 const STEP_DATA = `## Step 1 · The data
@@ -126,6 +129,52 @@ than chance.
 The second table re-runs the same k and seed with other choices: without the log and scaling,
 or with fewer features. It shows how much those choices matter.`;
 
+/**
+ * Checkpoints: a question for the class, its answer behind **Show the answer** (an `answer`
+ * fence in the markdown; see markdown.ts). They stay slides when the notes become speaker notes.
+ */
+const CHECK_LOOK = `## Checkpoint · Read the chart
+
+Does the shop grow? In which part of the two years does it sell the most?
+
+\`\`\`answer
+Yes: revenue grows through both years as the shop wins customers, with small dips on the way
+(February is a short month). The best months come late in the second year. The very last month
+may not be complete yet. Point at the line to read a month's value.
+\`\`\``;
+
+const CHECK_K = `## Checkpoint · Fewer segments
+
+Six customer types were planted in this shop. Set **Number of segments** to 4 and press
+**Run cell**: what has to happen to the six types, and how can you see it?
+
+\`\`\`answer
+With 4 segments for 6 types, at least two pairs of types must share a segment: the persona
+names show which were put together (the ones closest in the PCA picture). The silhouette at
+k = 4 is lower than at the k the cell chose: the groups are less clearly apart. Tick **Choose
+automatically** to go back.
+\`\`\``;
+
+const CHECK_STEPPER = `## Checkpoint · Another start
+
+Press **New seed** and then **Play**, a few times. Do the centres always end in the same place?
+
+\`\`\`answer
+Not always. k-means only improves the start it is given, so from an unlucky start two centres
+can end up sharing one group while a third covers two. That is why the Segments cell runs
+k-means from several starts and keeps the one with the smallest total squared distance.
+\`\`\``;
+
+const CHECK_PERSONAS = `## Checkpoint · Who matters most?
+
+Which persona brings in the most money per customer, and what would you do for it?
+
+\`\`\`answer
+Compare each card's share of revenue with its share of customers: the segment whose revenue
+share is far bigger than its customer share is worth most per head (here the recent big
+spenders). Keep them close with thanks and early access, not discounts: they buy anyway.
+\`\`\``;
+
 const NEXT = `## Next lesson · Customers change
 
 Segments are a snapshot. To watch customers move between them, open **Load sample data**
@@ -165,14 +214,18 @@ export function segmentation101(
 		newNotesCell(STEP_LOOK),
 		newSqlCell(monthlySql(transactions.name), MONTHLY_RESULT),
 		chart,
+		newNotesCell(CHECK_LOOK),
 		newNotesCell(STEP_FEATURES),
 		newFeaturesCell(transactions.name),
 		newNotesCell(STEP_K),
 		newSegmentsCell(),
+		newNotesCell(CHECK_K),
 		newNotesCell(STEP_STEPPER),
 		newStepperCell(),
+		newNotesCell(CHECK_STEPPER),
 		newNotesCell(STEP_PERSONAS),
 		newPersonasCell(),
+		newNotesCell(CHECK_PERSONAS),
 		newNotesCell(STEP_ACTION),
 		newCustomerCell('C0000001'),
 		newNotesCell(STEP_ANSWER),

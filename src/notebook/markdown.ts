@@ -26,6 +26,26 @@ md.core.ruler.push('segbook_safety', (state) => {
 	}
 });
 
+/**
+ * A checkpoint's answer: a fenced block marked `answer` is drawn folded, behind "Show the
+ * answer", for the teacher to open when the class has had a go (its text is markdown too).
+ */
+const plainFence = md.renderer.rules.fence;
+md.renderer.rules.fence = (tokens, idx, options, env, self) => {
+	const token = tokens[idx]!;
+	if (token.info.trim() === 'answer') {
+		return `<details class="checkpoint"><summary>Show the answer</summary>${md.render(token.content)}</details>`;
+	}
+	return plainFence
+		? plainFence(tokens, idx, options, env, self)
+		: self.renderToken(tokens, idx, options);
+};
+
+/** True for markdown holding a checkpoint (a question with an `answer` block). */
+export function isCheckpoint(source: string): boolean {
+	return /^\s*(```|~~~)\s*answer\s*$/m.test(source);
+}
+
 export function renderMarkdown(source: string): string {
 	// DOMPurify's default URI check (no javascript:, data: only on images) applies.
 	return DOMPurify.sanitize(md.render(source), { ADD_ATTR: ['target', 'rel'] });

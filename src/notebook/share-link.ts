@@ -108,7 +108,7 @@ const BASE64URL_VALUES: Int8Array = (() => {
 	return values;
 })();
 
-function base64UrlEncode(bytes: Uint8Array): string {
+export function base64UrlEncode(bytes: Uint8Array): string {
 	const out: string[] = [];
 	for (let i = 0; i < bytes.length; i += 3) {
 		const rest = bytes.length - i;
@@ -125,7 +125,7 @@ function base64UrlEncode(bytes: Uint8Array): string {
  * unused low bits of the last character must be zero. Lenient decoders accept several spellings
  * of the same bytes, which would let a changed character pass unnoticed. Null when not valid.
  */
-function base64UrlDecode(text: string): Uint8Array | null {
+export function base64UrlDecode(text: string): Uint8Array | null {
 	if (text.length % 4 === 1) return null;
 	const out = new Uint8Array(Math.floor((text.length * 3) / 4));
 	let buffer = 0;
@@ -154,7 +154,7 @@ function base64UrlDecode(text: string): Uint8Array | null {
 const INFLATE_STEP = 256;
 
 /** Raw-DEFLATE inflate that stops as soon as the output passes `maxBytes`. */
-function inflateCapped(
+export function inflateCapped(
 	compressed: Uint8Array,
 	maxBytes: number
 ): Uint8Array | 'too-large' | 'damaged' {
@@ -187,7 +187,7 @@ function inflateCapped(
 // ---------------------------------------------------------------- documents
 
 /** migrate + parseNotebook, with the reasons a link or file reports. */
-function checkDocument(value: unknown, what: 'link' | 'file'): DecodeResult {
+export function checkDocument(value: unknown, what: 'link' | 'file'): DecodeResult {
 	let current: unknown;
 	try {
 		current = migrate(value);

@@ -43,6 +43,8 @@ WHERE ${bounds.join(' AND ')}`;
 export interface PeriodMatrixOptions {
 	/** The period's customer features (made by featureSql). */
 	features: string;
+	/** The features the segments were fitted on, for the statistics (default customer_features). */
+	fit?: string | undefined;
 	/** The table to create. */
 	target: string;
 	/** WINDOW_TOTALS are multiplied by this before the transforms. */
@@ -72,8 +74,9 @@ export function periodMatrixSql(
 	const steps = matrixSteps(recipe);
 	const totalsBy = { features: WINDOW_TOTALS, factor: options.factor };
 	const totals = features.filter((f) => WINDOW_TOTALS.includes(f));
+	const fit = options.fit ?? FEATURES_TABLE;
 	return `-- One period's customers in the model's scaled space: the transforms of the model matrix
--- with the fit's statistics (from ${FEATURES_TABLE}).${
+-- with the fit's statistics (from ${fit}).${
 		totals.length > 0 && options.factor !== 1
 			? `\n-- ${totals.join(' and ')} scaled × ${options.factor.toFixed(3)} to the whole history's length.`
 			: ''
@@ -81,7 +84,7 @@ export function periodMatrixSql(
 CREATE OR REPLACE TABLE ${ident(options.target)} AS
 WITH fit_logged AS (
 	SELECT ${key}, ${steps.logged().join(', ')}
-	FROM ${FEATURES_TABLE}
+	FROM ${ident(fit)}
 ),
 bounds AS (
 	SELECT ${steps.bounds.join(', ')}

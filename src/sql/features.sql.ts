@@ -67,6 +67,21 @@ export const MATRIX_TABLE = 'model_matrix';
 /** What the Segments cell writes: each customer's k-means segment, and the RFM groups. */
 export const SEGMENTS_TABLE = 'segments';
 export const RFM_TABLE = 'rfm_segments';
+
+/** A Features cell's model matrix: `model_matrix` for the default output, else `<output>_matrix`. */
+export function matrixTableOf(features: string): string {
+	return features === FEATURES_TABLE ? MATRIX_TABLE : `${features}_matrix`;
+}
+
+/** A Segments cell's RFM table: `rfm_segments` for the default output, else `<output>_rfm`. */
+export function rfmTableOf(segments: string): string {
+	return segments === SEGMENTS_TABLE ? RFM_TABLE : `${segments}_rfm`;
+}
+
+/** The customer key a recipe's tables carry: the key column, or the line number of a customer file. */
+export function keyColumnOf(recipe: FeatureRecipe): string | null {
+	return recipe.roles.key ?? (recipe.grain === 'customers' ? ROW_KEY : null);
+}
 /** Mix and one-hot features only for columns with at most this many values. */
 export const MAX_CATEGORY_VALUES = 12;
 
@@ -458,10 +473,11 @@ export function matrixSteps(recipe: FeatureRecipe): {
 export function matrixSql(
 	recipe: FeatureRecipe,
 	keyColumn: string,
-	table: string = MATRIX_TABLE
+	table: string = MATRIX_TABLE,
+	features: string = FEATURES_TABLE
 ): string {
-	const features = recipe.selected;
-	if (features.length === 0) throw new Error('Choose at least one feature.');
+	const selected = recipe.selected;
+	if (selected.length === 0) throw new Error('Choose at least one feature.');
 	const key = ident(keyColumn);
 	const { log1p, winsorise, scale } = recipe.transforms;
 	const steps = matrixSteps(recipe);
@@ -471,15 +487,15 @@ export function matrixSql(
 			: scale === 'robust'
 				? 'robust: (x − median) ÷ interquartile range'
 				: 'none';
-	return `-- What k-means sees: ${features.join(', ')}.
--- 1. log1p: ${log1p.filter((f) => features.includes(f)).join(', ') || 'none'}
+	return `-- What k-means sees: ${selected.join(', ')}.
+-- 1. log1p: ${log1p.filter((f) => selected.includes(f)).join(', ') || 'none'}
 -- 2. winsorise: ${winsorise ? `clip to the ${winsorise.lower * 100}th–${winsorise.upper * 100}th percentile` : 'none'}
 -- 3. missing values (empty, NaN, infinite or beyond ±1e100): ${recipe.missing === 'median' ? 'filled with the column median' : 'customers with any missing value are left out'}
 -- 4. scaling: ${scaleText} (a constant column is divided by 1)
 CREATE OR REPLACE TABLE ${ident(table)} AS
 WITH logged AS (
 	SELECT ${key}, ${steps.logged().join(', ')}
-	FROM ${FEATURES_TABLE}
+	FROM ${ident(features)}
 ),
 bounds AS (
 	SELECT ${steps.bounds.join(', ')}

@@ -89,3 +89,25 @@ export function refusesFileWrite(sqlText: string): string | null {
 	}
 	return null;
 }
+
+/**
+ * DuckDB's error for a file SQL may not read, when the name is not one of the loaded files:
+ * say which files are loaded instead of "file system operations are disabled".
+ */
+export function explainMissingFile(
+	message: string,
+	files: ReadonlyMap<string, string>
+): string | null {
+	const m =
+		/Cannot access file "([^"]*)"/.exec(message) ??
+		/No files found that match the pattern "([^"]*)"/.exec(message);
+	if (!m) return null;
+	const name = m[1]!;
+	if (/^[a-z][a-z0-9+.-]*:\/\//i.test(name) || [...files.values()].includes(name)) return null;
+	const loaded = [...files.keys()];
+	return `${name} is not a file loaded in this notebook, so SQL cannot read it. ${
+		loaded.length > 0
+			? `Loaded files: ${loaded.map((f) => `'${f}'`).join(', ')}; each is also a table (see its Data cell).`
+			: 'Load it with Load data file; it then becomes a table too.'
+	}`;
+}

@@ -90,7 +90,7 @@ describe.skipIf(!browser)('a deploy while a tab is open', () => {
 		await crashAndCount(page, 'SQL cell 2');
 		await page
 			.getByRole('alert')
-			.filter({ hasText: /engine restarted; your notebook is intact/ })
+			.filter({ hasText: /engine restarted; your files are reloaded/ })
 			.first()
 			.waitFor({ timeout: 30_000 });
 		const cell = page.getByRole('region', { name: 'SQL cell 2' });

@@ -25,14 +25,18 @@ const STEPS = [
 	'Notes',
 	'SQL',
 	'Chart',
+	'Notes', // checkpoint
 	'Notes',
 	'Features: transactions',
 	'Notes',
 	'Segments',
+	'Notes', // checkpoint
 	'Notes',
 	'K-means step by step',
+	'Notes', // checkpoint
 	'Notes',
 	'Personas',
+	'Notes', // checkpoint
 	'Notes',
 	'Customer',
 	'Notes',
@@ -81,6 +85,16 @@ describe.skipIf(!browser)('Segmentation 101 in Chromium', () => {
 		);
 		expect(axis).toMatch(/2024/);
 		expect(axis).not.toMatch(/1,7\d\d,\d{3},\d{3}|1\.7e\+12/);
+		// A checkpoint: the question shows, its answer waits until the teacher opens it.
+		const checkpoint = page.getByRole('region', { name: /^Notes/ }).filter({
+			hasText: 'Checkpoint · Fewer segments'
+		});
+		const answer = checkpoint.getByText(/at least two pairs of types must share/);
+		expect(await answer.isVisible()).toBe(false);
+		await checkpoint.getByText('Show the answer').click();
+		expect(await answer.isVisible()).toBe(true);
+		await checkpoint.getByText('Show the answer').click();
+		expect(await answer.isVisible()).toBe(false);
 		// The features' SQL is there to read.
 		expect(await textOf(page.getByRole('region', { name: /^Features/ }))).toMatch(/Show the SQL/);
 	});
@@ -188,8 +202,11 @@ describe.skipIf(!browser)('Segmentation 101 in Chromium', () => {
 		const { page, site } = app;
 		await page.getByRole('button', { name: 'Notebook', exact: true }).click();
 		await page.getByRole('menuitem', { name: /Copy student link/ }).click();
-		await expect.poll(() => page.url()).toMatch(/\?present#nb=/);
+		// By reference: the lesson, its sample and the teacher's changes, not the whole notebook.
+		await expect.poll(() => page.url()).toMatch(/\?present#lesson=1\.s101\./);
 		const link = page.url();
+		// Running the lesson changed nothing of the teacher's: the link is just the reference.
+		expect(link.length).toBeLessThan(120);
 
 		const student = await openSession();
 		try {
@@ -197,6 +214,11 @@ describe.skipIf(!browser)('Segmentation 101 in Chromium', () => {
 			const bar = student.page.getByRole('navigation', { name: 'Presentation' });
 			await bar.waitFor({ timeout: 60_000 });
 			expect(await textOf(bar)).toContain(`1 / ${STEPS.length}`);
+			// What the student is told matches what they see: nothing has run, nothing to attach.
+			const status = await textOf(student.page.getByRole('status').first());
+			expect(status).toMatch(/no step has run yet\. Press Run all/);
+			expect(status).not.toMatch(/attach/i);
+			expect(await textOf(student.page.locator('.presenter'))).not.toMatch(/already run/);
 			// Read-only: the cells cannot be edited or run from inside.
 			expect(
 				await student.page.locator('.presenter .content').getAttribute('inert')

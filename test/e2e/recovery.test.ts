@@ -41,7 +41,7 @@ describe.skipIf(!browser)('engine recovery in Chromium', () => {
 		);
 		await page
 			.getByRole('alert')
-			.filter({ hasText: /engine restarted; your notebook is intact/ })
+			.filter({ hasText: /engine restarted; your files are reloaded/ })
 			.waitFor({ timeout: 30_000 });
 		await runSql(page, 'SQL cell 2', 'SELECT count(*) AS n FROM orders');
 		const cell = page.getByRole('region', { name: 'SQL cell 2' });

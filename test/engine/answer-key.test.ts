@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AnswerKeyReport } from '../../src/engine/api';
 import type { Engine } from '../../workers/engine';
-import { createEngine, textFile } from '../helpers/engine';
+import { createEngine, refsFor, textFile } from '../helpers/engine';
 
 describe('answer key on the retail sample', () => {
 	let engine: Engine;
@@ -13,11 +13,12 @@ describe('answer key on the retail sample', () => {
 	beforeAll(async () => {
 		engine = await createEngine();
 		await engine.loadSample({ customers: 6000, seed: 11 });
-		await expect(engine.answerKey(42)).rejects.toThrow(/Segment the customers first/);
 		const { recipe } = await engine.suggestRecipe('transactions');
-		await engine.buildFeatures(recipe);
-		await engine.segment({ k: 6, seed: 42 });
-		report = await engine.answerKey(42);
+		const ref = refsFor(recipe);
+		await expect(engine.answerKey(ref, 42)).rejects.toThrow(/Segment the customers first/);
+		await engine.buildFeatures(recipe, ref);
+		await engine.segment(ref, { k: 6, seed: 42 });
+		report = await engine.answerKey(ref, 42);
 	}, 120_000);
 
 	it('counts every customer once, planted persona × segment found', () => {
@@ -55,6 +56,7 @@ describe('answer key on the retail sample', () => {
 	it('explains that only the sample has an answer key', async () => {
 		const other = await createEngine();
 		await other.loadSource(textFile('shop.csv', 'customer_id,amount\na,1\nb,2\nc,5\n'));
-		await expect(other.answerKey(1)).rejects.toThrow(/only the generated sample/);
+		const { recipe } = await other.suggestRecipe('shop');
+		await expect(other.answerKey(refsFor(recipe), 1)).rejects.toThrow(/only the generated sample/);
 	});
 });

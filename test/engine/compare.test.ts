@@ -7,10 +7,21 @@
  */
 import { tableFromIPC } from 'apache-arrow';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CompareReport, FeatureRecipe } from '../../src/engine/api';
-import { periodMatrixSql } from '../../src/sql/compare.sql';
+import type {
+	CompareOptions,
+	CompareReport,
+	FeatureRecipe,
+	SegmentRef
+} from '../../src/engine/api';
+import { CHANGES_TABLE, periodMatrixSql } from '../../src/sql/compare.sql';
 import type { Engine } from '../../workers/engine';
-import { createEngine, textFile } from '../helpers/engine';
+import { createEngine, refsFor, textFile } from '../helpers/engine';
+
+/** Compare's options with the default output table (segment_changes). */
+const opts = (o: CompareOptions): CompareOptions & { output: string } => ({
+	...o,
+	output: CHANGES_TABLE
+});
 
 async function rows(engine: Engine, sqlText: string): Promise<unknown[][]> {
 	const r = await engine.query(sqlText, { rowLimit: 10_000_000 });
@@ -37,13 +48,16 @@ async function personaSegments(engine: Engine): Promise<Map<string, number>> {
 
 const SAMPLE = { customers: 6000, seed: 11 };
 
-async function segmented(shift: boolean): Promise<{ engine: Engine; recipe: FeatureRecipe }> {
+async function segmented(
+	shift: boolean
+): Promise<{ engine: Engine; recipe: FeatureRecipe; ref: SegmentRef }> {
 	const engine = await createEngine();
 	await engine.loadSample({ ...SAMPLE, shift });
 	const { recipe } = await engine.suggestRecipe('transactions');
-	await engine.buildFeatures(recipe);
-	await engine.segment({ k: 6, seed: 1 });
-	return { engine, recipe };
+	const ref = refsFor(recipe);
+	await engine.buildFeatures(recipe, ref);
+	await engine.segment(ref, { k: 6, seed: 1 });
+	return { engine, recipe, ref };
 }
 
 /**
@@ -70,7 +84,9 @@ const movers = (from: string): string =>
 
 describe('a shift planted in the second year (6,000 customers)', () => {
 	let shifted: Engine;
+	let shiftedRef: SegmentRef;
 	let steady: Engine;
+	let steadyRef: SegmentRef;
 	let recipe: FeatureRecipe;
 	let report: CompareReport;
 	let steadyReport: CompareReport;
@@ -78,12 +94,12 @@ describe('a shift planted in the second year (6,000 customers)', () => {
 	let steadySegmentOf: Map<string, number>;
 	let plantedIds: string;
 	beforeAll(async () => {
-		({ engine: shifted, recipe } = await segmented(true));
+		({ engine: shifted, recipe, ref: shiftedRef } = await segmented(true));
 		segmentOf = await personaSegments(shifted);
-		report = await shifted.compare({ split: null });
-		({ engine: steady } = await segmented(false));
+		report = await shifted.compare(shiftedRef, opts({ split: null }));
+		({ engine: steady, ref: steadyRef } = await segmented(false));
 		steadySegmentOf = await personaSegments(steady);
-		steadyReport = await steady.compare({ split: null });
+		steadyReport = await steady.compare(steadyRef, opts({ split: null }));
 		// The same customer ids exist without the shift: the base sample is identical.
 		plantedIds = (await rows(shifted, 'SELECT customer_id FROM _answer_key_moves'))
 			.map(([id]) => `'${String(id)}'`)
@@ -207,7 +223,7 @@ describe('a shift planted in the second year (6,000 customers)', () => {
 	});
 
 	it('compares a quarter with the one before it', async () => {
-		const q = await shifted.compare({ split: null, quarter: '2025-Q2' });
+		const q = await shifted.compare(shiftedRef, opts({ split: null, quarter: '2025-Q2' }));
 		expect(q.split).toBe('2025-04-01 00:00:00');
 		expect(q.periods[0].from >= '2025-01-01').toBe(true);
 		expect(q.periods[0].to < '2025-04-01').toBe(true);
@@ -224,19 +240,19 @@ describe('a shift planted in the second year (6,000 customers)', () => {
 	});
 
 	it('names a bad quarter, and one without a quarter before it in the data', async () => {
-		await expect(shifted.compare({ split: null, quarter: '2025-Q5' })).rejects.toThrow(
-			/not a quarter: write it as YYYY-Qn/
-		);
-		await expect(shifted.compare({ split: null, quarter: '2024-Q1' })).rejects.toThrow(
-			/quarter before 2024-Q1 starts on 2023-10-01, before the first order/
-		);
-		await expect(shifted.compare({ split: null, quarter: '2027-Q1' })).rejects.toThrow(
-			/outside the data/
-		);
+		await expect(
+			shifted.compare(shiftedRef, opts({ split: null, quarter: '2025-Q5' }))
+		).rejects.toThrow(/not a quarter: write it as YYYY-Qn/);
+		await expect(
+			shifted.compare(shiftedRef, opts({ split: null, quarter: '2024-Q1' }))
+		).rejects.toThrow(/quarter before 2024-Q1 starts on 2023-10-01, before the first order/);
+		await expect(
+			shifted.compare(shiftedRef, opts({ split: null, quarter: '2027-Q1' }))
+		).rejects.toThrow(/outside the data/);
 	});
 
 	it('takes a split date; a later split leaves fewer customers active after it', async () => {
-		const late = await shifted.compare({ split: '2025-10-01' });
+		const late = await shifted.compare(shiftedRef, opts({ split: '2025-10-01' }));
 		expect(late.split).toBe('2025-10-01 00:00:00');
 		expect(late.periods[1].activeCustomers).toBeLessThan(report.periods[1].activeCustomers);
 		expect(late.periods[1].from >= '2025-10-01').toBe(true);
@@ -245,12 +261,34 @@ describe('a shift planted in the second year (6,000 customers)', () => {
 
 describe('errors name what is wrong', () => {
 	let engine: Engine;
+	let ref: SegmentRef;
 	beforeAll(async () => {
 		engine = await createEngine();
 	});
 
 	it('no segmentation yet', async () => {
-		await expect(engine.compare({ split: null })).rejects.toThrow(
+		const roles = {
+			key: 'customer_id',
+			orderId: null,
+			timestamp: null,
+			amount: 'amount',
+			quantity: null,
+			unitPrice: null,
+			discount: null,
+			categoricals: [],
+			numerics: []
+		};
+		const none = refsFor({
+			source: 'orders',
+			grain: 'transactions',
+			roles,
+			asOf: null,
+			customers: null,
+			selected: ['monetary'],
+			transforms: { log1p: [], winsorise: null, scale: 'zscore' },
+			missing: 'median'
+		});
+		await expect(engine.compare(none, opts({ split: null }))).rejects.toThrow(
 			/no segmentation yet: run the Features and Segments cells first/
 		);
 	});
@@ -265,9 +303,10 @@ describe('errors name what is wrong', () => {
 		);
 		const { recipe } = await engine.suggestRecipe('nodates');
 		expect(recipe.roles.timestamp).toBeNull();
-		await engine.buildFeatures(recipe);
-		await engine.segment({ k: 2, seed: 1 });
-		await expect(engine.compare({ split: null })).rejects.toThrow(
+		ref = refsFor(recipe);
+		await engine.buildFeatures(recipe, ref);
+		await engine.segment(ref, { k: 2, seed: 1 });
+		await expect(engine.compare(ref, opts({ split: null }))).rejects.toThrow(
 			/Compare needs order dates, and nodates has no date column/
 		);
 	});
@@ -290,31 +329,34 @@ describe('errors name what is wrong', () => {
 			);
 			const { recipe } = await engine.suggestRecipe('orders');
 			expect(recipe.roles.timestamp).toBe('order_date');
-			await engine.buildFeatures(recipe);
-			await engine.segment({ k: 2, seed: 1 });
+			ref = refsFor(recipe);
+			await engine.buildFeatures(recipe, ref);
+			await engine.segment(ref, { k: 2, seed: 1 });
 		});
 
 		it('a split outside the data', async () => {
-			await expect(engine.compare({ split: '2030-01-01' })).rejects.toThrow(
+			await expect(engine.compare(ref, opts({ split: '2030-01-01' }))).rejects.toThrow(
 				'The split date 2030-01-01 is outside the data, whose orders run from 2024-01-05 to 2024-12-20.'
 			);
-			await expect(engine.compare({ split: '2024-01-05' })).rejects.toThrow(/outside the data/);
+			await expect(engine.compare(ref, opts({ split: '2024-01-05' }))).rejects.toThrow(
+				/outside the data/
+			);
 		});
 
 		it('a date that does not exist', async () => {
-			await expect(engine.compare({ split: '2024-02-30' })).rejects.toThrow(
+			await expect(engine.compare(ref, opts({ split: '2024-02-30' }))).rejects.toThrow(
 				/“2024-02-30” is not a date: write the split date as YYYY-MM-DD/
 			);
 		});
 
 		it('a period with no orders', async () => {
-			await expect(engine.compare({ split: '2024-03-01' })).rejects.toThrow(
+			await expect(engine.compare(ref, opts({ split: '2024-03-01' }))).rejects.toThrow(
 				'There are no orders before 2024-03-01, so the first period is empty. Choose a later split date.'
 			);
 		});
 
 		it('a split with orders on both sides works', async () => {
-			const r = await engine.compare({ split: '2024-09-01' });
+			const r = await engine.compare(ref, opts({ split: '2024-09-01' }));
 			expect(r.customers).toBe(4);
 			// The keyless line counts for the date range, not as an order; 09-01 opens the second period.
 			expect(r.periods.map((p) => p.orders)).toEqual([4, 4]);

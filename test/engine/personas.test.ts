@@ -5,9 +5,9 @@
  */
 import { tableFromIPC } from 'apache-arrow';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { PersonasReport } from '../../src/engine/api';
+import type { PersonasReport, SegmentRef } from '../../src/engine/api';
 import type { Engine } from '../../workers/engine';
-import { createEngine } from '../helpers/engine';
+import { createEngine, refsFor } from '../helpers/engine';
 
 /** What a marketer would call each planted persona (gen_retail's PERSONAS). */
 const EXPECTED: Record<string, RegExp> = {
@@ -23,14 +23,16 @@ describe.each([11, 23])('personas on the retail sample (seed %i)', (sampleSeed) 
 	let engine: Engine;
 	let report: PersonasReport;
 	let majority: Map<number, string>;
+	let ref: SegmentRef;
 	beforeAll(async () => {
 		engine = await createEngine();
 		await engine.loadSample({ customers: 6000, seed: sampleSeed });
 		const { recipe } = await engine.suggestRecipe('transactions');
-		await engine.buildFeatures(recipe);
-		await engine.segment({ k: 6, seed: 42 });
-		await engine.rfm();
-		report = await engine.personas();
+		ref = refsFor(recipe);
+		await engine.buildFeatures(recipe, ref);
+		await engine.segment(ref, { k: 6, seed: 42 });
+		await engine.rfm(ref);
+		report = await engine.personas(ref);
 		const r = await engine.query(
 			`SELECT segment, arg_max(persona, n) FROM (
 				SELECT s.segment, a.persona, count(*) AS n FROM segments s JOIN _answer_key a USING (customer_id) GROUP BY ALL
@@ -42,7 +44,7 @@ describe.each([11, 23])('personas on the retail sample (seed %i)', (sampleSeed) 
 		for (let i = 0; i < t.numRows; i++) {
 			majority.set(Number(t.getChildAt(0)?.get(i)), String(t.getChildAt(1)?.get(i)));
 		}
-	}, 60_000);
+	}, 120_000);
 
 	it('names each segment after its planted persona', () => {
 		const names = report.personas.map((p) => [majority.get(p.segment), p.name]);
@@ -70,14 +72,14 @@ describe.each([11, 23])('personas on the retail sample (seed %i)', (sampleSeed) 
 	});
 
 	it("looks up one customer's profile", async () => {
-		const keys = await engine.customerKeys('C00001');
+		const keys = await engine.customerKeys(ref, 'C00001');
 		expect(keys[0]).toBe('C0000100');
-		const c = await engine.customer('C0000100');
+		const c = await engine.customer(ref, 'C0000100');
 		expect(c.segment).toBeGreaterThanOrEqual(1);
 		expect(c.typicality).toBeGreaterThanOrEqual(0);
 		expect(c.features.find((f) => f.feature === 'frequency')?.percentile).not.toBeNull();
 		expect(c.timeline.length).toBeGreaterThan(0);
-		await expect(engine.customer('nobody')).rejects.toMatchObject({
+		await expect(engine.customer(ref, 'nobody')).rejects.toMatchObject({
 			message: expect.stringMatching(/No customer/)
 		});
 	});

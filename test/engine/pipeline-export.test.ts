@@ -11,7 +11,8 @@ import { readModelText, modelToText, type SegmentModel } from '../../src/segment
 import { duckdb, duckdbScript } from '../../src/sql/pipeline-export/duckdb';
 import { warehouseSteps } from '../../src/sql/pipeline-export/warehouse';
 import type { Engine } from '../../workers/engine';
-import { createEngine, textFile } from '../helpers/engine';
+import type { SegmentRef } from '../../src/engine/api';
+import { createEngine, refsFor, textFile } from '../helpers/engine';
 import { parseCsv, readSegmentsCsv, runNative, scratchFolder } from '../helpers/native-pipeline';
 
 async function keyed(engine: Engine, sqlText: string): Promise<Map<string, string>> {
@@ -37,6 +38,7 @@ const PERSONAS = [
 
 describe('exported model and DuckDB pipeline (6,000 customers, about 100k order lines)', () => {
 	let engine: Engine;
+	let ref: SegmentRef;
 	let model: SegmentModel;
 	let csv: { customers: string; transactions: string };
 	beforeAll(async () => {
@@ -45,8 +47,9 @@ describe('exported model and DuckDB pipeline (6,000 customers, about 100k order 
 		await engine.loadSource(textFile('transactions.csv', csv.transactions));
 		await engine.loadSource(textFile('customers.csv', csv.customers));
 		const { recipe } = await engine.suggestRecipe('transactions');
-		await engine.buildFeatures(recipe);
-		const report = await engine.segment({ k: 6, seed: 3 });
+		ref = refsFor(recipe);
+		await engine.buildFeatures(recipe, ref);
+		const report = await engine.segment(ref, { k: 6, seed: 3 });
 		model = await engine.exportModel(
 			{ recipe, features: 'customer_features', segments: 'segments' },
 			{ centroids: report.centroids, seed: 3, personas: PERSONAS }
@@ -85,6 +88,7 @@ describe('exported model and DuckDB pipeline (6,000 customers, about 100k order 
 
 		// The columns and rows of Export segments, persona names included (formula neutralised).
 		const exported = await engine.exportSegments(
+			ref,
 			'csv',
 			new Map(PERSONAS.map((p) => [p.segment, p.name])),
 			{ includePersonal: true, salt: '', minSegmentSize: 0 }

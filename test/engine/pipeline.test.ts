@@ -7,7 +7,8 @@ import { tableFromIPC } from 'apache-arrow';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { adjustedRandIndex } from '../../src/cluster/ari';
 import type { Engine } from '../../workers/engine';
-import { createEngine, textFile } from '../helpers/engine';
+import { createEngine, refsFor, textFile } from '../helpers/engine';
+import type { SegmentRef } from '../../src/engine/api';
 
 async function column(engine: Engine, sqlText: string): Promise<unknown[]> {
 	const r = await engine.query(sqlText, { rowLimit: 10_000_000 });
@@ -17,6 +18,7 @@ async function column(engine: Engine, sqlText: string): Promise<unknown[]> {
 
 describe('on the generated retail sample (6,000 customers)', () => {
 	let engine: Engine;
+	let ref: SegmentRef;
 	beforeAll(async () => {
 		engine = await createEngine();
 		await engine.loadSample({ customers: 6000, seed: 11 });
@@ -40,11 +42,12 @@ describe('on the generated retail sample (6,000 customers)', () => {
 
 	it('recovers the planted personas with k = 6 (adjusted Rand index ≥ 0.9) for several seeds', async () => {
 		const { recipe } = await engine.suggestRecipe('transactions');
-		const report = await engine.buildFeatures(recipe);
+		ref = refsFor(recipe);
+		const report = await engine.buildFeatures(recipe, ref);
 		expect(report.customers).toBe(6000);
 		expect(report.matchRate).toBe(1);
 		for (const seed of [1, 2, 3]) {
-			await engine.segment({ k: 6, seed });
+			await engine.segment(ref, { k: 6, seed });
 			const found = await column(
 				engine,
 				`SELECT s.segment FROM segments s JOIN _answer_key a USING (customer_id) ORDER BY customer_id`
@@ -62,17 +65,17 @@ describe('on the generated retail sample (6,000 customers)', () => {
 	});
 
 	it('the k sweep recommends a k with a reason, and segments are deterministic per seed', async () => {
-		const sweep = await engine.sweep(42);
+		const sweep = await engine.sweep(ref, 42);
 		expect(sweep.rows.map((r) => r.k)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10]);
 		expect(sweep.reason).toMatch(new RegExp(`k = ${sweep.recommendedK}`));
-		const a = await engine.segment({ k: sweep.recommendedK, seed: 42 });
-		const b = await engine.segment({ k: sweep.recommendedK, seed: 42 });
+		const a = await engine.segment(ref, { k: sweep.recommendedK, seed: 42 });
+		const b = await engine.segment(ref, { k: sweep.recommendedK, seed: 42 });
 		expect(b.segments).toEqual(a.segments);
 		expect(a.segments.reduce((n, s) => n + s.size, 0)).toBe(6000);
 	});
 
 	it('assigns every customer an RFM group', async () => {
-		const r = await engine.rfm();
+		const r = await engine.rfm(ref);
 		expect(r.groups.reduce((n, g) => n + g.size, 0)).toBe(6000);
 		expect(r.groups.map((g) => g.group)).toContain('Champions');
 		expect(r.cutoffs.recency).toHaveLength(4);
@@ -91,13 +94,13 @@ describe('on the generated retail sample (6,000 customers)', () => {
 	});
 
 	it('exports segments.csv: key under its own name, segment, persona; one row per customer', async () => {
-		await engine.segment({ k: 6, seed: 1 });
-		const file = await engine.exportSegments('csv', new Map([[1, 'Big spenders']]));
+		await engine.segment(ref, { k: 6, seed: 1 });
+		const file = await engine.exportSegments(ref, 'csv', new Map([[1, 'Big spenders']]));
 		const lines = new TextDecoder().decode(file.bytes).trim().split('\n');
 		expect(lines[0]).toBe('customer_id,segment,persona');
 		expect(lines).toHaveLength(6001);
 		expect(lines.some((l) => l.endsWith(',1,Big spenders'))).toBe(true);
-		const parquet = await engine.exportSegments('parquet');
+		const parquet = await engine.exportSegments(ref, 'parquet');
 		expect(new TextDecoder().decode(parquet.bytes.slice(0, 4))).toBe('PAR1');
 	});
 });
@@ -111,8 +114,9 @@ describe('bad data in the numbers', () => {
 	it('a single customer: a clear message for k = 2', async () => {
 		await engine.loadSource(textFile('one.csv', 'customer_id,age,income\nC1,30,50000\n'));
 		const { recipe } = await engine.suggestRecipe('one');
-		await engine.buildFeatures(recipe);
-		await expect(engine.segment({ k: 2, seed: 1 })).rejects.toMatchObject({
+		const ref = refsFor(recipe);
+		await engine.buildFeatures(recipe, ref);
+		await expect(engine.segment(ref, { k: 2, seed: 1 })).rejects.toMatchObject({
 			message: expect.stringMatching(/only 1 customer/)
 		});
 	});
@@ -125,16 +129,17 @@ describe('bad data in the numbers', () => {
 		expect(recipe.roles.numerics).toEqual(['visits']);
 		expect(notes.join(' ')).toMatch(/same on every row: 'age' \(40\)/);
 		// ... and flagged when the user puts it back.
-		const report = await engine.buildFeatures({
+		const ref = refsFor({
 			...recipe,
 			roles: { ...recipe.roles, numerics: ['age', 'visits'] },
 			selected: ['age', 'visits']
 		});
+		const report = await engine.buildFeatures(ref.recipe, ref);
 		expect(report.constant).toEqual(['age']);
-		await expect(engine.segment({ k: 5, seed: 1 })).rejects.toMatchObject({
+		await expect(engine.segment(ref, { k: 5, seed: 1 })).rejects.toMatchObject({
 			message: expect.stringMatching(/3 distinct/)
 		});
-		const ok = await engine.segment({ k: 3, seed: 1 });
+		const ok = await engine.segment(ref, { k: 3, seed: 1 });
 		expect(ok.segments.map((s) => s.size)).toEqual([10, 10, 10]);
 	});
 
@@ -146,9 +151,10 @@ describe('bad data in the numbers', () => {
 			)
 		);
 		const { recipe } = await engine.suggestRecipe('holes');
-		const report = await engine.buildFeatures({ ...recipe, selected: ['spend', 'visits'] });
+		const ref = refsFor({ ...recipe, selected: ['spend', 'visits'] });
+		const report = await engine.buildFeatures(ref.recipe, ref);
 		expect(report.stats.find((s) => s.name === 'spend')?.missing).toBe(3);
-		const seg = await engine.segment({ k: 2, seed: 1 });
+		const seg = await engine.segment(ref, { k: 2, seed: 1 });
 		for (const s of seg.segments) for (const [, v] of s.means) expect(Number.isNaN(v)).toBe(false);
 	});
 
@@ -157,8 +163,9 @@ describe('bad data in the numbers', () => {
 			textFile('wild.csv', 'customer_id,spend,visits\nA,1,1\nB,2,2\nC,1e300,3\nD,3,4\nE,2,5\n')
 		);
 		const { recipe } = await engine.suggestRecipe('wild');
-		await engine.buildFeatures({ ...recipe, selected: ['spend', 'visits'] });
-		const seg = await engine.segment({ k: 2, seed: 1 });
+		const ref = refsFor({ ...recipe, selected: ['spend', 'visits'] });
+		await engine.buildFeatures(ref.recipe, ref);
+		const seg = await engine.segment(ref, { k: 2, seed: 1 });
 		expect(Number.isFinite(seg.inertia)).toBe(true);
 	});
 });
@@ -173,19 +180,21 @@ describe('customer-level files', () => {
 		await engine.loadSource(textFile('people.csv', `age,balance\n${rows.join('\n')}\n`));
 		const s = await engine.suggestRecipe('people');
 		expect(s.notes.join(' ')).toMatch(/row_number/);
+		let ref = refsFor(s.recipe);
 		for (const scale of ['zscore', 'robust', 'none'] as const) {
-			const report = await engine.buildFeatures({
+			ref = refsFor({
 				...s.recipe,
 				selected: ['age', 'balance'],
 				transforms: { ...s.recipe.transforms, scale }
 			});
+			const report = await engine.buildFeatures(ref.recipe, ref);
 			expect(report.keyColumn).toBe('row_number');
 			expect(await engine.count('model_matrix')).toBe(40);
 		}
-		const file = await engine.exportSegments('csv').catch(() => null);
+		const file = await engine.exportSegments(ref, 'csv').catch(() => null);
 		expect(file).toBeNull();
-		await engine.segment({ k: 3, seed: 1 });
-		const csv = new TextDecoder().decode((await engine.exportSegments('csv')).bytes);
+		await engine.segment(ref, { k: 3, seed: 1 });
+		const csv = new TextDecoder().decode((await engine.exportSegments(ref, 'csv')).bytes);
 		expect(csv.split('\n')[0]).toBe('row_number,segment,persona');
 	});
 });

@@ -70,6 +70,31 @@ describe('headerless files', () => {
 	});
 });
 
+describe('header rows and preamble', () => {
+	const text =
+		'Sales export, 2024\nOrder,Order,Amount\nid,day,usd\n1,2024-01-05,10.5\n2,2024-02-01,3\n';
+	it('skips a preamble line and merges two header rows, and says so', async () => {
+		const report = await engine.loadSource(textFile('twohead.csv', text));
+		expect(report.table.columns.map((c) => c.name)).toEqual([
+			'Order id',
+			'Order day',
+			'Amount usd'
+		]);
+		expect(report).toMatchObject({ headerLines: 2, skippedLines: 1, dataLines: 2, rowsLoaded: 2 });
+		expect(report.read?.guesses.join(' ')).toMatch(/1 preamble line skipped.*2 header rows merged/);
+	});
+
+	it('takes the number of header rows from the user', async () => {
+		const report = await engine.loadSource(textFile('onehead.csv', text), undefined, undefined, {
+			skip: 1,
+			header: 'yes',
+			headerRows: 1
+		});
+		expect(report.table.columns.map((c) => c.name)).toEqual(['Order', 'Order_1', 'Amount']);
+		expect(report.rowsLoaded).toBe(3);
+	});
+});
+
 describe('fixed width', () => {
 	it('proposes boundaries from the alignment and reads a headerless fixed-width file typed', async () => {
 		const report = await engine.loadSource(textFile('cdnow.txt', FIXED + '\n'));

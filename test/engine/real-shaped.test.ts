@@ -19,7 +19,16 @@ import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../workers/engine';
-import { bytesFile, createEngine } from '../helpers/engine';
+import type { FeatureRecipe, FeatureReport, SegmentRef } from '../../src/engine/api';
+import { bytesFile, createEngine, refsFor } from '../helpers/engine';
+
+/** The tables of the Features cell built last in these tests (one Features cell at a time). */
+let cellRef: SegmentRef;
+
+function build(engine: Engine, recipe: FeatureRecipe): Promise<FeatureReport> {
+	cellRef = refsFor(recipe);
+	return engine.buildFeatures(recipe, cellRef);
+}
 
 const dir = join(import.meta.dirname, '../fixtures/real-shaped');
 interface Entry {
@@ -45,10 +54,10 @@ async function rows(engine: Engine, sqlText: string): Promise<unknown[][]> {
 
 /** Sweep, segment, personas, export: the untouched pipeline's end, checked the same way for all. */
 async function segmentAndExport(engine: Engine, customers: number, columns: string[]) {
-	const sweep = await engine.sweep(1);
+	const sweep = await engine.sweep(cellRef, 1);
 	expect(sweep.recommendedK).toBeLessThanOrEqual(Math.max(2, Math.floor(customers / 20)));
-	await engine.segment({ k: sweep.recommendedK, seed: 1 });
-	const personas = await engine.personas();
+	await engine.segment(cellRef, { k: sweep.recommendedK, seed: 1 });
+	const personas = await engine.personas(cellRef);
 	const names = personas.personas.map((p) => p.name);
 	expect(new Set(names).size).toBe(names.length);
 	for (const name of names) {
@@ -60,6 +69,7 @@ async function segmentAndExport(engine: Engine, customers: number, columns: stri
 	}
 	for (const p of personas.personas) expect(p.action.length).toBeGreaterThan(20);
 	const file = await engine.exportSegments(
+		cellRef,
 		'csv',
 		new Map(personas.personas.map((p) => [p.segment, p.name]))
 	);
@@ -107,7 +117,7 @@ describe('the real-shaped corpus', () => {
 		);
 		expect(outliers.get('Year_Birth')).toBe(3);
 		expect(outliers.get('Income')).toBe(1);
-		const report = await engine.buildFeatures(s.recipe);
+		const report = await build(engine, s.recipe);
 		expect(report.customers).toBe(entry('crm-export.csv').customers);
 		// Blank incomes (every 37th row from the 6th) are filled with the median.
 		expect(report.stats.find((x) => x.name === 'Income')?.missing).toBe(8);
@@ -127,7 +137,7 @@ describe('the real-shaped corpus', () => {
 		expect(s.recipe.selected).toEqual(spend);
 		expect(s.recipe.transforms.log1p).toEqual(spend);
 		expect(s.candidates).toEqual(expect.arrayContaining(['channel_1', 'channel_2', 'region_3']));
-		const report = await engine.buildFeatures(s.recipe);
+		const report = await build(engine, s.recipe);
 		expect(report.keyColumn).toBe('row_number');
 		expect(report.customers).toBe(200);
 		const text = readFileSync(join(dir, 'wholesale.csv'), 'utf8').trim().split(/\r?\n/).slice(1);
@@ -178,7 +188,7 @@ describe('the real-shaped corpus', () => {
 			});
 			expect(s.recipe.customers?.table).toBe('retail_customers');
 			expect(s.recipe.dateOrder).toBe('mdy');
-			const report = await engine.buildFeatures(s.recipe);
+			const report = await build(engine, s.recipe);
 			const { byCustomer, asOf } = expected();
 			expect(report.customers).toBe(entry('retail-float-keys.csv').customers);
 			expect(report.customers).toBe(byCustomer.size);
@@ -205,8 +215,8 @@ describe('the real-shaped corpus', () => {
 
 		it('RFM scores by cut-offs: equal values get equal scores, ties are explained, cut-offs editable', async () => {
 			const s = await engine.suggestRecipe('retail_float_keys');
-			await engine.buildFeatures(s.recipe);
-			const report = await engine.rfm();
+			await build(engine, s.recipe);
+			const report = await engine.rfm(cellRef);
 			for (const cuts of Object.values(report.cutoffs)) expect(cuts).toHaveLength(4);
 			const [[mixed]] = (await rows(
 				engine,
@@ -221,7 +231,7 @@ describe('the real-shaped corpus', () => {
 				frequency: [1, 2, 3, 5],
 				monetary: [50, 100, 200, 400]
 			};
-			const edited = await engine.rfm(undefined, custom);
+			const edited = await engine.rfm(cellRef, undefined, custom);
 			expect(edited.cutoffs).toEqual(custom);
 			const [[champions]] = (await rows(
 				engine,
@@ -233,19 +243,19 @@ describe('the real-shaped corpus', () => {
 
 		it('the Customer lookup finds 12346 however it is written', async () => {
 			for (const written of ['12346', '12346.0', '012346', ' 12346 ']) {
-				const c = await engine.customer(written);
+				const c = await engine.customer(cellRef, written);
 				expect(c.segment, written).toBeGreaterThanOrEqual(1);
 				expect(c.timeline.length).toBeGreaterThan(0);
 			}
-			expect(await engine.customerKeys('0123')).toContain('12346');
+			expect(await engine.customerKeys(cellRef, '0123')).toContain('12346');
 		});
 
 		it('netting returns instead keeps the customers who only returned goods out all the same', async () => {
 			const s = await engine.suggestRecipe('retail_float_keys');
-			const netted = await engine.buildFeatures({ ...s.recipe, returns: 'net' });
+			const netted = await build(engine, { ...s.recipe, returns: 'net' });
 			expect(netted.customers).toBe(114);
 			expect(netted.returnLines).toBeGreaterThan(6);
-			const exact = await engine.buildFeatures({ ...s.recipe, recency: 'exact' });
+			const exact = await build(engine, { ...s.recipe, recency: 'exact' });
 			const [[fraction]] = (await rows(
 				engine,
 				'SELECT count(*) FILTER (WHERE recency_days <> floor(recency_days)) FROM customer_features'
@@ -264,7 +274,7 @@ describe('the real-shaped corpus', () => {
 			timestamp: 'Datum',
 			amount: 'Betrag'
 		});
-		const report = await engine.buildFeatures(s.recipe);
+		const report = await build(engine, s.recipe);
 		expect(report.customers).toBe(90);
 		const text = readFileSync(join(dir, 'kassenbons.csv'), 'utf8').trim().split('\n').slice(1);
 		const total = text.reduce((n, l) => n + Number(l.split(';')[4]!.replace(',', '.')), 0);
@@ -285,11 +295,11 @@ describe('the real-shaped corpus', () => {
 		expect(s.recipe.roles.key).toBeNull();
 		expect(s.notes.join(' ')).toMatch(/'Kunden-Nr\.' repeats on 4 rows/);
 		await expect(
-			engine.buildFeatures({ ...s.recipe, roles: { ...s.recipe.roles, key: 'Kunden-Nr.' } })
+			build(engine, { ...s.recipe, roles: { ...s.recipe.roles, key: 'Kunden-Nr.' } })
 		).rejects.toMatchObject({
 			message: expect.stringMatching(/not unique: 4 keys appear on more than one row/)
 		});
-		const report = await engine.buildFeatures(s.recipe);
+		const report = await build(engine, s.recipe);
 		expect(report.customers).toBe(150);
 		await segmentAndExport(
 			engine,
@@ -312,7 +322,7 @@ describe('the real-shaped corpus', () => {
 		expect(s.recipe.roles.key).toBe('client_ref');
 		const towns = await rows(engine, `SELECT DISTINCT ville FROM ${table} ORDER BY 1`);
 		expect(towns.flat()).toContain('Málaga');
-		const report = await engine.buildFeatures(s.recipe);
+		const report = await build(engine, s.recipe);
 		expect(report.customers).toBe(240);
 		await segmentAndExport(
 			engine,

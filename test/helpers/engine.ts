@@ -1,4 +1,11 @@
-/** A locked-down Engine over real DuckDB-WASM (node bindings), and a file-source helper. */
+/** A locked-down Engine over real DuckDB-WASM (node bindings), a file-source helper, and refs. */
+import type { FeatureRecipe, SegmentRef } from '../../src/engine/api';
+import {
+	FEATURES_TABLE,
+	SEGMENTS_TABLE,
+	matrixTableOf,
+	rfmTableOf
+} from '../../src/sql/features.sql';
 import { Engine } from '../../workers/engine';
 import { sourceFromBytes, type FileSource } from '../../workers/db';
 import { createNodeDb } from './node-db';
@@ -15,4 +22,22 @@ export function textFile(name: string, text: string): FileSource {
 
 export function bytesFile(name: string, bytes: Uint8Array | number[]): FileSource {
 	return sourceFromBytes(name, bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes));
+}
+
+/**
+ * The tables of one Features cell (output `features`) and one Segments cell on it (output
+ * `segments`), named as the notebook names them; the defaults are a new notebook's.
+ */
+export function refsFor(
+	recipe: FeatureRecipe,
+	features: string = FEATURES_TABLE,
+	segments: string = SEGMENTS_TABLE
+): SegmentRef {
+	return {
+		recipe,
+		features,
+		matrix: matrixTableOf(features),
+		segments,
+		rfm: rfmTableOf(segments)
+	};
 }

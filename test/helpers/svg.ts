@@ -8,10 +8,13 @@ import { sanitizeSvg } from '../../src/charts/svg-export';
 
 /** Vega's SVG for a Vega-Lite spec, drawn in node with nothing checking the spec. */
 export async function rawSvg(spec: Record<string, unknown>): Promise<string> {
-	const view = new View(parse(compile(spec as unknown as TopLevelSpec).spec, undefined, { ast: true }), {
-		renderer: 'none',
-		expr: expressionInterpreter
-	});
+	const view = new View(
+		parse(compile(spec as unknown as TopLevelSpec).spec, undefined, { ast: true }),
+		{
+			renderer: 'none',
+			expr: expressionInterpreter
+		}
+	);
 	await view.runAsync();
 	const svg = await view.toSVG();
 	view.finalize();

@@ -34,4 +34,19 @@ describe('renderMarkdown', () => {
 	it('keeps raw HTML as visible text', () => {
 		expect(renderMarkdown('<b>bold?</b>')).toContain('&lt;b&gt;bold?&lt;/b&gt;');
 	});
+
+	it('folds a checkpoint’s answer behind "Show the answer", still sanitised', async () => {
+		const { isCheckpoint } = await import('../../../src/notebook/markdown');
+		const text =
+			'Which segment?\n\n```answer\nThe **big spenders**. <img src=x onerror=alert(1)>\n```';
+		const html = renderMarkdown(text);
+		expect(html).toMatch(
+			/<details class="checkpoint"><summary>Show the answer<\/summary><p>The <strong>big spenders<\/strong>\. &lt;img/
+		);
+		expect(html).not.toMatch(/<img/);
+		expect(isCheckpoint(text)).toBe(true);
+		expect(isCheckpoint('```sql\nSELECT 1\n```')).toBe(false);
+		// Other fences stay code.
+		expect(renderMarkdown('```sql\nSELECT 1\n```')).toContain('<pre><code class="language-sql">');
+	});
 });
