@@ -174,10 +174,12 @@ export class Engine {
 		}
 	}
 
-	/** Forget cached category values and sweep fits: a table may have changed. */
+	/**
+	 * Forget cached category values: a table may have changed. Sweep fits stay (buildFeatures
+	 * drops its matrix's): they only seed one extra k-means start, which wins only if it fits better.
+	 */
 	#tablesChanged(): void {
 		this.#shared.categories.clear();
-		this.#shared.sweepFits.clear();
 	}
 
 	async init(): Promise<EngineInfo> {
@@ -302,7 +304,7 @@ export class Engine {
 		const sqlText = rewriteFileNames(userSql, this.#shared.files);
 		const started = performance.now();
 		const limit = options.rowLimit ?? DEFAULT_ROW_LIMIT;
-		// User SQL can replace any table: forget cached category values and sweep fits.
+		// User SQL can replace any table: forget cached category values.
 		this.#tablesChanged();
 		// DuckDB-WASM accepts INSTALL as a no-op; refuse it (and LOAD) plainly instead.
 		if (/(^|;)\s*(FORCE\s+)?(INSTALL|LOAD|UPDATE\s+EXTENSIONS)\b/i.test(stripComments(sqlText))) {

@@ -23,7 +23,7 @@ import type {
 import type { ProgressCallback } from '../src/engine/api';
 import { EngineError } from '../src/engine/errors';
 import { oneWayAnova } from '../src/cluster/anova';
-import { adjustedRandIndex } from '../src/cluster/ari';
+import { adjustedRandFromCounts } from '../src/cluster/ari';
 import type { Matrix } from '../src/cluster/matrix';
 import { sampleIndex, takeRows } from '../src/cluster/sample';
 import { silhouetteValues } from '../src/cluster/silhouette';
@@ -221,7 +221,12 @@ export async function stability(
 ): Promise<StabilityReport> {
 	const started = performance.now();
 	const { matrix, labels, k } = await loadSegmented(db, input);
-	if (k < 2) throw new EngineError('sql', 'Stability needs at least 2 segments.');
+	if (k < 2) {
+		throw new EngineError(
+			'sql',
+			'Stability compares segments, so it needs at least 2: set Number of segments to 2 or more in the Segments cell.'
+		);
+	}
 	const rows = sampleIndex(matrix.n, SWEEP_SAMPLE, input.seed);
 	const sample = takeRows(matrix, rows);
 	const sampleLabels = Int32Array.from(rows, (i) => labels[i]!);
@@ -390,28 +395,18 @@ export async function overlap(
 	const cells: OverlapReport['cells'] = [];
 	let onlyA = 0;
 	let onlyB = 0;
-	const la: number[] = [];
-	const lb: number[] = [];
-	const ids = new Map<string, number>();
-	const id = (s: string): number => {
-		let v = ids.get(s);
-		if (v === undefined) ids.set(s, (v = ids.size));
-		return v;
-	};
 	for (const [a, b, n] of rows) {
 		const count = Number(n);
 		if (a === null) onlyB += count;
 		else if (b === null) onlyA += count;
-		else {
-			cells.push({ a: String(a), b: String(b), customers: count });
-			const x = id(`a:${String(a)}`);
-			const y = id(`b:${String(b)}`);
-			for (let i = 0; i < count; i++) {
-				la.push(x);
-				lb.push(y);
-			}
-		}
+		else cells.push({ a: String(a), b: String(b), customers: count });
 	}
+	// The contingency table of the matched customers, for the adjusted Rand index.
+	const rowsOf = [...new Set(cells.map((c) => c.a))];
+	const colsOf = [...new Set(cells.map((c) => c.b))];
+	const table = rowsOf.map(() => new Array<number>(colsOf.length).fill(0));
+	for (const c of cells) table[rowsOf.indexOf(c.a)]![colsOf.indexOf(c.b)] = c.customers;
+	const matched = cells.reduce((s, c) => s + c.customers, 0);
 	cells.sort((x, y) => bySegmentName(x.a, y.a) || bySegmentName(x.b, y.b));
 	return {
 		a: input.a,
@@ -419,8 +414,8 @@ export async function overlap(
 		cells,
 		onlyA,
 		onlyB,
-		matched: la.length,
-		ari: la.length > 1 ? adjustedRandIndex(la, lb) : 1,
+		matched,
+		ari: adjustedRandFromCounts(table),
 		ms: performance.now() - started
 	};
 }

@@ -62,6 +62,63 @@ export function manifestOf(dir: string): string {
 	);
 }
 
+/**
+ * Pins index.html to the files as written: `integrity` on each `<script src>`/`<link href>` of
+ * ours, and an import map whose `integrity` lists every script in assets/, so chunks loaded by
+ * `import()` (Vega, CodeMirror) carry their hash too, as Integrity-Policy requires. Done after
+ * the bundle is written: Vite still rewrites chunks (the preload lists of dynamic imports) after
+ * index.html's transform, so hashes taken there would not match the files.
+ */
+function pinIndexHtml(outDir: string): void {
+	const path = join(outDir, 'index.html');
+	const html = readFileSync(path, 'utf8');
+	const pinned = html.replace(
+		/<(script|link)\b([^>]*?)\s(src|href)="\.\/([^"]+)"([^>]*)>/g,
+		(tag: string, _el: string, _before: string, _attr: string, file: string) => {
+			if (/\bintegrity=/.test(tag) || /rel="icon"/.test(tag)) return tag;
+			let bytes: Buffer;
+			try {
+				bytes = readFileSync(join(outDir, file));
+			} catch {
+				throw new Error(`integrity: ${file} is not in the build`);
+			}
+			return tag.replace(/\s(src|href)=/, ` integrity="${sri(bytes)}" $1=`);
+		}
+	);
+	const scripts: Record<string, string> = {};
+	for (const file of filesUnder(join(outDir, 'assets')).sort()) {
+		if (!file.endsWith('.js')) continue;
+		const url = `./${relative(outDir, file).split(sep).join('/')}`;
+		scripts[url] = sri(readFileSync(file));
+	}
+	const mapText = JSON.stringify({ integrity: scripts });
+	// The import map is an inline script: the CSP allows exactly this one by its hash.
+	const hash = `'sha256-${createHash('sha256').update(mapText).digest('base64')}'`;
+	const allow = (csp: string): string =>
+		csp.replace(/script-src 'self'/, `script-src 'self' ${hash}`);
+	// The import map must come before the first module script.
+	const withMap = pinned
+		.replace(/(\s*)<script\b/, `$1<script type="importmap">${mapText}</script>$1<script`)
+		.replace(
+			/(http-equiv="Content-Security-Policy"\s+content=")([^"]*)"/,
+			(_m, head: string, csp: string) => `${head}${allow(csp)}"`
+		);
+	writeFileSync(path, withMap);
+	const headers = join(outDir, '_headers');
+	try {
+		const text = readFileSync(headers, 'utf8');
+		writeFileSync(
+			headers,
+			text.replace(
+				/(Content-Security-Policy:\s*)(.*)/,
+				(_m, head: string, csp: string) => `${head}${allow(csp)}`
+			)
+		);
+	} catch {
+		// No _headers file: a meta-only host.
+	}
+}
+
 export function integrity(): Plugin {
 	let outDir = 'dist';
 	return {
@@ -70,24 +127,8 @@ export function integrity(): Plugin {
 		configResolved(config) {
 			outDir = resolve(config.root, config.build.outDir);
 		},
-		transformIndexHtml: {
-			order: 'post',
-			handler(html, ctx) {
-				const bundle = ctx.bundle;
-				if (!bundle) return html;
-				return html.replace(
-					/<(script|link)\b([^>]*?)\s(src|href)="\.\/([^"]+)"([^>]*)>/g,
-					(tag: string, _el: string, _before: string, _attr: string, file: string) => {
-						if (/\bintegrity=/.test(tag) || /rel="icon"/.test(tag)) return tag;
-						const item = bundle[file];
-						if (!item) throw new Error(`integrity: ${file} is not in the bundle`);
-						const bytes = item.type === 'chunk' ? item.code : item.source;
-						return tag.replace(/\s(src|href)=/, ` integrity="${sri(bytes)}" $1=`);
-					}
-				);
-			}
-		},
 		closeBundle() {
+			pinIndexHtml(outDir);
 			writeFileSync(join(outDir, MANIFEST), manifestOf(outDir));
 		}
 	};

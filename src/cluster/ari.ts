@@ -55,3 +55,32 @@ function denseIds(labels: ArrayLike<number>): { ids: Int32Array; count: number }
 	}
 	return { ids, count: map.size };
 }
+
+/**
+ * The adjusted Rand index from a contingency table (`counts[x][y]` = items with label x in one
+ * labelling and y in the other), for labellings too large to hold item by item.
+ */
+export function adjustedRandFromCounts(counts: readonly (readonly number[])[]): number {
+	let n = 0;
+	let sumSq = 0;
+	const colSum: number[] = [];
+	let rowSq = 0;
+	for (const row of counts) {
+		let r = 0;
+		row.forEach((c, y) => {
+			n += c;
+			r += c;
+			sumSq += c * c;
+			colSum[y] = (colSum[y] ?? 0) + c;
+		});
+		rowSq += r * r;
+	}
+	if (n <= 1) return 1;
+	const colSq = colSum.reduce((s, c) => s + (c ?? 0) * (c ?? 0), 0);
+	const tp = (sumSq - n) / 2;
+	const fp = (colSq - sumSq) / 2;
+	const fn = (rowSq - sumSq) / 2;
+	const tn = (n * n - rowSq - colSq + sumSq) / 2;
+	if (fn === 0 && fp === 0) return 1;
+	return (2 * (tp * tn - fn * fp)) / ((tp + fn) * (fn + tn) + (tp + fp) * (fp + tn));
+}

@@ -92,10 +92,11 @@ const STEP_STEPPER = `## How k-means works, one step at a time
 k-means repeats two moves until nothing changes:
 
 1. **Assign**: every customer joins the nearest centre.
-2. **Update**: every centre moves to the average of its customers.
+2. **Move**: every centre moves to the average of its customers.
 
-Below, two features of a sample of customers. Press **Next step** to watch the two moves, or
-**Play**. **New seed** starts from other centres: does it end in the same place?`;
+Below, two features of a sample of customers. Each **Next step** makes one of the two moves and
+says what happened; **Play** runs them at the **Speed** you choose. **Place centres** lets you
+click where k-means starts; **New seed** lets it pick again.`;
 
 const STEP_PERSONAS = `## Step 5 · Read the personas
 

@@ -43,43 +43,71 @@ export function keyText(column: string): string {
 	return `CASE WHEN regexp_full_match(${t}, '[0-9]+(\\.0+)?') THEN regexp_replace(regexp_replace(${t}, '\\.0+$', ''), '^0+([0-9])', '\\1') ELSE ${t} END`;
 }
 
-function ordersCte(r: RetentionSource): string {
-	const ts = timestampExpr(r.timestamp, r.timestampType);
-	const order = r.orderId ? `${ident(r.orderId)}::VARCHAR` : `${ts}::VARCHAR`;
-	return `orders AS (
-	SELECT ${keyText(ident(r.key))} AS k, ${order} AS order_id, min(${ts}) AS ts
-	FROM ${ident(r.source)}
-	WHERE ${ident(r.key)} IS NOT NULL AND ${ts} IS NOT NULL
-	GROUP BY ALL
-),
-members AS (
-	SELECT ${keyText(ident(r.segments.key))} AS k, any_value(${ident(r.segments.label)})::VARCHAR AS segment
-	FROM ${ident(r.segments.table)}
-	WHERE ${ident(r.segments.label)} IS NOT NULL
+function membersCte(segments: SegmentationRef): string {
+	return `members AS (
+	SELECT ${keyText(ident(segments.key))} AS k, any_value(${ident(segments.label)})::VARCHAR AS segment
+	FROM ${ident(segments.table)}
+	WHERE ${ident(segments.label)} IS NOT NULL
 	GROUP BY ALL
 )`;
 }
 
+function ordersCte(r: RetentionSource): string {
+	const ts = timestampExpr(r.timestamp, r.timestampType);
+	const order = r.orderId ? `${ident(r.orderId)}::VARCHAR` : `${ts}::VARCHAR`;
+	// Keys are made comparable once per customer, not once per order line.
+	return `raw_orders AS (
+	SELECT ${ident(r.key)}::VARCHAR AS k0, ${order} AS order_id, min(${ts}) AS ts
+	FROM ${ident(r.source)}
+	WHERE ${ident(r.key)} IS NOT NULL AND ${ts} IS NOT NULL
+	GROUP BY ALL
+),
+keys AS (
+	SELECT k0, ${keyText('k0')} AS k FROM (SELECT DISTINCT k0 FROM raw_orders)
+),
+orders AS (
+	SELECT keys.k, o.order_id, o.ts FROM raw_orders o JOIN keys USING (k0)
+),
+${membersCte(r.segments)}`;
+}
+
 export function retentionSql(r: RetentionSource): string {
+	const ts = timestampExpr(r.timestamp, r.timestampType);
 	return `-- Monthly cohort retention by segment: of each first-purchase month's customers, the share
 -- who bought again m months later (m = 0..${RETENTION_MONTHS}), counting only cohorts old enough to see month m.
-WITH ${ordersCte(r)},
-months AS (
-	SELECT DISTINCT k, date_trunc('month', ts) AS month FROM orders
+WITH raw_months AS (
+	SELECT DISTINCT ${ident(r.key)}::VARCHAR AS k0, date_trunc('month', ${ts}) AS month
+	FROM ${ident(r.source)}
+	WHERE ${ident(r.key)} IS NOT NULL AND ${ts} IS NOT NULL
 ),
+keys AS (
+	SELECT k0, ${keyText('k0')} AS k FROM (SELECT DISTINCT k0 FROM raw_months)
+),
+months AS (
+	SELECT DISTINCT keys.k, m.month FROM raw_months m JOIN keys USING (k0)
+),
+${membersCte(r.segments)},
 cohorts AS (
 	SELECT m.k, s.segment, min(m.month) AS cohort,
 	       date_diff('month', min(m.month), (SELECT max(month) FROM months)) AS seen
 	FROM months m JOIN members s USING (k)
 	GROUP BY ALL
+),
+eligible AS (
+	SELECT c.segment, h.m, count(*) AS customers
+	FROM cohorts c, (SELECT range AS m FROM range(0, ${RETENTION_MONTHS + 1})) h
+	WHERE c.seen >= h.m
+	GROUP BY ALL
+),
+kept AS (
+	SELECT c.segment, date_diff('month', c.cohort, m.month) AS m, count(*) AS retained
+	FROM months m JOIN cohorts c USING (k)
+	WHERE date_diff('month', c.cohort, m.month) <= ${RETENTION_MONTHS}
+	GROUP BY ALL
 )
-SELECT c.segment, h.m AS months, count(*) AS customers, count(a.k) AS retained
-FROM cohorts c
-CROSS JOIN (SELECT range AS m FROM range(0, ${RETENTION_MONTHS + 1})) h
-LEFT JOIN months a ON a.k = c.k AND a.month = c.cohort + to_months(h.m::INTEGER)
-WHERE c.seen >= h.m
-GROUP BY ALL
-ORDER BY c.segment, months`;
+SELECT e.segment, e.m AS months, e.customers, coalesce(k.retained, 0) AS retained
+FROM eligible e LEFT JOIN kept k USING (segment, m)
+ORDER BY e.segment, months`;
 }
 
 export function repeatSql(r: RetentionSource): string {

@@ -61,9 +61,19 @@ describe.skipIf(!browser)('a build a user can verify', () => {
 			).toBe(hex);
 		}
 		const html = readFileSync('dist/index.html', 'utf8');
-		const tags = html.match(/<(script|link rel="stylesheet")[^>]*>/g) ?? [];
+		const tags = html.match(/<(script|link rel="stylesheet")[^>]*\s(src|href)=[^>]*>/g) ?? [];
 		expect(tags.length).toBeGreaterThan(1);
 		for (const tag of tags) expect(tag).toMatch(/integrity="sha384-[A-Za-z0-9+/=]{64}"/);
+		// Chunks loaded by import() (Vega, CodeMirror) are pinned by the import map, which the CSP
+		// allows by its own hash.
+		const map = /<script type="importmap">([^<]*)<\/script>/.exec(html)?.[1] ?? '{}';
+		const pinned = (JSON.parse(map) as { integrity?: Record<string, string> }).integrity ?? {};
+		const chunks = (readdirSync('dist/assets') as string[]).filter((f) => f.endsWith('.js'));
+		for (const chunk of chunks) {
+			expect(pinned[`./assets/${chunk}`], chunk).toMatch(/^sha384-[A-Za-z0-9+/=]{64}$/);
+		}
+		const mapHash = createHash('sha256').update(map).digest('base64');
+		expect(html).toContain(`'sha256-${mapHash}'`);
 	});
 
 	it('builds the same files twice: two builds of one commit give the same SHA256SUMS', () => {

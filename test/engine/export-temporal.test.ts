@@ -42,9 +42,9 @@ describe('temporal values in CSV downloads', () => {
 describe('personal-data masking and dates', () => {
 	it('does not mask a date column cast to text', async () => {
 		const { text, notes } = await csv(
-			`SELECT DATE '2024-01-05'::VARCHAR AS signup, '05.01.2024 10:00' AS seen, '+44 20 7946 0958' AS phone`
+			`SELECT DATE '2024-01-05'::VARCHAR AS signup, '05.01.2024 10:00' AS seen, '(030) 1234-5678' AS phone`
 		);
-		expect(text.trim().split('\n')[1]).toMatch(/^2024-01-05,05\.01\.2024 10:00,\+\*+$/);
+		expect(text.trim().split('\n')[1]).toMatch(/^2024-01-05,05\.01\.2024 10:00,\(\*+$/);
 		expect(notes.join(' ')).toMatch(/^phone looks like personal data/);
 	});
 

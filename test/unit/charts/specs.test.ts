@@ -8,7 +8,8 @@
  */
 import { describe, it, expect, afterEach } from 'vitest';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { parse, View, type Loader, type Spec as VgSpec } from 'vega';
+import { parse, View, type Spec as VgSpec } from 'vega';
+import { SAFE_LOADER } from '../../../src/charts/vega-runtime';
 import { expressionInterpreter } from 'vega-interpreter';
 import {
 	SEGMENT_COLOURS,
@@ -29,12 +30,10 @@ import {
 
 // The component's module script exports its loader and helpers; tsc only knows a .svelte file's
 // default export, so the named ones are typed here.
-const { SAFE_LOADER, slug, tooltipHtml } =
-	(await import('../../../src/charts/VegaChart.svelte')) as unknown as {
-		SAFE_LOADER: Loader;
-		slug: (title: string) => string;
-		tooltipHtml: (value: unknown) => string;
-	};
+const { slug, tooltipHtml } = (await import('../../../src/charts/VegaChart.svelte')) as unknown as {
+	slug: (title: string) => string;
+	tooltipHtml: (value: unknown) => string;
+};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers

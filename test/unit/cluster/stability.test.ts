@@ -4,6 +4,7 @@
  * coming out unstable; plus the per-customer silhouette values against the mean silhouette.
  */
 import { describe, expect, it } from 'vitest';
+import { adjustedRandFromCounts, adjustedRandIndex } from '../../../src/cluster/ari';
 import { kmeans } from '../../../src/cluster/kmeans';
 import { silhouette } from '../../../src/cluster/metrics';
 import { silhouetteValues } from '../../../src/cluster/silhouette';
@@ -102,5 +103,22 @@ describe('silhouetteValues', () => {
 		const some = silhouetteValues(m, fit.labels, 4, { sampleSize: 50, seed: 3 });
 		expect(some.rows.length).toBe(50);
 		for (const v of some.values) expect(Math.abs(v)).toBeLessThanOrEqual(1);
+	});
+});
+
+describe('adjustedRandFromCounts', () => {
+	it('equals the item-by-item index on the same labellings', () => {
+		const a = [0, 0, 1, 1, 2, 2, 2, 0, 1, 2, 2, 0];
+		const b = [1, 1, 0, 0, 0, 2, 2, 1, 0, 2, 1, 1];
+		const counts = [0, 1, 2].map((x) =>
+			[0, 1, 2].map((y) => a.filter((v, i) => v === x && b[i] === y).length)
+		);
+		expect(adjustedRandFromCounts(counts)).toBeCloseTo(adjustedRandIndex(a, b), 14);
+		expect(
+			adjustedRandFromCounts([
+				[5, 0],
+				[0, 3]
+			])
+		).toBe(1);
 	});
 });

@@ -1,0 +1,18 @@
+/**
+ * Vega, Vega-Lite and vega-embed, in their own chunk: VegaChart.svelte imports this module when
+ * the first chart is drawn, so the app starts without them (they were most of a 1.87 MB bundle).
+ * SAFE_LOADER refuses every URL: data arrives as inline values only, and image/href/data requests
+ * from a spec fail before anything is fetched (RELIABILITY.md T2, T3).
+ */
+import { loader as vegaLoader, type Loader } from 'vega';
+import embed from 'vega-embed';
+import { expressionInterpreter } from 'vega-interpreter';
+
+export { embed, expressionInterpreter };
+
+const refuse = (): Promise<never> => Promise.reject(new Error('Charts cannot load from URLs'));
+
+/** A Vega loader that refuses everything: loading, sanitising (images, links), HTTP and files. */
+export const SAFE_LOADER: Loader = Object.freeze(
+	Object.assign(vegaLoader(), { load: refuse, sanitize: refuse, http: refuse, file: refuse })
+);
