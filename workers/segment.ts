@@ -587,7 +587,8 @@ export async function rfm(
 		db,
 		`SELECT rfm_group, count(*) FROM ${rfmTable} GROUP BY ALL ORDER BY 2 DESC`
 	);
-	const [r, f, m] = (await queryRows(db, cutoffsSql(ident(ref.features), cutoffs ?? null)))[0] ?? [];
+	const [r, f, m] =
+		(await queryRows(db, cutoffsSql(ident(ref.features), cutoffs ?? null)))[0] ?? [];
 	const asList = (v: unknown): number[] =>
 		Array.from((v ?? []) as ArrayLike<unknown>, (x) => Number(x));
 	const used = { recency: asList(r), frequency: asList(f), monetary: asList(m) };
