@@ -63,6 +63,7 @@ import * as comparePipeline from './compare';
 import * as answerKeyPipeline from './answer-key';
 import * as pipeline from './segment';
 import * as scoring from './score';
+import { loadCustomerSample } from './customer-sample';
 import { runInsight } from './insight';
 import type { InsightCalls, InsightKind } from '../src/engine/insight-api';
 
@@ -481,6 +482,33 @@ export class Engine {
 		}
 	}
 
+	/** 1 in `every` customers of a file (the memory pre-flight's offer): workers/customer-sample.ts. */
+	async loadCustomerSample(
+		source: FileSource,
+		every: number,
+		table?: string,
+		onProgress?: ProgressCallback
+	): Promise<LoadReport> {
+		await this.#guard();
+		this.#tablesChanged();
+		try {
+			return await loadCustomerSample(
+				{
+					db: this.#db,
+					taken: await this.#taken(),
+					table,
+					seq: ++this.#shared.seq,
+					onPhase: (phase) => onProgress?.({ phase, fraction: null }),
+					onRegistered: (path) => this.#shared.files.set(source.name, path)
+				},
+				source,
+				every
+			);
+		} catch (e) {
+			throw asEngineError(e, 'file-format');
+		}
+	}
+
 	async exportModel(tables: ModelTables, fit: ModelFit): Promise<SegmentModel> {
 		await this.#guard();
 		return this.#sqlErrors(() => scoring.fitModel(this.#db, tables, fit));
@@ -519,7 +547,7 @@ export class Engine {
 
 type Handler = (engine: Engine, ...args: unknown[]) => Promise<unknown>;
 /** The calls an Engine serves with a method of the same name (loadFile takes a FileSource). */
-type Direct = Exclude<EngineMethod, 'cancel' | 'loadFile'>;
+type Direct = Exclude<EngineMethod, 'cancel' | 'loadFile' | 'loadCustomerSample'>;
 
 /** One handler per listed call: the Engine's method of that name, or loadFile's File → source. */
 function engineHandlers(toSource: (file: File) => FileSource): Record<EngineMethod, Handler> {
@@ -537,6 +565,13 @@ function engineHandlers(toSource: (file: File) => FileSource): Record<EngineMeth
 			onProgress as ProgressCallback | undefined,
 			table as string | undefined,
 			read as ReadOptions | undefined
+		);
+	handlers.loadCustomerSample = (view, file, every, table, onProgress) =>
+		view.loadCustomerSample(
+			toSource(file as File),
+			every as number,
+			table as string | undefined,
+			onProgress as ProgressCallback | undefined
 		);
 	return handlers;
 }

@@ -607,6 +607,13 @@ export interface EngineApi {
 	exportQuery(sql: string, format: 'csv' | 'parquet', privacy?: ExportPrivacy): Promise<ExportFile>;
 	/** Rows of a table for a chart: at most `limit`, as Arrow IPC bytes. */
 	chartRows(table: string, limit: number): Promise<QueryResult>;
+	/** 1 in `every` customers of a file too large for the tab (the memory pre-flight). */
+	loadCustomerSample(
+		file: File,
+		every: number,
+		table?: string,
+		onProgress?: ProgressCallback
+	): Promise<LoadReport>;
 	/** The model file of a segmentation (Export model, and the pipeline exports built on it). */
 	exportModel(tables: ModelTables, fit: ModelFit): Promise<SegmentModel>;
 	/** Another loaded table scored with a model: writes `options.output`. */
@@ -680,6 +687,7 @@ export const ENGINE_METHODS = {
 	answerKey: { budget: 'long' },
 	exportQuery: { budget: 'query', transfer: 'bytes' },
 	chartRows: { budget: 'query', transfer: 'ipc' },
+	loadCustomerSample: { budget: 'long', progress: 3 },
 	exportModel: { budget: 'long' },
 	scoreCustomers: { budget: 'long' },
 	insight: { budget: 'long', progress: 2 },
