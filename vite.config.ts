@@ -113,6 +113,16 @@ export default defineConfig({
 					hookTimeout: 180_000,
 					fileParallelism: false
 				}
+			},
+			{
+				extends: true,
+				test: {
+					// Not part of `npm test`: `npm run bench` runs it (test/bench/run.mjs).
+					name: 'bench',
+					include: ['test/bench/**/*.bench.ts'],
+					environment: 'node',
+					testTimeout: 3_600_000
+				}
 			}
 		]
 	}

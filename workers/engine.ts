@@ -24,6 +24,7 @@ import type {
 	Protection,
 	RecipeSuggestion,
 	RfmReport,
+	RfmCutoffs,
 	RfmRule,
 	SegmentOptions,
 	SegmentReport,
@@ -62,6 +63,7 @@ import * as comparePipeline from './compare';
 import * as answerKeyPipeline from './answer-key';
 import * as pipeline from './segment';
 import * as scoring from './score';
+import { loadCustomerSample } from './customer-sample';
 import { runInsight } from './insight';
 import type { InsightCalls, InsightKind } from '../src/engine/insight-api';
 
@@ -173,10 +175,12 @@ export class Engine {
 		}
 	}
 
-	/** Forget cached category values and sweep fits: a table may have changed. */
+	/**
+	 * Forget cached category values: a table may have changed. Sweep fits stay (buildFeatures
+	 * drops its matrix's): they only seed one extra k-means start, which wins only if it fits better.
+	 */
 	#tablesChanged(): void {
 		this.#shared.categories.clear();
-		this.#shared.sweepFits.clear();
 	}
 
 	async init(): Promise<EngineInfo> {
@@ -301,7 +305,7 @@ export class Engine {
 		const sqlText = rewriteFileNames(userSql, this.#shared.files);
 		const started = performance.now();
 		const limit = options.rowLimit ?? DEFAULT_ROW_LIMIT;
-		// User SQL can replace any table: forget cached category values and sweep fits.
+		// User SQL can replace any table: forget cached category values.
 		this.#tablesChanged();
 		// DuckDB-WASM accepts INSTALL as a no-op; refuse it (and LOAD) plainly instead.
 		if (/(^|;)\s*(FORCE\s+)?(INSTALL|LOAD|UPDATE\s+EXTENSIONS)\b/i.test(stripComments(sqlText))) {
@@ -382,9 +386,9 @@ export class Engine {
 		return this.#sqlErrors(() => pipeline.segment(this.#db, this.#ctx, ref, options, onProgress));
 	}
 
-	async rfm(ref: SegmentRef, rules?: RfmRule[]): Promise<RfmReport> {
+	async rfm(ref: SegmentRef, rules?: RfmRule[], cutoffs?: RfmCutoffs): Promise<RfmReport> {
 		await this.#guard();
-		const report = await this.#sqlErrors(() => pipeline.rfm(this.#db, ref, rules));
+		const report = await this.#sqlErrors(() => pipeline.rfm(this.#db, ref, rules, cutoffs));
 		this.#shared.made.add(ref.rfm);
 		return report;
 	}
@@ -478,6 +482,33 @@ export class Engine {
 		}
 	}
 
+	/** 1 in `every` customers of a file (the memory pre-flight's offer): workers/customer-sample.ts. */
+	async loadCustomerSample(
+		source: FileSource,
+		every: number,
+		table?: string,
+		onProgress?: ProgressCallback
+	): Promise<LoadReport> {
+		await this.#guard();
+		this.#tablesChanged();
+		try {
+			return await loadCustomerSample(
+				{
+					db: this.#db,
+					taken: await this.#taken(),
+					table,
+					seq: ++this.#shared.seq,
+					onPhase: (phase) => onProgress?.({ phase, fraction: null }),
+					onRegistered: (path) => this.#shared.files.set(source.name, path)
+				},
+				source,
+				every
+			);
+		} catch (e) {
+			throw asEngineError(e, 'file-format');
+		}
+	}
+
 	async exportModel(tables: ModelTables, fit: ModelFit): Promise<SegmentModel> {
 		await this.#guard();
 		return this.#sqlErrors(() => scoring.fitModel(this.#db, tables, fit));
@@ -516,7 +547,7 @@ export class Engine {
 
 type Handler = (engine: Engine, ...args: unknown[]) => Promise<unknown>;
 /** The calls an Engine serves with a method of the same name (loadFile takes a FileSource). */
-type Direct = Exclude<EngineMethod, 'cancel' | 'loadFile'>;
+type Direct = Exclude<EngineMethod, 'cancel' | 'loadFile' | 'loadCustomerSample'>;
 
 /** One handler per listed call: the Engine's method of that name, or loadFile's File → source. */
 function engineHandlers(toSource: (file: File) => FileSource): Record<EngineMethod, Handler> {
@@ -534,6 +565,13 @@ function engineHandlers(toSource: (file: File) => FileSource): Record<EngineMeth
 			onProgress as ProgressCallback | undefined,
 			table as string | undefined,
 			read as ReadOptions | undefined
+		);
+	handlers.loadCustomerSample = (view, file, every, table, onProgress) =>
+		view.loadCustomerSample(
+			toSource(file as File),
+			every as number,
+			table as string | undefined,
+			onProgress as ProgressCallback | undefined
 		);
 	return handlers;
 }

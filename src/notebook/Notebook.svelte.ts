@@ -2,6 +2,18 @@
  * The open notebook: the document (plain JSON) plus each cell's runtime state, and the
  * actions the UI calls. It talks to the engine only through EngineClient.
  */
+import { browserMemory, preflight } from './memory-preflight';
+import {
+	buildModel,
+	exportScored,
+	modelContextOf,
+	modelDownload,
+	pipelineDownload,
+	scoreTable,
+	type ModelContext,
+	type PipelineDialect
+} from './model-exports';
+import type { ScoreReport, SegmentModel } from '../engine/api';
 import { tableFromIPC, type Table } from 'apache-arrow';
 import type {
 	AnswerKeyReport,
@@ -783,9 +795,20 @@ export class NotebookState {
 		this.tables = await this.#engine.schema();
 	}
 
-	async loadFiles(files: readonly File[]): Promise<void> {
+	async loadFiles(files: readonly File[], options: { preflight?: boolean } = {}): Promise<void> {
 		const loaded: string[] = [];
 		for (const file of files) {
+			// The memory pre-flight (src/notebook/memory-preflight.ts): a file this tab cannot hold waits
+			// for the user's choice (a sample of its customers, or the whole file anyway).
+			const check = preflight(file.name, file.size, browserMemory());
+			if (!check.fits && options.preflight !== false) {
+				this.oversized = [
+					...this.oversized,
+					{ file, message: check.message, every: check.sampleEvery }
+				];
+				this.status = `${file.name} was not loaded: it looks too large for this tab.`;
+				continue;
+			}
 			await this.#task(`Loading ${file.name}…`, async () => {
 				try {
 					const report = await this.#engine.loadFile(file);
@@ -804,6 +827,31 @@ export class NotebookState {
 		this.#ensureSqlCell();
 		await this.#refreshTables();
 		await this.#proposePipeline(loaded);
+	}
+
+	/** Files the pre-flight held back, with its message and the sample it proposes. */
+	oversized: { file: File; message: string; every: number }[] = $state.raw([]);
+
+	/** The pre-flight's choice: a sample of the file's customers, or the whole file anyway. */
+	async loadOversized(file: File, how: 'sample' | 'whole'): Promise<void> {
+		const held = this.oversized.find((o) => o.file === file);
+		this.oversized = this.oversized.filter((o) => o.file !== file);
+		if (how === 'whole' || !held) {
+			await this.loadFiles([file], { preflight: false });
+			return;
+		}
+		await this.#task(`Sampling 1 in ${held.every} customers of ${file.name}…`, async () => {
+			try {
+				const report = await this.#engine.loadCustomerSample(file, held.every);
+				this.#addLoaded(report);
+				this.status = `Loaded a sample of ${file.name}: ${report.rowsLoaded.toLocaleString('en')} rows. ${report.notes.join(' ')}`;
+				this.#ensureSqlCell();
+				await this.#refreshTables();
+				await this.#proposePipeline([report.table.name]);
+			} catch (e) {
+				this.alert(`Could not sample ${file.name}: ${asEngineError(e).message}`);
+			}
+		});
 	}
 
 	async loadSample(options: SampleOptions): Promise<void> {
@@ -1336,6 +1384,62 @@ export class NotebookState {
 				names,
 				this.#exportPrivacy()
 			);
+			download(new Blob([file.bytes as BlobPart], { type: file.mime }), file.name);
+			this.status = [
+				`Exported ${file.rows.toLocaleString('en')} customers to ${file.name}.`,
+				...(file.notes ?? [])
+			].join(' ');
+		} catch (e) {
+			this.alert(`Could not export: ${asEngineError(e).message}`);
+		}
+	}
+
+	// Export model, Export pipeline, Score new customers: src/notebook/model-exports.ts.
+	#modelContext(id: CellId): ModelContext | null {
+		const ref = this.#ref();
+		return modelContextOf(this.doc, id, this.run(id).segments, this.personaNames(), {
+			features: ref.features,
+			segments: ref.segments
+		});
+	}
+
+	async exportModel(id: CellId): Promise<void> {
+		const ctx = this.#modelContext(id);
+		if (!ctx) return this.alert('Run the Segments cell first: the model is its segments.');
+		try {
+			const file = modelDownload(await buildModel(this.#engine, ctx));
+			download(new Blob([file.text], { type: file.mime }), file.name);
+			this.status = `Exported the model to ${file.name}: open it in Score new customers.`;
+		} catch (e) {
+			this.alert(`Could not export the model: ${asEngineError(e).message}`);
+		}
+	}
+
+	async exportPipeline(id: CellId, dialect: PipelineDialect): Promise<void> {
+		const ctx = this.#modelContext(id);
+		if (!ctx) return this.alert('Run the Segments cell first: the pipeline applies its segments.');
+		try {
+			const file = pipelineDownload(dialect, await buildModel(this.#engine, ctx), ctx);
+			download(new Blob([file.text], { type: file.mime }), file.name);
+			this.status = `Exported ${file.name}: its first lines say how to run it.`;
+		} catch (e) {
+			this.alert(`Could not export the pipeline: ${asEngineError(e).message}`);
+		}
+	}
+
+	async scoreCustomers(
+		id: CellId,
+		source: string,
+		model: SegmentModel | null
+	): Promise<ScoreReport> {
+		const report = await scoreTable(this.#engine, source, model, this.#modelContext(id));
+		await this.#refreshTables();
+		return report;
+	}
+
+	async exportScored(report: ScoreReport): Promise<void> {
+		try {
+			const file = await exportScored(this.#engine, report, this.#exportPrivacy());
 			download(new Blob([file.bytes as BlobPart], { type: file.mime }), file.name);
 			this.status = [
 				`Exported ${file.rows.toLocaleString('en')} customers to ${file.name}.`,

@@ -145,7 +145,8 @@ const RecipeSchema = v.strictObject({
 	}),
 	missing: v.picklist(['median', 'drop']),
 	recency: v.optional(v.picklist(['days', 'exact'])),
-	returns: v.optional(v.picklist(['drop', 'net']))
+	returns: v.optional(v.picklist(['drop', 'net'])),
+	dateOrder: v.optional(v.nullable(v.picklist(['dmy', 'mdy'])))
 });
 
 const FittedFeatureSchema = v.strictObject({

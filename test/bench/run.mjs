@@ -15,6 +15,7 @@
  *   npm run bench                         all three sizes
  *   BENCH_SIZES=6000,60000 npm run bench  fewer
  *   BENCH_LESSON=0 npm run bench          without the lesson
+ *   BENCH_PIPELINE=0 npm run bench        without the exported-pipeline run at 1× and 10×
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, statSync } from 'node:fs';
@@ -373,4 +374,10 @@ for (const [what, figure, target, met] of targets) {
 	console.log(
 		`  ${met ? 'met   ' : 'MISSED'} ${what.padEnd(48)} ${figure.padEnd(22)} target ${target}`
 	);
+}
+
+// The exported DuckDB pipeline on native DuckDB at 1× and 10× (test/bench/pipeline-scale.bench.ts).
+if (process.env.BENCH_PIPELINE !== '0') {
+	console.log('Exported DuckDB pipeline, native DuckDB (@duckdb/node-api):');
+	execFileSync('npx', ['vitest', 'run', '--project', 'bench'], { cwd: ROOT, stdio: 'inherit' });
 }

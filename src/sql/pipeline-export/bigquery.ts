@@ -18,7 +18,6 @@ import {
 } from './dialect';
 import { commentLines } from './duckdb';
 import {
-	TIMESTAMP_FORMATS,
 	summarySql,
 	warehouseSteps,
 	type WarehouseScriptOptions,
@@ -51,8 +50,10 @@ export const bigquery: Dialect = {
 	float: exponentLiteral,
 	toText: (x) => `CAST(${x} AS STRING)`,
 	toDouble: (x) => `SAFE_CAST(${x} AS FLOAT64)`,
-	toTimestamp: (x) =>
-		`COALESCE(SAFE_CAST(${x} AS TIMESTAMP), ${TIMESTAMP_FORMATS.map((f) => `SAFE.PARSE_TIMESTAMP(${bigQueryString(f)}, CAST(${x} AS STRING))`).join(', ')})`,
+	tryTimestamp: (t) => `SAFE_CAST(${t} AS TIMESTAMP)`,
+	parseTimestamp: (t, formats) =>
+		`COALESCE(${formats.map((f) => `SAFE.PARSE_TIMESTAMP(${bigQueryString(f)}, ${t})`).join(', ')})`,
+	matches: (t, p) => `REGEXP_CONTAINS(${t}, ${bigQueryString(p)})`,
 	secondsBetween: (a, b) => `TIMESTAMP_DIFF(${b}, ${a}, SECOND)`,
 	countIf: (cond) => `COUNTIF(${cond})`,
 	aggIf: (fn, x, cond) => `${fn.toUpperCase()}(IF(${cond}, ${x}, NULL))`,
@@ -62,8 +63,6 @@ export const bigquery: Dialect = {
 	// RE2 writes a group reference as \\1.
 	replaceAll: (t, p, r) =>
 		`REGEXP_REPLACE(${t}, ${bigQueryString(p)}, ${bigQueryString(r.replaceAll('$', '\\'))})`,
-	// GREATEST is NULL when any argument is; DuckDB's ignores a NULL: match DuckDB.
-	atLeast: (x, floor) => `GREATEST(COALESCE(${x}, ${floor}), ${floor})`,
 	quantile: (x, q) => `APPROX_QUANTILES(${x}, 1000)[OFFSET(${Math.round(q * 1000)})]`,
 	createStep: (name, body) => `CREATE OR REPLACE TABLE ${name} AS\n${body}`
 };

@@ -24,8 +24,12 @@ export interface Dialect {
 	toText(expr: string): string;
 	/** Text or number as a double, NULL when it is not a number (never an error). */
 	toDouble(expr: string): string;
-	/** A timestamp column or text as TIMESTAMP, NULL when it is not one. */
-	toTimestamp(expr: string): string;
+	/** Text as TIMESTAMP by the engine's own cast (ISO text), NULL when it is not one. */
+	tryTimestamp(text: string): string;
+	/** Text as TIMESTAMP by the first of these strftime formats that reads it, else NULL. */
+	parseTimestamp(text: string, formats: readonly string[]): string;
+	/** Does `text` contain a match of the regular expression? */
+	matches(text: string, pattern: string): string;
 	/** Seconds from timestamp `a` to timestamp `b`, as a number. */
 	secondsBetween(a: string, b: string): string;
 	/** count(*) of the rows where `cond` holds. */
@@ -40,8 +44,6 @@ export interface Dialect {
 	fullMatch(text: string, pattern: string): string;
 	/** Every match of `pattern` in `text` replaced; `$1` in `replacement` is the first group. */
 	replaceAll(text: string, pattern: string, replacement: string): string;
-	/** greatest(x, floor) where a NULL x gives `floor`, as DuckDB's greatest does. */
-	atLeast(x: string, floor: string): string;
 	/** The continuous quantile q (0..1) of expr, as an aggregate. */
 	quantile(expr: string, q: number): string;
 	/** `CREATE OR REPLACE <table|view> name AS body`; `name` is already quoted (ident or path). */

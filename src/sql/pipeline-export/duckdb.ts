@@ -23,7 +23,7 @@ import {
 	type Dialect,
 	type Script
 } from './dialect';
-import { TIMESTAMP_FORMATS, summarySql } from './warehouse';
+import { summarySql } from './warehouse';
 
 export const duckdb: Dialect = {
 	name: 'DuckDB',
@@ -34,8 +34,10 @@ export const duckdb: Dialect = {
 	float: exponentLiteral,
 	toText: (x) => `${x}::VARCHAR`,
 	toDouble: (x) => `TRY_CAST(${x} AS DOUBLE)`,
-	toTimestamp: (x) =>
-		`COALESCE(TRY_CAST(${x} AS TIMESTAMP), TRY_STRPTIME(${x}::VARCHAR, [${TIMESTAMP_FORMATS.map((f) => literal(f)).join(', ')}]))`,
+	tryTimestamp: (t) => `TRY_CAST(${t} AS TIMESTAMP)`,
+	parseTimestamp: (t, formats) =>
+		`TRY_STRPTIME(${t}, [${formats.map((f) => literal(f)).join(', ')}])`,
+	matches: (t, p) => `regexp_matches(${t}, ${literal(p)})`,
 	secondsBetween: (a, b) => `date_diff('second', ${a}, ${b})`,
 	countIf: (cond) => `count(*) FILTER (WHERE ${cond})`,
 	aggIf: (fn, x, cond) => `${fn}(${x}) FILTER (WHERE ${cond})`,
@@ -44,7 +46,6 @@ export const duckdb: Dialect = {
 	fullMatch: (t, p) => `regexp_full_match(${t}, ${literal(p)})`,
 	replaceAll: (t, p, r) =>
 		`regexp_replace(${t}, ${literal(p)}, ${literal(r.replaceAll('$', '\\'))}, 'g')`,
-	atLeast: (x, floor) => `greatest(${x}, ${floor})`,
 	quantile: (x, q) => `quantile_cont(${x}, ${q})`,
 	createStep: (name, body) => `CREATE OR REPLACE TABLE ${name} AS\n${body}`
 };

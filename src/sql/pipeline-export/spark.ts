@@ -16,7 +16,6 @@ import {
 } from './dialect';
 import { commentLines } from './duckdb';
 import {
-	TIMESTAMP_FORMATS,
 	summarySql,
 	warehouseSteps,
 	type WarehouseScriptOptions,
@@ -41,7 +40,15 @@ export function sparkIdent(name: string): string {
 
 /** strftime (DuckDB, BigQuery) → Spark's datetime pattern: %d/%m/%Y %H:%M → dd/MM/yyyy HH:mm. */
 export function sparkPattern(strftime: string): string {
-	const map: Record<string, string> = { d: 'dd', m: 'MM', Y: 'yyyy', H: 'HH', M: 'mm', S: 'ss' };
+	const map: Record<string, string> = {
+		d: 'dd',
+		m: 'MM',
+		Y: 'yyyy',
+		y: 'yy',
+		H: 'HH',
+		M: 'mm',
+		S: 'ss'
+	};
 	return strftime.replace(/%(.)/g, (_, c: string) => {
 		const p = map[c];
 		if (!p) throw new RangeError(`no Spark pattern for %${c}`);
@@ -59,8 +66,11 @@ export const spark: Dialect = {
 	float: exponentLiteral,
 	toText: (x) => `CAST(${x} AS STRING)`,
 	toDouble: (x) => `try_cast(${x} AS DOUBLE)`,
-	toTimestamp: (x) =>
-		`coalesce(try_cast(${x} AS TIMESTAMP), ${TIMESTAMP_FORMATS.map((f) => `try_to_timestamp(CAST(${x} AS STRING), ${sparkString(sparkPattern(f))})`).join(', ')})`,
+	tryTimestamp: (t) => `try_cast(${t} AS TIMESTAMP)`,
+	// Spark reads a two-digit year as 2000–2099; DuckDB and BigQuery read 69–99 as 1969–1999.
+	parseTimestamp: (t, formats) =>
+		`coalesce(${formats.map((f) => `try_to_timestamp(${t}, ${sparkString(sparkPattern(f))})`).join(', ')})`,
+	matches: (t, p) => `(${t} RLIKE ${sparkString(p)})`,
 	secondsBetween: (a, b) => `(unix_timestamp(${b}) - unix_timestamp(${a}))`,
 	countIf: (cond) => `count_if(${cond})`,
 	aggIf: (fn, x, cond) => `${fn}(CASE WHEN ${cond} THEN ${x} END)`,
@@ -69,7 +79,6 @@ export const spark: Dialect = {
 	// RLIKE finds a match anywhere (Java regex): anchor it.
 	fullMatch: (t, p) => `(${t} RLIKE ${sparkString(`^(?:${p})$`)})`,
 	replaceAll: (t, p, r) => `regexp_replace(${t}, ${sparkString(p)}, ${sparkString(r)})`,
-	atLeast: (x, floor) => `greatest(${x}, ${floor})`,
 	quantile: (x, q) => `percentile(${x}, ${q})`,
 	createStep: (name, body) => `CREATE OR REPLACE TEMPORARY VIEW ${name} AS\n${body}`
 };

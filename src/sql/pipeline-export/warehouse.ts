@@ -14,24 +14,35 @@ import {
 	recencyMode,
 	returnsMode,
 	slug,
+	timestampExpr,
 	type CategoryValues,
 	type FeatureRecipe
 } from '../features.sql';
 import { keyText, keyValue } from '../keys.sql';
 import { centroidsSelect, nearestCentroidSql, personaCase, type Dialect } from './dialect';
 
-/** The text formats the browser tries for a timestamp column, in order (timestampExpr). */
-export const TIMESTAMP_FORMATS = [
-	'%d/%m/%Y %H:%M',
-	'%m/%d/%Y %H:%M',
-	'%d/%m/%Y %H:%M:%S',
-	'%d/%m/%Y',
-	'%m/%d/%Y',
-	'%d.%m.%Y %H:%M',
-	'%d.%m.%Y',
-	'%d-%m-%Y',
-	'%Y/%m/%d'
-] as const;
+/**
+ * The text formats the browser tries for a timestamp column, in its order, read from the
+ * browser's own expression (timestampExpr) so the exports cannot drift from it.
+ */
+export function timestampFormats(order: 'dmy' | 'mdy' | null | undefined): string[] {
+	return [...timestampExpr('x', 'VARCHAR', order ?? null).matchAll(/'(%[^']+)'/g)].map(
+		(m) => m[1]!
+	);
+}
+
+/** Text that starts like an ISO date: the only text the engines' own casts read. */
+export const ISO_DATE_START = '^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}';
+
+/** A timestamp column (of any type) as TIMESTAMP, by the browser's rule (timestampExpr). */
+export function timestampSql(
+	d: Dialect,
+	expr: string,
+	order: 'dmy' | 'mdy' | null | undefined
+): string {
+	const t = `trim(${d.toText(expr)})`;
+	return `COALESCE(CASE WHEN ${d.matches(t, ISO_DATE_START)} THEN ${d.tryTimestamp(t)} END, ${d.parseTimestamp(t, timestampFormats(order))})`;
+}
 
 export interface WarehouseTables {
 	/** Every table name as the script writes it (already quoted by the dialect's `path`). */
@@ -140,7 +151,7 @@ WHERE segbook_row = 1`;
 	if (!r.key) throw new Error('A customer key column is needed.');
 	const customerKey = keyValueSql(d, d.ident(r.key), types[r.key] ?? 'VARCHAR');
 	const amt = amount(d, recipe) ?? d.float(1);
-	const ts = r.timestamp ? d.toTimestamp(d.ident(r.timestamp)) : 'NULL';
+	const ts = r.timestamp ? timestampSql(d, d.ident(r.timestamp), recipe.dateOrder) : 'NULL';
 	const order = r.orderId
 		? d.toText(d.ident(r.orderId))
 		: `concat(${customerKey}, '@', ${d.toText(ts)})`;
@@ -189,7 +200,7 @@ WHERE segbook_row = 1`;
 	// last purchase's own time (exact).
 	const lastPurchase = '(SELECT max(ts) FROM orders WHERE amount > 0)';
 	const asOf = recipe.asOf
-		? d.toTimestamp(d.string(recipe.asOf))
+		? d.tryTimestamp(d.string(recipe.asOf))
 		: exact
 			? lastPurchase
 			: d.nextDay(lastPurchase);
@@ -254,7 +265,8 @@ export function warehouseMatrix(d: Dialect, model: SegmentModel, t: WarehouseTab
 	const key = d.ident(model.keyColumn);
 	const logged = model.features.map((f) => {
 		const x = finite(d, d.ident(f.name));
-		return `${f.log1p ? `ln(1 + ${d.atLeast(x, d.float(0))})` : x} AS ${d.ident(f.name)}`;
+		// CASE, not greatest(): a missing value must stay missing for the missing-value rule.
+		return `${f.log1p ? `ln(1 + CASE WHEN ${x} < 0 THEN ${d.float(0)} ELSE ${x} END)` : x} AS ${d.ident(f.name)}`;
 	});
 	const fill = model.recipe.missing === 'median';
 	const clipped = model.features.map((f) => {

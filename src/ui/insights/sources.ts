@@ -3,14 +3,20 @@
  * (its recipe: the order lines, key, order date and order id), the Segments cell above it (its
  * seed) and the tables the session holds (for the overlap picker).
  *
- * The one adapter that knows where these live today: the engine's output tables still have fixed
- * names (customer_features, model_matrix, segments, rfm_segments). When cells carry their output
- * names in the document, only this file changes.
+ * The one adapter that knows where these live: a Features cell writes its output (default
+ * customer_features) and the matrix beside it, a Segments cell its output (default segments) and
+ * the RFM groups beside it.
  */
 import type { FeatureReport, TableInfo } from '../../engine/api';
 import type { RetentionInput, SegmentTables, SegmentationRef } from '../../engine/insight-api';
 import type { Cell, CellId, FeaturesCell, SegmentsCell } from '../../notebook/model';
-import { FEATURES_TABLE, MATRIX_TABLE, RFM_TABLE, SEGMENTS_TABLE } from '../../sql/features.sql';
+import { FEATURES_TABLE, SEGMENTS_TABLE, matrixTableOf, rfmTableOf } from '../../sql/features.sql';
+
+/** The table a cell writes: its `output` once cells carry one (issue 11), else the default. */
+function outputOf(cell: Cell, fallback: string): string {
+	const output = (cell as { output?: unknown }).output;
+	return typeof output === 'string' && output !== '' ? output : fallback;
+}
 
 export interface InsightSources {
 	tables: SegmentTables;
@@ -36,16 +42,25 @@ export function insightSources(
 	features: (cellId: CellId) => FeatureReport | null,
 	tables: readonly TableInfo[]
 ): InsightSources | null {
-	const f = above<FeaturesCell>(cells, id, 'features');
 	const s = above<SegmentsCell>(cells, id, 'segments');
+	// The Features cell the Segments cell builds on.
+	const f = s ? above<FeaturesCell>(cells, s.id, 'features') : null;
 	const report = f ? features(f.id) : null;
 	if (!f || !s || !report) return null;
 	const key = report.keyColumn;
 	const recipe = f.recipe;
-	const kmeans = { table: SEGMENTS_TABLE, key, label: 'segment' };
-	const hasRfm = tables.some((t) => t.name === RFM_TABLE);
+	const featuresTable = outputOf(f, FEATURES_TABLE);
+	const segments = outputOf(s, SEGMENTS_TABLE);
+	const rfm = rfmTableOf(segments);
+	const kmeans = { table: segments, key, label: 'segment' };
+	const hasRfm = tables.some((t) => t.name === rfm);
 	return {
-		tables: { features: FEATURES_TABLE, matrix: MATRIX_TABLE, segments: SEGMENTS_TABLE, key },
+		tables: {
+			features: featuresTable,
+			matrix: matrixTableOf(featuresTable),
+			segments,
+			key
+		},
 		seed: s.seed,
 		retention:
 			recipe && recipe.grain === 'transactions' && recipe.roles.key && recipe.roles.timestamp
@@ -58,6 +73,6 @@ export function insightSources(
 					}
 				: null,
 		kmeans,
-		rfm: hasRfm ? { table: RFM_TABLE, key, label: 'rfm_group' } : null
+		rfm: hasRfm ? { table: rfm, key, label: 'rfm_group' } : null
 	};
 }

@@ -6,7 +6,6 @@
 import { Parser } from 'node-sql-parser';
 import { describe, expect, it } from 'vitest';
 import { readModelText } from '../../../src/segment/model-file';
-import { timestampExpr } from '../../../src/sql/features.sql';
 import {
 	bigquery,
 	bigQueryIdent,
@@ -22,7 +21,7 @@ import {
 	sparkPipeline,
 	sparkString
 } from '../../../src/sql/pipeline-export/spark';
-import { TIMESTAMP_FORMATS } from '../../../src/sql/pipeline-export/warehouse';
+import { timestampFormats, timestampSql } from '../../../src/sql/pipeline-export/warehouse';
 import { fixtureModel } from './model-fixture';
 
 const parser = new Parser();
@@ -181,30 +180,25 @@ describe('dialect rules', () => {
 		expect(duckdb.quantile('d', 0.5)).toBe('quantile_cont(d, 0.5)');
 		expect(bigquery.quantile('d', 0.5)).toBe('APPROX_QUANTILES(d, 1000)[OFFSET(500)]');
 		expect(spark.quantile('d', 0.25)).toBe('percentile(d, 0.25)');
-		// BigQuery's GREATEST is NULL on a NULL argument; the browser's (DuckDB's) ignores it.
-		expect(bigquery.atLeast('x', '0')).toBe('GREATEST(COALESCE(x, 0), 0)');
 		expect(spark.toDouble('x')).toBe('try_cast(x AS DOUBLE)');
 		expect(bigquery.toDouble('x')).toBe('SAFE_CAST(x AS FLOAT64)');
 	});
 
 	it('tries the browser’s timestamp formats, in its order, in every dialect', () => {
-		// The list the browser's feature SQL uses (timestampExpr), so a change there shows here.
-		const browser = [...timestampExpr('x', 'VARCHAR').matchAll(/'(%[^']+)'/g)].map((m) => m[1]);
-		expect(browser).toEqual([...TIMESTAMP_FORMATS]);
-		expect(TIMESTAMP_FORMATS.map(sparkPattern)).toEqual([
-			'dd/MM/yyyy HH:mm',
-			'MM/dd/yyyy HH:mm',
-			'dd/MM/yyyy HH:mm:ss',
-			'dd/MM/yyyy',
-			'MM/dd/yyyy',
-			'dd.MM.yyyy HH:mm',
-			'dd.MM.yyyy',
-			'dd-MM-yyyy',
-			'yyyy/MM/dd'
-		]);
+		const dmy = timestampFormats('dmy');
+		expect(dmy[0]).toBe('%d/%m/%y %H:%M:%S');
+		expect(timestampFormats('mdy')[0]).toBe('%m/%d/%y %H:%M:%S');
+		expect(dmy).toContain('%Y%m%d');
+		expect(dmy.map(sparkPattern)).toContain('dd.MM.yyyy HH:mm');
+		expect(sparkPattern('%d/%m/%y')).toBe('dd/MM/yy');
 		expect(() => sparkPattern('%j')).toThrow(RangeError);
-		expect(bigquery.toTimestamp('t')).toContain(
-			"SAFE.PARSE_TIMESTAMP('%d.%m.%Y', CAST(t AS STRING))"
+		const bq = timestampSql(bigquery, 't', 'dmy');
+		expect(bq).toMatch(
+			/^COALESCE\(CASE WHEN REGEXP_CONTAINS\(trim\(CAST\(t AS STRING\)\), '\^\[0-9\]\{4\}/
+		);
+		expect(bq).toContain("SAFE.PARSE_TIMESTAMP('%d.%m.%Y', trim(CAST(t AS STRING)))");
+		expect(timestampSql(spark, 't', 'mdy')).toContain(
+			"try_to_timestamp(trim(CAST(t AS STRING)), 'MM/dd/yy HH:mm:ss')"
 		);
 	});
 

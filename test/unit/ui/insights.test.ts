@@ -61,6 +61,23 @@ describe('insightSources', () => {
 		).toBeNull();
 	});
 
+	it('reads the tables the cells name as their output', () => {
+		const features = { ...newFeaturesCell('orders', recipe), output: 'feats' };
+		const segments = { ...newSegmentsCell(3), output: 'groups' };
+		const personas = newPersonasCell();
+		const s = insightSources([features, segments, personas], personas.id, () => report, [
+			{ name: 'groups_rfm', source: '', rowCount: 0, columns: [] }
+		]);
+		expect(s?.tables).toEqual({
+			features: 'feats',
+			matrix: 'feats_matrix',
+			segments: 'groups',
+			key: 'cust'
+		});
+		expect(s?.rfm).toEqual({ table: 'groups_rfm', key: 'cust', label: 'rfm_group' });
+		expect(s?.retention?.segments.table).toBe('groups');
+	});
+
 	it('has no retention for one row per customer', () => {
 		const features = newFeaturesCell('people', { ...recipe, grain: 'customers' });
 		const personas = newPersonasCell();
