@@ -24,6 +24,7 @@ import type {
 	Protection,
 	RecipeSuggestion,
 	RfmReport,
+	RfmCutoffs,
 	RfmRule,
 	SegmentOptions,
 	SegmentReport,
@@ -385,9 +386,9 @@ export class Engine {
 		return this.#sqlErrors(() => pipeline.segment(this.#db, this.#ctx, ref, options, onProgress));
 	}
 
-	async rfm(ref: SegmentRef, rules?: RfmRule[]): Promise<RfmReport> {
+	async rfm(ref: SegmentRef, rules?: RfmRule[], cutoffs?: RfmCutoffs): Promise<RfmReport> {
 		await this.#guard();
-		const report = await this.#sqlErrors(() => pipeline.rfm(this.#db, ref, rules));
+		const report = await this.#sqlErrors(() => pipeline.rfm(this.#db, ref, rules, cutoffs));
 		this.#shared.made.add(ref.rfm);
 		return report;
 	}

@@ -40,12 +40,12 @@ import { sampleRows } from '../src/cluster/sample';
 import { recommendK } from '../src/cluster/sweep';
 import {
 	RFM_GROUP_ADVICE,
-	rfmGridSql,
 	DEFAULT_RFM_RULES,
 	type RfmGroup,
 	type RfmRule
 } from '../src/segment/rfm';
 import { detectRoles, textDateOrder } from '../src/segment/roles';
+import { cutoffsSql, explainTies, rfmScoresSql, type RfmCutoffs } from '../src/segment/rfm-scores';
 import {
 	DEFAULT_LOG1P,
 	DEFAULT_TRANSACTION_FEATURES,
@@ -107,7 +107,12 @@ export function sweepKey(matrix: string, recipe: FeatureRecipe, seed: number): s
 /** The customer key of a ref's tables (the rule buildFeatures uses), or a plain error. */
 export function keyOf(recipe: FeatureRecipe): string {
 	const key = keyColumnOf(recipe);
-	if (!key) throw new EngineError('sql', 'Choose the customer key column first.');
+	if (!key) {
+		throw new EngineError(
+			'sql',
+			`No column of ${recipe.source} looks like a customer key: choose the column that identifies the customer in Customer key (Features cell), or “no key: one customer per row”.`
+		);
+	}
 	return key;
 }
 
@@ -173,13 +178,9 @@ export async function suggestRecipe(
 	}
 	const { roles, grain } = detection;
 	const notes = [...detection.notes];
-	if (!roles.key && grain === 'transactions') {
-		throw new EngineError(
-			'sql',
-			`No column of ${table} looks like a customer key. Pick one in the Features cell.`
-		);
-	}
-	if (!roles.key) {
+	// Order lines without a key still get a recipe: the Features cell shows it with the key
+	// picker, and building features asks for the key (buildFeatures).
+	if (!roles.key && grain === 'customers') {
 		notes.push(
 			`No customer id column: each row is one customer, numbered by its line in the file (${ROW_KEY}).`
 		);
@@ -496,6 +497,8 @@ export async function segment(
 	const segmentsTable = ident(ref.segments);
 	const featuresTable = ident(ref.features);
 	await db.run(`DROP TABLE IF EXISTS ${ident(scratch)}`);
+	// RFM groups of an earlier run (another file, another key) no longer describe these segments.
+	await db.run(`DROP TABLE IF EXISTS ${ident(ref.rfm)}`);
 	await db.insertArrowIPC(ipc, scratch);
 	await db.run(
 		`CREATE OR REPLACE TABLE ${segmentsTable} AS FROM ${ident(scratch)} ORDER BY segment, ${ident(key)}`
@@ -548,28 +551,22 @@ export async function segment(
 	};
 }
 
-/** Quintile scores (5 = best) and the classic named groups, from a features table. */
+/** Banded scores (5 = best) and the classic named groups, from a features table. */
 export function rfmSql(
 	rules: readonly RfmRule[],
 	features: string = FEATURES_TABLE,
-	target: string = RFM_TABLE
+	target: string = RFM_TABLE,
+	cutoffs: RfmCutoffs | null = null
 ): string {
-	return `-- Rule-based RFM: each customer scored 1-5 on Recency (5 = most recent), Frequency and
--- Monetary (5 = most) by quintile; FM = rounded mean of F and M; the group comes from R × FM.
-CREATE OR REPLACE TABLE ${ident(target)} AS
-WITH scored AS (
-	SELECT *,
-	       ntile(5) OVER (ORDER BY recency_days DESC) AS r,
-	       ntile(5) OVER (ORDER BY frequency, monetary) AS f,
-	       ntile(5) OVER (ORDER BY monetary) AS m
-	FROM ${ident(features)}
-)
-SELECT * EXCLUDE (r, f, m), r, f, m, round((f + m) / 2.0)::INTEGER AS fm,
-       ${rfmGridSql(rules, 'r', 'round((f + m) / 2.0)::INTEGER')} AS rfm_group
-FROM scored`;
+	return rfmScoresSql(ident(target), ident(features), rules, cutoffs);
 }
 
-export async function rfm(db: Db, ref: SegmentRef, rules?: RfmRule[]): Promise<RfmReport> {
+export async function rfm(
+	db: Db,
+	ref: SegmentRef,
+	rules?: RfmRule[],
+	cutoffs?: RfmCutoffs
+): Promise<RfmReport> {
 	const started = performance.now();
 	if (!(await tableExists(db, ref.features)))
 		throw new EngineError('sql', 'Build the features first (run the Features cell).');
@@ -582,7 +579,7 @@ export async function rfm(db: Db, ref: SegmentRef, rules?: RfmRule[]): Promise<R
 			);
 		}
 	}
-	const sql = rfmSql(rules ?? DEFAULT_RFM_RULES, ref.features, ref.rfm);
+	const sql = rfmSql(rules ?? DEFAULT_RFM_RULES, ref.features, ref.rfm, cutoffs ?? null);
 	await db.run(sql);
 	const rfmTable = ident(ref.rfm);
 	const total = Number(await queryValue(db, `SELECT count(*) FROM ${rfmTable}`));
@@ -590,15 +587,26 @@ export async function rfm(db: Db, ref: SegmentRef, rules?: RfmRule[]): Promise<R
 		db,
 		`SELECT rfm_group, count(*) FROM ${rfmTable} GROUP BY ALL ORDER BY 2 DESC`
 	);
-	const cut = async (column: string, score: string, order: string): Promise<number[]> =>
-		(
-			await queryRows(
-				db,
-				`SELECT ${order === 'DESC' ? 'min' : 'max'}(${ident(column)}) FROM ${rfmTable} GROUP BY ${score} ORDER BY ${score} ${order}`
-			)
-		)
-			.slice(0, 4)
-			.map(([v]) => Number(v));
+	const [r, f, m] =
+		(await queryRows(db, cutoffsSql(ident(ref.features), cutoffs ?? null)))[0] ?? [];
+	const asList = (v: unknown): number[] =>
+		Array.from((v ?? []) as ArrayLike<unknown>, (x) => Number(x));
+	const used = { recency: asList(r), frequency: asList(f), monetary: asList(m) };
+	// Share of customers at each tied cut-off value, for the sentence that explains it.
+	const shares = new Map<string, number>();
+	const column = { recency: 'recency_days', frequency: 'frequency', monetary: 'monetary' } as const;
+	for (const measure of ['recency', 'frequency', 'monetary'] as const) {
+		const cuts = used[measure];
+		for (const v of new Set(cuts.filter((x, i) => cuts.indexOf(x) !== i))) {
+			const n = Number(
+				await queryValue(
+					db,
+					`SELECT count(*) FROM ${ident(ref.features)} WHERE ${column[measure]} = ${literal(v)}`
+				)
+			);
+			shares.set(`${measure}:${v}`, n / Math.max(1, total));
+		}
+	}
 	return {
 		groups: groups.map(([g, n]) => ({
 			group: String(g),
@@ -606,11 +614,8 @@ export async function rfm(db: Db, ref: SegmentRef, rules?: RfmRule[]): Promise<R
 			share: Number(n) / Math.max(1, total),
 			advice: RFM_GROUP_ADVICE[String(g) as RfmGroup] ?? ''
 		})),
-		cutoffs: {
-			recency: await cut('recency_days', 'r', 'ASC'),
-			frequency: await cut('frequency', 'f', 'ASC'),
-			monetary: await cut('monetary', 'm', 'ASC')
-		},
+		cutoffs: used,
+		ties: explainTies(used, (measure, v) => shares.get(`${measure}:${v}`) ?? 0),
 		grid: (
 			await queryRows(
 				db,

@@ -10,13 +10,14 @@
 
 import type { FeatureRecipe } from '../sql/features.sql';
 import type { RfmRule } from '../segment/rfm';
+import type { RfmCutoffs } from '../segment/rfm-scores';
 import type { Kpis, TopValue, Trait } from '../segment/personas';
 import type { SegmentModel } from '../segment/model-file';
 import type { ReadOptions, ReadReport, SuspectLine } from './read-options';
 
 import type { InsightCalls, InsightKind } from './insight-api';
 
-export type { FeatureRecipe, Kpis, RfmRule, SegmentModel, TopValue, Trait };
+export type { FeatureRecipe, Kpis, RfmCutoffs, RfmRule, SegmentModel, TopValue, Trait };
 export type { InsightCalls, InsightKind } from './insight-api';
 export type { ReadOptions, ReadReport, SuspectLine };
 export type { DecimalChoice, EncodingChoice, HeaderChoice } from './read-options';
@@ -295,8 +296,10 @@ export interface SegmentReport {
 
 export interface RfmReport {
 	groups: { group: string; size: number; share: number; advice: string }[];
-	/** Quintile cut-offs in plain units: recency days, orders, spend (4 each). */
-	cutoffs: { recency: number[]; frequency: number[]; monetary: number[] };
+	/** The cut-offs used (quintiles unless set), in plain units: days, orders, spend (4 each). */
+	cutoffs: RfmCutoffs;
+	/** Sentences about cut-offs that coincide (many customers with one value), or none. */
+	ties: string[];
 	/** Customers per R × FM cell (5 × 5, empty cells left out), with the cell's group. */
 	grid: { r: number; fm: number; customers: number; group: string }[];
 	sql: string;
@@ -584,7 +587,7 @@ export interface EngineApi {
 		onProgress?: ProgressCallback
 	): Promise<SegmentReport>;
 	/** Writes `ref.rfm` from `ref.features`. */
-	rfm(ref: SegmentRef, rules?: RfmRule[]): Promise<RfmReport>;
+	rfm(ref: SegmentRef, rules?: RfmRule[], cutoffs?: RfmCutoffs): Promise<RfmReport>;
 	/** `personas` maps segment number → persona name for the export's persona column. */
 	exportSegments(
 		ref: SegmentRef,

@@ -126,7 +126,7 @@ export function slug(value: string): string {
  * Text date formats to try, in order: the detected day/month order first (`order`), two-digit
  * years before four (DuckDB's %Y would read "11" as the year 11), with and without a time.
  */
-function dateFormats(order: 'dmy' | 'mdy' | null | undefined): string[] {
+export function textDateFormats(order: 'dmy' | 'mdy' | null | undefined): string[] {
 	const orders = order === 'mdy' ? ['%m/%d', '%d/%m'] : ['%d/%m', '%m/%d'];
 	const out: string[] = [];
 	for (const dm of orders) {
@@ -149,7 +149,7 @@ export function timestampExpr(
 ): string {
 	const c = ident(column);
 	if (/^(DATE|TIMESTAMP)/.test(type)) return `CAST(${c} AS TIMESTAMP)`;
-	const formats = dateFormats(order)
+	const formats = textDateFormats(order)
 		.map((f) => `'${f}'`)
 		.join(', ');
 	// A plain cast only for ISO text: DuckDB casts '3/5/11' to the year 3 (y/m/d with slashes).

@@ -213,6 +213,34 @@ describe('the real-shaped corpus', () => {
 			);
 		});
 
+		it('RFM scores by cut-offs: equal values get equal scores, ties are explained, cut-offs editable', async () => {
+			const s = await engine.suggestRecipe('retail_float_keys');
+			await build(engine, s.recipe);
+			const report = await engine.rfm(cellRef);
+			for (const cuts of Object.values(report.cutoffs)) expect(cuts).toHaveLength(4);
+			const [[mixed]] = (await rows(
+				engine,
+				'SELECT count(*) FROM (SELECT frequency FROM rfm_segments GROUP BY frequency HAVING count(DISTINCT f) > 1)'
+			)) as [[bigint]];
+			expect(Number(mixed)).toBe(0);
+			const f = report.cutoffs.frequency;
+			if (new Set(f).size < 4)
+				expect(report.ties.join(' ')).toMatch(/^Frequency: \d+% of customers/);
+			const custom = {
+				recency: [30, 60, 120, 240],
+				frequency: [1, 2, 3, 5],
+				monetary: [50, 100, 200, 400]
+			};
+			const edited = await engine.rfm(cellRef, undefined, custom);
+			expect(edited.cutoffs).toEqual(custom);
+			const [[champions]] = (await rows(
+				engine,
+				'SELECT count(*) FILTER (WHERE r = 5 AND recency_days > 30) FROM rfm_segments'
+			)) as [[bigint]];
+			expect(Number(champions)).toBe(0);
+			expect(edited.groups.reduce((n, g) => n + g.size, 0)).toBe(114);
+		});
+
 		it('the Customer lookup finds 12346 however it is written', async () => {
 			for (const written of ['12346', '12346.0', '012346', ' 12346 ']) {
 				const c = await engine.customer(cellRef, written);
@@ -295,10 +323,10 @@ describe('the real-shaped corpus', () => {
 		const towns = await rows(engine, `SELECT DISTINCT ville FROM ${table} ORDER BY 1`);
 		expect(towns.flat()).toContain('Málaga');
 		const report = await build(engine, s.recipe);
-		expect(report.customers).toBe(80);
+		expect(report.customers).toBe(240);
 		await segmentAndExport(
 			engine,
-			80,
+			240,
 			s.columns.map((c) => c.name)
 		);
 	});
