@@ -12,7 +12,7 @@
  *   fetches them with `fetch(url, { integrity })` (workers/verified-fetch.ts).
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative, resolve, sep } from 'node:path';
 import type { Plugin } from 'vite';
@@ -128,6 +128,8 @@ export function integrity(): Plugin {
 			outDir = resolve(config.root, config.build.outDir);
 		},
 		closeBundle() {
+			// Only the site has an index.html to pin (not a library build, e.g. the tests' worker).
+			if (!existsSync(join(outDir, 'index.html'))) return;
 			pinIndexHtml(outDir);
 			writeFileSync(join(outDir, MANIFEST), manifestOf(outDir));
 		}

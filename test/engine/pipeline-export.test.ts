@@ -79,7 +79,8 @@ describe('exported model and DuckDB pipeline (6,000 customers, about 100k order 
 		});
 		expect(script).not.toMatch(/^\s*\./m); // no dot-commands
 		const run = runNative(dir, script);
-		expect(run.version).toMatch(/^v1\.4/);
+		// Native DuckDB from @duckdb/node-api (1.5: the 1.4 bindings are not all in the registry).
+		expect(run.version).toMatch(/^v1\.\d+\.\d+/);
 		const native = readSegmentsCsv(dir);
 		const browser = await keyed(engine, 'SELECT customer_id, segment::VARCHAR FROM segments');
 		const nativeMap = new Map(native.rows.map((r) => [r[0]!, r[1]!]));
