@@ -82,8 +82,9 @@ export class NotebookState extends NotebookLoading {
 			onChange: () => {
 				this.runs = this.runner.runs;
 				this.#runnerBusy = this.runner.busy;
-				this.#runnerStatus = this.runner.status;
-			}
+				this.#runnerStatus = this.runner.activity;
+			},
+			onMessage: (message) => (this.#said = message)
 		});
 		const rooms = {
 			ports: this.ports,
@@ -163,11 +164,7 @@ export class NotebookState extends NotebookLoading {
 	}
 	/** The status line: what runs now, else what happened last (never a stale "…ing"). */
 	get status(): string {
-		return this.#runnerBusy && this.#runnerStatus
-			? this.#runnerStatus
-			: this.#loading > 0
-				? this.#said
-				: (this.#runnerStatus ?? this.#said);
+		return this.#runnerBusy && this.#runnerStatus ? this.#runnerStatus : this.#said;
 	}
 	get busy(): number {
 		return this.#loading + (this.#runnerBusy ? 1 : 0);
@@ -186,7 +183,6 @@ export class NotebookState extends NotebookLoading {
 		this.alerts = this.alerts.filter((a) => a.id !== id);
 	}
 	protected say(message: string): void {
-		this.#said = message;
 		this.runner.say(message);
 	}
 	protected async claim(): Promise<void> {

@@ -38,6 +38,8 @@ export interface RunnerOptions {
 	personaNames(): Map<number, { name: string; description: string }>;
 	/** Runs or the status changed: the façade mirrors them into Svelte state. */
 	onChange(): void;
+	/** A sentence for the status line: how a run ended, or what a room said. */
+	onMessage?(message: string): void;
 }
 
 /** A batch stops re-running cells edited while it ran after this many rounds. */
@@ -94,15 +96,21 @@ export class Runner {
 
 	/** What the status line shows: the running cell's verb, else the last run's sentence. */
 	get status(): string | null {
+		return this.activity ?? (this.#message || null);
+	}
+
+	/** The verb of the cell running now ("Building features…"), or null. */
+	get activity(): string | null {
 		for (const [id] of this.#running) {
 			const cell = this.#cell(id);
 			if (cell) return this.#def(cell).verb || null;
 		}
-		return this.#message || null;
+		return null;
 	}
 
 	say(message: string): void {
 		this.#message = message;
+		this.#o.onMessage?.(message);
 		this.#o.onChange();
 	}
 
@@ -240,7 +248,7 @@ export class Runner {
 			try {
 				const outcome = await def.run(cell, this.#context(id));
 				if (this.#superseded(id)) continue;
-				this.#message = outcome.message;
+				if (outcome.message) this.say(outcome.message);
 				this.set(id, { status: 'done', error: null, ...outcome.patch });
 				return;
 			} catch (e) {

@@ -61,13 +61,13 @@ describe.skipIf(!browser)('Segmentation 101 in Chromium', () => {
 			'Segmentation 101'
 		);
 		const names = await page
-			.locator('main section[aria-label]')
+			.locator('main section[data-cell-id]')
 			.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
 		expect(names).toHaveLength(STEPS.length);
 		STEPS.forEach((step, i) => expect(names[i]).toMatch(new RegExp(`^${step}`)));
 		// Every step that computes something has run, and nothing failed.
 		const statuses = await page
-			.locator('main section[aria-label]')
+			.locator('main section[data-cell-id]')
 			.evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
 		expect(statuses.filter((s) => s === 'error')).toEqual([]);
 		expect(await textOf(page.getByRole('region', { name: 'Segments', exact: true }))).toMatch(
@@ -159,7 +159,7 @@ describe.skipIf(!browser)('Segmentation 101 in Chromium', () => {
 		const { page } = app;
 		await page.getByRole('button', { name: 'Present' }).click();
 		const bar = page.getByRole('navigation', { name: 'Presentation' });
-		expect(await page.locator('main section[aria-label]').count()).toBe(1);
+		expect(await page.locator('main section[data-cell-id]').count()).toBe(1);
 		const small = await walk(1280, 720);
 		expect(small.at(-1)).toMatch(new RegExp(`^${STEPS.length} / ${STEPS.length}`));
 		const big = await walk(1920, 1080);
@@ -193,7 +193,7 @@ describe.skipIf(!browser)('Segmentation 101 in Chromium', () => {
 		expect(ari).toBeGreaterThan(0.8);
 		await page.screenshot({ path: join(SHOTS, 'answer-key.png') });
 		await page.keyboard.press('Escape');
-		expect(await page.locator('main section[aria-label]').count()).toBe(STEPS.length);
+		expect(await page.locator('main section[data-cell-id]').count()).toBe(STEPS.length);
 		const table = page.getByRole('table', { name: 'Planted type by segment found' });
 		expect(await table.getByRole('row').count()).toBe(7);
 	});
@@ -215,8 +215,13 @@ describe.skipIf(!browser)('Segmentation 101 in Chromium', () => {
 			await bar.waitFor({ timeout: 60_000 });
 			expect(await textOf(bar)).toContain(`1 / ${STEPS.length}`);
 			// What the student is told matches what they see: nothing has run, nothing to attach.
+			await expect
+				.poll(() => textOf(student.page.getByRole('status').first()), { timeout: 30_000 })
+				.toMatch(/no step has run yet\. Press Run all/);
+			await expect
+				.poll(() => textOf(student.page.getByRole('status').first()), { timeout: 30_000 })
+				.toMatch(/no step has run yet/);
 			const status = await textOf(student.page.getByRole('status').first());
-			expect(status).toMatch(/no step has run yet\. Press Run all/);
 			expect(status).not.toMatch(/attach/i);
 			expect(await textOf(student.page.locator('.presenter'))).not.toMatch(/already run/);
 			// Read-only: the cells cannot be edited or run from inside.
