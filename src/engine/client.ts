@@ -56,6 +56,11 @@ export type EngineCalls = {
 export interface EngineEvents {
 	onProgress(p: Progress | null): void;
 	/**
+	 * The worker is gone and a new one is starting: called at once, before any call made from now
+	 * on can run, so the notebook can mark what the restart loses before the user asks for more.
+	 */
+	onRestarting?(reason: string): void;
+	/**
 	 * The new worker is up and locked down. Re-apply the session through `replay` (its calls go
 	 * straight to the new worker, without budgets); every other call waits until this settles.
 	 */
@@ -360,6 +365,7 @@ class Supervisor {
 		const old = this.#handle;
 		// Retire the old worker: a late error from it is not a new crash.
 		this.#generation++;
+		this.#events.onRestarting?.(reason);
 		this.#restarting = (async () => {
 			// A new deploy took this tab's engine files away: say so, never start a broken worker.
 			if (await this.#scriptGone()) {

@@ -26,7 +26,8 @@ export interface Alert {
 	message: string;
 }
 
-const STARTING = 'Starting the engine…';
+/** The status bar keeps this many sentences: the newest, and the ones just before it. */
+const RECENT = 3;
 
 export class NotebookState extends NotebookLoading {
 	#doc: Notebook = $state.raw(model.emptyNotebook());
@@ -44,7 +45,11 @@ export class NotebookState extends NotebookLoading {
 	#loading = $state(0);
 	#runnerBusy = $state(false);
 	#runnerStatus: string | null = $state(null);
-	#said = $state(STARTING);
+	/** The newest sentence first: how runs ended and what the rooms said. */
+	messages: string[] = $state.raw([]);
+	/** The engine's own line, apart from the messages so neither hides the other. */
+	engineState = $state('Starting the engine…');
+	#readyState = '';
 	protected history = $state.raw(newHistory());
 	/** Exports carry no personal data unless ticked (this session only); small segments held back. */
 	includePersonalInExports = $state(false);
@@ -66,8 +71,22 @@ export class NotebookState extends NotebookLoading {
 			? null
 			: new EngineClient({
 					onProgress: (p) => (this.progress = p),
-					onRestart: (reason, replay) => this.afterRestart(reason, replay),
-					onUnavailable: (error) => this.alert(error.message)
+					onRestarting: () => {
+						if (this.engineReady) this.#readyState = this.engineState;
+						this.engineState = 'Restarting the engine: reloading your files…';
+						this.beforeRestart();
+					},
+					onRestart: async (reason, replay) => {
+						try {
+							await this.afterRestart(reason, replay);
+						} finally {
+							this.engineState = this.#readyState;
+						}
+					},
+					onUnavailable: (error) => {
+						this.engineState = 'The engine stopped.';
+						this.alert(error.message);
+					}
 				});
 		this.ports = ports ?? browserPorts(this.#client!);
 		this.id = this.ports.storage.newId();
@@ -84,7 +103,7 @@ export class NotebookState extends NotebookLoading {
 				this.#runnerBusy = this.runner.busy;
 				this.#runnerStatus = this.runner.activity;
 			},
-			onMessage: (message) => (this.#said = message)
+			onMessage: (message) => this.#note(message)
 		});
 		const rooms = {
 			ports: this.ports,
@@ -135,10 +154,12 @@ export class NotebookState extends NotebookLoading {
 		this.#client?.ready.then(
 			(info) => {
 				this.engineReady = true;
-				const next = this.#said === STARTING ? '' : ` ${this.#said}`;
-				this.#said = `Ready. DuckDB ${info.duckdbVersion} started in ${Math.round(info.ms)} ms; network access is locked off.${next}`;
+				this.engineState = `Ready: DuckDB ${info.duckdbVersion}, started in ${Math.round(info.ms)} ms; network access is locked off.`;
 			},
-			(e: unknown) => this.alert(`The engine could not start: ${asEngineError(e).message}`)
+			(e: unknown) => {
+				this.engineState = 'The engine did not start.';
+				this.alert(`The engine could not start: ${asEngineError(e).message}`);
+			}
 		);
 	}
 
@@ -162,9 +183,16 @@ export class NotebookState extends NotebookLoading {
 		this.#doc = doc;
 		this.#autosave.changed();
 	}
-	/** The status line: what runs now, else what happened last (never a stale "…ing"). */
+	/** What runs now ("Building features…"), or null: never a stale "…ing". */
+	get activity(): string | null {
+		return this.#runnerBusy && this.#runnerStatus ? this.#runnerStatus : null;
+	}
+	/** The status line in one sentence: what runs now, else what happened last. */
 	get status(): string {
-		return this.#runnerBusy && this.#runnerStatus ? this.#runnerStatus : this.#said;
+		return this.activity ?? this.messages[0] ?? '';
+	}
+	#note(message: string): void {
+		this.messages = [message, ...this.messages.filter((m) => m !== message)].slice(0, RECENT);
 	}
 	get busy(): number {
 		return this.#loading + (this.#runnerBusy ? 1 : 0);
@@ -193,7 +221,7 @@ export class NotebookState extends NotebookLoading {
 	}
 	protected async loading<T>(label: string, fn: () => Promise<T>): Promise<T> {
 		this.#loading++;
-		this.#said = label;
+		this.#note(label);
 		try {
 			return await fn();
 		} finally {

@@ -47,3 +47,28 @@ export function dependents(
 function lower(s: string): string {
 	return s.toLowerCase();
 }
+
+/**
+ * The cells cell `id` builds on, directly or through others, in document order: those that
+ * write a table it reads. Only cells above it count (a notebook reads down the page), so a
+ * cell never waits on one below it.
+ */
+export function upstream(cells: readonly Cell[], id: CellId, tables: readonly string[]): CellId[] {
+	const known = [...new Set([...tables, ...cells.flatMap(cellWrites)])];
+	const found = new Set<CellId>();
+	const queue: CellId[] = [id];
+	while (queue.length > 0) {
+		const next = queue.shift();
+		const at = cells.findIndex((c) => c.id === next);
+		if (at < 0) continue;
+		const reads = new Set(readsOf(cells[at]!, cells, known).map(lower));
+		for (const cell of cells.slice(0, at)) {
+			if (found.has(cell.id)) continue;
+			if (cellWrites(cell).some((t) => reads.has(lower(t)))) {
+				found.add(cell.id);
+				queue.push(cell.id);
+			}
+		}
+	}
+	return cells.filter((c) => found.has(c.id)).map((c) => c.id);
+}

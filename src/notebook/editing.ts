@@ -4,7 +4,7 @@
  * tells the runner, so exactly its dependents go stale. The façade (Notebook.svelte.ts)
  * extends this class and holds the document as Svelte state.
  */
-import type { FeatureRecipe, RfmRule, TableInfo } from '../engine/api';
+import type { FeatureRecipe, RfmCutoffs, RfmRule, TableInfo } from '../engine/api';
 import { asEngineError } from '../engine/errors';
 import { History } from './history';
 import { createCell } from './kinds';
@@ -151,12 +151,28 @@ export abstract class NotebookEditing {
 	}
 
 	/** Change the R × FM map and regroup at once (no need to re-run k-means). */
-	async setRfmRules(id: CellId, rules: RfmRule[] | null): Promise<void> {
+	setRfmRules(id: CellId, rules: RfmRule[] | null): Promise<void> {
 		this.edit<model.SegmentsCell>(id, { rfmRules: rules }, false);
+		return this.#regroup(id);
+	}
+
+	/** Set the RFM scores' cut-offs (null: back to quintiles) and regroup at once. */
+	setRfmCutoffs(id: CellId, cutoffs: RfmCutoffs | null): Promise<void> {
+		this.edit<model.SegmentsCell>(id, { rfmCutoffs: cutoffs }, false);
+		return this.#regroup(id);
+	}
+
+	async #regroup(id: CellId): Promise<void> {
+		const cell = this.doc.cells.find((c) => c.id === id);
 		const ref = segmentRefOf(this.doc.cells, id);
-		if (!ref) return;
+		if (cell?.kind !== 'segments' || !ref || !this.runner.run(id).rfm) return;
 		try {
-			this.runner.set(id, { rfm: await this.ports.engine.rfm(ref, rules ?? undefined) });
+			const rfm = await this.ports.engine.rfm(
+				ref,
+				cell.rfmRules ?? undefined,
+				cell.rfmCutoffs ?? undefined
+			);
+			this.runner.set(id, { rfm });
 		} catch (e) {
 			this.alert(`Could not regroup: ${asEngineError(e).message}`);
 		}

@@ -175,12 +175,14 @@ export abstract class NotebookLoading extends NotebookEditing {
 		this.keepData = on;
 		this.say(await this.data.setKeepData(on));
 	}
-	/** After a crash, Cancel or the watchdog: the data session replays, then the cells that made tables run again. */
-	protected async afterRestart(
-		reason: string,
-		replay: Parameters<DataSession['replay']>[0]
-	): Promise<void> {
-		const lost = await this.data.replay(replay);
+	/** Cells whose tables the restart in progress took away: stale until made again. */
+	#lostTables: CellId[] = [];
+	/**
+	 * The worker is gone (a crash, Cancel, the watchdog): at once, before the user can run
+	 * anything, the cells whose tables it held are stale, so a cell run meanwhile makes them
+	 * again first (Runner.runCell) instead of reading a table that is not there.
+	 */
+	protected beforeRestart(): void {
 		const producers = this.doc.cells
 			.filter(
 				(c) =>
@@ -189,17 +191,29 @@ export abstract class NotebookLoading extends NotebookEditing {
 					this.run(c.id).status === 'done'
 			)
 			.map((c) => c.id);
+		for (const id of producers) this.runner.set(id, { status: 'stale' });
+		this.#lostTables = [...new Set([...this.#lostTables, ...producers])];
+	}
+	/** After the restart: the data session replays, then the cells that made tables run again. */
+	protected async afterRestart(
+		reason: string,
+		replay: Parameters<DataSession['replay']>[0]
+	): Promise<void> {
+		const lost = await this.data.replay(replay);
+		const producers = this.#lostTables;
+		this.#lostTables = [];
 		for (const cell of this.doc.cells)
-			if (this.run(cell.id).status === 'running' || producers.includes(cell.id))
-				this.runner.set(cell.id, { status: 'stale' });
+			if (this.run(cell.id).status === 'running') this.runner.set(cell.id, { status: 'stale' });
 		this.alert(
 			lost.length === 0
 				? `${reason}. The engine restarted; your files are reloaded, with their protections and type changes, and the cells that made tables run again.`
 				: `${reason}. The engine restarted; your files are reloaded except ${lost.map((c) => c.source).join(', ')}: attach ${lost.length === 1 ? 'it' : 'them'} again in ${lost.length === 1 ? 'its Data cell' : 'their Data cells'}.`
 		);
-		void this.refreshTables().then(() =>
-			reason === 'Cancelled' ? undefined : this.runner.runBatch(producers, { stopAtError: false })
-		);
+		// Queued now, before anything the user asks next: a cell run after the alert finds the
+		// tables made again.
+		if (reason !== 'Cancelled')
+			void this.runner.runBatch(producers, { stopAtError: false, onlyStale: true });
+		void this.refreshTables();
 	}
 
 	// ---------------------------------------------------------------- which notebook is open

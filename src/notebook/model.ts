@@ -4,6 +4,7 @@
  */
 import type { FeatureRecipe } from '../sql/features.sql';
 import type { RfmRule } from '../segment/rfm';
+import type { RfmCutoffs } from '../segment/rfm-scores';
 import type { ColumnType, Protection, ReadOptions, SampleOptions } from '../engine/api';
 
 export type { ReadOptions };
@@ -65,6 +66,8 @@ export interface SegmentsCell {
 	seed: number;
 	/** The rule-based RFM map (R × FM → group); null = the classic default. */
 	rfmRules: RfmRule[] | null;
+	/** The RFM scores' cut-offs, four per measure in days, orders and money; absent = quintiles. */
+	rfmCutoffs?: RfmCutoffs | null;
 	/** The table it writes (its RFM groups are named after it); absent = `segments`. */
 	output?: string;
 }

@@ -14,7 +14,7 @@
 import { asEngineError } from '../engine/errors';
 import type { CellRun } from './run-state';
 import { IDLE } from './run-state';
-import { dependents } from './dependencies';
+import { dependents, upstream } from './dependencies';
 import { kindOf, type CellKindDef, type RunContext } from './kinds';
 import { featureRefOf, segmentRefOf } from './kinds/outputs';
 import {
@@ -168,6 +168,22 @@ export class Runner {
 	 */
 	runCell(id: CellId, options: { cascade?: boolean } = {}): Promise<void> {
 		return this.#enqueue(async () => {
+			// What it builds on first, where that has not run or is stale (after a restart, an
+			// edit, a link): a cell never reads a table its producer has yet to make again.
+			for (const up of upstream(this.#o.doc().cells, id, this.#o.tables())) {
+				const status = this.run(up).status;
+				if (status !== 'stale' && status !== 'idle') continue;
+				const cell = this.#cell(up);
+				if (!cell || cell.kind === 'data' || cell.kind === 'notes') continue;
+				await this.#runOne(up);
+				if (this.run(up).status === 'error') {
+					const label = KIND_LABELS[cell.kind];
+					return this.set(id, {
+						status: 'error',
+						error: `This cell reads what the ${label} cell above makes, and that cell failed: fix it, then run this one again.`
+					});
+				}
+			}
 			await this.#runOne(id);
 			if (options.cascade === false || this.run(id).status !== 'done') return;
 			await this.#rerunDependents(id);
@@ -183,7 +199,10 @@ export class Runner {
 	 * Run `ids` in order as one batch (Run all, the proposed pipeline), stopping at the first
 	 * error; cells edited meanwhile run again at the end, with their edits.
 	 */
-	runBatch(ids: readonly CellId[], options: { stopAtError?: boolean } = {}): Promise<void> {
+	runBatch(
+		ids: readonly CellId[],
+		options: { stopAtError?: boolean; onlyStale?: boolean } = {}
+	): Promise<void> {
 		return this.#enqueue(async () => {
 			this.#batches++;
 			try {
@@ -191,6 +210,8 @@ export class Runner {
 				for (let r = 0; r < MAX_ROUNDS && round.length > 0; r++) {
 					this.#editedDuringBatch.clear();
 					for (const id of round) {
+						// A cell brought up to date meanwhile (run first by a cell that reads it).
+						if (options.onlyStale && this.run(id).status !== 'stale') continue;
 						await this.#runOne(id);
 						if (options.stopAtError !== false && this.run(id).status === 'error') return;
 					}

@@ -104,6 +104,8 @@ const fraction = v.pipe(
 	v.maxValue(1, 'must be a number from 0 to 1')
 );
 
+const finite = v.pipe(v.number(), v.finite('must be a finite number'));
+
 const column = text(SCHEMA_LIMITS.columnChars);
 const name = text(SCHEMA_LIMITS.nameChars);
 const columnList = list(column, SCHEMA_LIMITS.columns);
@@ -271,12 +273,25 @@ const FeaturesCellSchema = v.strictObject({
 	output: v.optional(name)
 });
 
+/** Four ascending cut-offs per measure (days, orders, money), as the Segments cell edits them. */
+const fourCuts = v.pipe(
+	v.array(finite),
+	v.length(4, 'four cut-offs'),
+	v.check((c) => c.every((x, i) => i === 0 || c[i - 1]! <= x), 'cut-offs in ascending order')
+);
+const RfmCutoffsSchema = v.strictObject({
+	recency: fourCuts,
+	frequency: fourCuts,
+	monetary: fourCuts
+});
+
 const SegmentsCellSchema = v.strictObject({
 	id: cellId,
 	kind: v.literal('segments'),
 	k: v.nullable(wholeNumber(1, SCHEMA_LIMITS.maxK)),
 	seed,
 	rfmRules: v.nullable(list(RfmRuleSchema, SCHEMA_LIMITS.rfmRules)),
+	rfmCutoffs: v.optional(v.nullable(RfmCutoffsSchema)),
 	output: v.optional(name)
 });
 

@@ -19,7 +19,7 @@ import { newChartCell, newNotesCell, newSqlCell, type Notebook } from '../../src
 import { encodeNotebookFile, encodeShareLink } from '../../src/notebook/share-link';
 import { chromiumPath, foreignRequests, openSession, type Session } from '../helpers/browser';
 import { serve } from '../helpers/serve.mjs';
-import { textOf } from '../helpers/ui';
+import { fillSql, textOf } from '../helpers/ui';
 
 const browser = chromiumPath();
 if (!browser && process.env.CI)
@@ -308,9 +308,7 @@ describe.skipIf(!browser)('hostile notebooks, files and data in Chromium', () =>
 
 	it('shows hostile names and values literally in the SQL grid', async () => {
 		const cell = page.getByRole('region', { name: 'SQL cell 2' });
-		await cell
-			.getByRole('textbox', { name: 'SQL' })
-			.fill('SELECT * FROM hostile ORDER BY "constructor" LIMIT 5');
+		await fillSql(cell, 'SELECT * FROM hostile ORDER BY "constructor" LIMIT 5');
 		await runCell(cell);
 		const grid = cell.getByRole('grid');
 		await grid.waitFor({ timeout: 30_000 });
@@ -399,9 +397,7 @@ describe.skipIf(!browser)('hostile notebooks, files and data in Chromium', () =>
 		await page.getByRole('button', { name: 'Add cell' }).click();
 		await page.getByRole('menuitem', { name: 'SQL' }).click();
 		const cell = page.getByRole('region', { name: /^SQL cell/ }).last();
-		await cell
-			.getByRole('textbox', { name: 'SQL' })
-			.fill('SELECT customer_id, email FROM hostile ORDER BY "constructor"');
+		await fillSql(cell, 'SELECT customer_id, email FROM hostile ORDER BY "constructor"');
 		await runCell(cell);
 		await cell.getByRole('grid').waitFor({ timeout: 30_000 });
 		const download = async (): Promise<string> => {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, foreignRequests } from '../helpers/browser';
-import { openApp, textOf, type App } from '../helpers/ui';
+import { fillSql, openApp, textOf, type App } from '../helpers/ui';
 
 const browser = chromiumPath();
 if (!browser && process.env.CI)
@@ -84,7 +84,7 @@ describe.skipIf(!browser)('kept data (OPFS) in Chromium', () => {
 		expect(await data.getByText(/Re-attach/).count()).toBe(0);
 		// The notebook runs on the kept copy: the first SQL cell counts its rows.
 		const sql = page.getByRole('region', { name: /^SQL cell/ }).first();
-		await sql.getByRole('textbox', { name: 'SQL' }).fill('SELECT count(*) AS n FROM orders');
+		await fillSql(sql, 'SELECT count(*) AS n FROM orders');
 		await sql.getByRole('button', { name: 'Run cell' }).click();
 		await expect
 			.poll(() => sql.getByRole('gridcell').first().textContent(), { timeout: 60_000 })

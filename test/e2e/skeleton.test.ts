@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, foreignRequests, openSession, type Session } from '../helpers/browser';
 import { serve } from '../helpers/serve.mjs';
+import { fillSql } from '../helpers/ui';
 
 const fixtures = join(import.meta.dirname, '../fixtures');
 const browser = chromiumPath();
@@ -30,7 +31,7 @@ let sinkUrl = '';
 
 async function runSql(cellName: string, sqlText: string): Promise<void> {
 	const cell = page.getByRole('region', { name: cellName });
-	await cell.getByRole('textbox', { name: 'SQL' }).fill(sqlText);
+	await fillSql(cell, sqlText);
 	await cell.getByRole('button', { name: 'Run cell' }).click();
 }
 

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { chromiumPath, openSession, type Session } from '../helpers/browser';
 import { serve } from '../helpers/serve.mjs';
-import { runSql, textOf } from '../helpers/ui';
+import { fillSql, runSql, textOf } from '../helpers/ui';
 
 const browser = chromiumPath();
 if (!browser && process.env.CI)
@@ -168,7 +168,7 @@ describe.skipIf(!browser)('the notebook state in Chromium', () => {
 		await page.getByRole('button', { name: 'Add cell' }).click();
 		await page.getByRole('menuitem', { name: 'SQL' }).click();
 		const last = page.getByRole('region', { name: /^SQL cell/ }).last();
-		await last.getByRole('textbox', { name: 'SQL' }).fill('SELECT count(*) AS n FROM rich');
+		await fillSql(last, 'SELECT count(*) AS n FROM rich');
 		await last.getByRole('button', { name: 'Run cell' }).click();
 		await expect
 			.poll(() => last.getByRole('gridcell').first().textContent(), { timeout: 60_000 })

@@ -8,9 +8,28 @@ export async function textOf(locator: Locator): Promise<string> {
 	return ((await locator.textContent()) ?? '').replace(/\s+/g, ' ');
 }
 
+/**
+ * Replace a cell's SQL and check the editor holds exactly that text. A fill on CodeMirror can
+ * land before the editor has read the select-all from the page (a slow machine), and then
+ * inserts at the cursor instead of replacing; such a fill is done again from the keyboard.
+ */
+export async function fillSql(cell: Locator, sqlText: string): Promise<void> {
+	const box = cell.getByRole('textbox', { name: 'SQL' });
+	const holds = async () =>
+		((await box.textContent()) ?? '').replace(/\s+/g, '') === sqlText.replace(/\s+/g, '');
+	await box.fill(sqlText);
+	for (let attempt = 0; attempt < 3 && !(await holds()); attempt++) {
+		await box.click();
+		await box.press('ControlOrMeta+a');
+		await box.press('Delete');
+		await box.page().keyboard.insertText(sqlText);
+	}
+	if (!(await holds())) throw new Error(`The SQL editor did not take: ${sqlText}`);
+}
+
 export async function runSql(page: Page, cellName: string, sqlText: string): Promise<void> {
 	const cell = page.getByRole('region', { name: cellName });
-	await cell.getByRole('textbox', { name: 'SQL' }).fill(sqlText);
+	await fillSql(cell, sqlText);
 	await cell.getByRole('button', { name: 'Run cell' }).click();
 }
 

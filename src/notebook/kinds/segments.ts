@@ -27,7 +27,7 @@ export const segments: CellKindDef<'segments'> = {
 		const report = await ctx.engine.segment(ref, { k, seed: cell.seed });
 		let rfm: RfmReport | null = null;
 		try {
-			rfm = await ctx.engine.rfm(ref, cell.rfmRules ?? undefined);
+			rfm = await ctx.engine.rfm(ref, cell.rfmRules ?? undefined, cell.rfmCutoffs ?? undefined);
 		} catch {
 			// Customer-level data has no recency or spend: no rule-based RFM then.
 		}

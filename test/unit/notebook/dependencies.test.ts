@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readsOf, dependents, mentions } from '../../../src/notebook/dependencies';
+import { readsOf, dependents, mentions, upstream } from '../../../src/notebook/dependencies';
 import {
 	newChartCell,
 	newDataCell,
@@ -37,6 +37,15 @@ describe('dependents', () => {
 		expect(dependents(cells, big.id, tables)).toEqual([chart.id]);
 		expect(dependents(cells, unrelated.id, tables)).toEqual([]);
 		expect(dependents(cells, chart.id, tables)).toEqual([]);
+	});
+
+	it('finds what a cell builds on, above it only, in document order', () => {
+		expect(upstream(cells, chart.id, tables)).toEqual([data.id, big.id]);
+		expect(upstream(cells, personas.id, tables)).toEqual([data.id, features.id, segments.id]);
+		expect(upstream(cells, unrelated.id, tables)).toEqual([]);
+		const below = newSqlCell('SELECT * FROM later', 'later');
+		const reader = newSqlCell('SELECT count(*) FROM later');
+		expect(upstream([data, reader, below], reader.id, tables)).toEqual([]);
 	});
 
 	it('follows the pipeline: features → segments → personas', () => {

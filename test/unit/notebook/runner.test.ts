@@ -194,6 +194,33 @@ describe('Runner', () => {
 		);
 	});
 
+	it('Run cell first runs the stale or never-run cells it builds on, and names one that fails', async () => {
+		const nb = notebook();
+		const calls: string[] = [];
+		const r = runner(nb, basic(calls));
+		await r.runCell(nb.personas.id);
+		expect(calls).toEqual([
+			'features→customer_features',
+			'segment k=3 on model_matrix → segments',
+			'personas of segments'
+		]);
+		calls.length = 0;
+		r.set(nb.segments.id, { status: 'stale' });
+		await r.runCell(nb.personas.id);
+		expect(calls).toEqual(['segment k=3 on model_matrix → segments', 'personas of segments']);
+		calls.length = 0;
+		const failing = runner(nb, {
+			...basic(calls),
+			segment: async () => {
+				throw new Error('k-means failed');
+			}
+		});
+		await failing.runCell(nb.personas.id);
+		expect(calls).toEqual(['features→customer_features']);
+		expect(failing.run(nb.personas.id).status).toBe('error');
+		expect(failing.run(nb.personas.id).error).toMatch(/Segments cell above .* failed/);
+	});
+
 	it('latest(): only the newest fetch under a key delivers', async () => {
 		const nb = notebook();
 		const r = runner(nb, {});

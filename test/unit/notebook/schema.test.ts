@@ -91,7 +91,12 @@ function everyKind(): Notebook {
 				kind: 'segments',
 				k: 5,
 				seed: -12,
-				rfmRules: DEFAULT_RFM_RULES.map((r) => ({ ...r, r: [...r.r], fm: [...r.fm] }))
+				rfmRules: DEFAULT_RFM_RULES.map((r) => ({ ...r, r: [...r.r], fm: [...r.fm] })),
+				rfmCutoffs: {
+					recency: [14, 30, 90, 180],
+					frequency: [1, 1, 2, 4],
+					monetary: [20.5, 60, 150, 400]
+				}
 			},
 			{ id: id('segments-auto'), kind: 'segments', k: null, seed: 42, rfmRules: null },
 			{
@@ -391,6 +396,17 @@ describe('parseNotebook: every rejection names the problem', () => {
 		);
 		expect(errorOf(rules([{ group: 'Champions', r: [1, 2, 3], fm: [1, 5] }]))).toBe(
 			'cell 7 (segments): rfmRules #1.r must be a pair [low, high]'
+		);
+		const cuts = (rfmCutoffs: unknown): unknown => withCell(6, (c) => ({ ...c, rfmCutoffs }));
+		const ok = { recency: [1, 2, 3, 4], frequency: [1, 2, 3, 4], monetary: [1, 2, 3, 4] };
+		expect(errorOf(cuts({ ...ok, recency: [30, 14, 90, 180] }))).toMatch(
+			/^cell 7 \(segments\): rfmCutoffs\.recency .*ascending order/
+		);
+		expect(errorOf(cuts({ ...ok, monetary: [1, 2, 3] }))).toMatch(
+			/^cell 7 \(segments\): rfmCutoffs\.monetary .*four cut-offs/
+		);
+		expect(errorOf(cuts({ ...ok, frequency: [1, 2, 3, Number.POSITIVE_INFINITY] }))).toMatch(
+			/finite/
 		);
 		expect(errorOf(rules([{ group: 'VIP', r: [1, 2], fm: [1, 5] }]))).toMatch(
 			/^cell 7 \(segments\): rfmRules #1\.group must be one of "Champions", .* \(got "VIP"\)$/
