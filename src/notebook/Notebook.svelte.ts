@@ -50,6 +50,8 @@ export class NotebookState extends NotebookLoading {
 	/** The engine's own line, apart from the messages so neither hides the other. */
 	engineState = $state('Starting the engine…');
 	#readyState = '';
+	/** The engine's line at length (its start time), for a tooltip. */
+	engineDetail = $state('');
 	protected history = $state.raw(newHistory());
 	/** Exports carry no personal data unless ticked (this session only); small segments held back. */
 	includePersonalInExports = $state(false);
@@ -154,7 +156,8 @@ export class NotebookState extends NotebookLoading {
 		this.#client?.ready.then(
 			(info) => {
 				this.engineReady = true;
-				this.engineState = `Ready: DuckDB ${info.duckdbVersion}, started in ${Math.round(info.ms)} ms; network access is locked off.`;
+				this.engineState = `Ready · DuckDB ${info.duckdbVersion} · network locked off`;
+				this.engineDetail = `DuckDB ${info.duckdbVersion} started in ${Math.round(info.ms)} ms in a web worker; network access is locked off.`;
 			},
 			(e: unknown) => {
 				this.engineState = 'The engine did not start.';

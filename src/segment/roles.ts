@@ -512,6 +512,37 @@ export function detectRoles(columns: readonly ColumnStats[], rowCount: number): 
 	});
 	let keyFrom: 'name' | 'values' | 'none' = key ? 'name' : 'none';
 
+	// Nothing named like a key, yet order lines by their values (a headerless export read as
+	// column0, column1 …): a date column, an amount with decimals, and a column of codes that
+	// repeat the way customer ids do on order lines. Text codes first, then whole numbers that
+	// are not measurements; never a date, a small code list or personal data.
+	const amountByValues = (c: ColumnStats): boolean =>
+		isNumeric(c) && !integral(c) && (c.numbers?.negatives ?? 0) < 0.5 * rowCount;
+	if (!key && columns.some(isTemporal) && columns.some(amountByValues)) {
+		const repeats = (c: ColumnStats): boolean =>
+			!used.has(c.name) &&
+			c.nullShare === 0 &&
+			c.distinct > 12 &&
+			c.distinct < TRANSACTION_KEY_SHARE * rowCount &&
+			detectPii(c.name, isText(c) ? c.sample : []) === null;
+		const code = (c: ColumnStats): boolean =>
+			isText(c) &&
+			textDates(c.sample) === null &&
+			nonEmpty(c.sample).every((v) => /^[\p{L}\p{N}_.\-/]+$/u.test(v));
+		const wholeId = (c: ColumnStats): boolean => isInteger(c) && !isMeasure(c);
+		key =
+			columns.find((c) => repeats(c) && code(c)) ??
+			columns.find((c) => repeats(c) && wholeId(c)) ??
+			null;
+		if (key) {
+			used.add(key.name);
+			keyFrom = 'values';
+			notes.push(
+				`No column is named like a customer key: ${quote(key.name)} is used because its values repeat the way customer ids do on order lines (${key.distinct.toLocaleString('en')} of ${rowCount.toLocaleString('en')} rows). Choose another key in the Features cell if that is wrong.`
+			);
+		}
+	}
+
 	let grain: RoleDetection['grain'];
 	if (key) {
 		grain = key.distinct < TRANSACTION_KEY_SHARE * rowCount ? 'transactions' : 'customers';
@@ -611,6 +642,16 @@ export function detectRoles(columns: readonly ColumnStats[], rowCount: number): 
 		amount = choose(candidates(amountNameScore), (c) => numericVerdict(c, 'amount'));
 		quantity = choose(candidates(quantityNameScore), (c) => numericVerdict(c, 'quantity'));
 		unitPrice = choose(candidates(unitPriceNameScore), (c) => numericVerdict(c, 'unit price'));
+		if (!amount && !quantity && !unitPrice && keyFrom === 'values') {
+			// No money named either: the last column with decimals (exports put the amount last).
+			amount = [...columns].reverse().find((c) => !used.has(c.name) && amountByValues(c)) ?? null;
+			if (amount) {
+				used.add(amount.name);
+				notes.push(
+					`No column is named like an amount: ${quote(amount.name)} is taken as the line amount because it holds money-like decimals.`
+				);
+			}
+		}
 
 		let percent = false;
 		discount = choose(candidates(discountNameScore), (c) => {

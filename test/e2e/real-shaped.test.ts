@@ -2,8 +2,8 @@
  * Issue 12's bar in Chromium: every file of the real-shaped corpus (test/fixtures/real-shaped/)
  * segments untouched. For each: a new notebook, Load data file, Run all, Export segments; the
  * export has one row per true customer (manifest.json), and the persona names are distinct and
- * never a raw column name. The headerless fixed-width file needs the Read as panel (the ingest
- * work): it joins this loop when the manifest stops marking it `needsReadAs`.
+ * never a raw column name. The headerless fixed-width file is among them: read at the columns
+ * the Read as panel proposes, its key, date and amount found by their values.
  */
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,12 +20,11 @@ const dir = join(import.meta.dirname, '../fixtures/real-shaped');
 interface Entry {
 	file: string;
 	customers: number;
-	needsReadAs?: boolean;
 	companion?: boolean;
 	withCustomers?: string;
 }
 const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Entry[];
-const corpus = manifest.filter((m) => !m.companion && !m.needsReadAs);
+const corpus = manifest.filter((m) => !m.companion);
 
 /** The header of a corpus file (TAB, semicolon or comma; Latin-1 bytes read as Latin-1). */
 function columnsOf(file: string): string[] {

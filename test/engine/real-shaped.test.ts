@@ -34,7 +34,6 @@ const dir = join(import.meta.dirname, '../fixtures/real-shaped');
 interface Entry {
 	file: string;
 	customers: number;
-	needsReadAs?: boolean;
 	companion?: boolean;
 }
 const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Entry[];
@@ -331,12 +330,30 @@ describe('the real-shaped corpus', () => {
 		);
 	});
 
-	it('the headerless fixed-width file: its numbers, read with fixed columns', async () => {
+	it('the headerless fixed-width file: read at its columns, key, date and amount by their values', async () => {
+		const table = await load(engine, 'fixed-width.txt');
+		const s = await engine.suggestRecipe(table);
+		expect(s.recipe.grain).toBe('transactions');
+		expect(s.recipe.roles).toMatchObject({
+			key: 'column0',
+			timestamp: 'column1',
+			amount: 'column3'
+		});
+		const report = await build(engine, s.recipe);
 		const text = readFileSync(join(dir, 'fixed-width.txt'), 'utf8');
 		const lines = text.trimEnd().split('\n');
-		expect(lines[0]).toMatch(/^ \d{5} \d{8} [ \d]\d [ \d.]{7}$/);
 		const ids = new Set(lines.map((l) => l.slice(1, 6)));
+		expect(report.customers).toBe(ids.size);
 		expect(ids.size).toBe(entry('fixed-width.txt').customers);
-		expect(entry('fixed-width.txt').needsReadAs).toBe(true);
+		const total = lines.reduce((n, l) => n + Number(l.slice(20).trim()), 0);
+		const [[sum]] = (await rows(engine, 'SELECT sum(monetary) FROM customer_features')) as [
+			[number]
+		];
+		expect(sum).toBeCloseTo(total, 6);
+		await segmentAndExport(
+			engine,
+			ids.size,
+			s.columns.map((c) => c.name)
+		);
 	});
 });

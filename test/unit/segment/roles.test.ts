@@ -46,6 +46,52 @@ describe('normaliseName', () => {
 });
 
 describe('detectRoles', () => {
+	it('a headerless order-line export (column0 …): the key, date and amount by their values', () => {
+		const rows = 6_900;
+		const money = { min: 0, max: 1286, mean: 35.9, median: 25.9, mad: 14, skew: 6.2 };
+		const d = detectRoles(
+			[
+				{ ...col('column0', 'VARCHAR', 2_357, ids('0000', 50, 10)) },
+				col('column1', 'DATE', 546, cycle(['1997-01-01', '1997-03-18'])),
+				{
+					...col('column2', 'BIGINT', 41, cycle(['1', '2', '5'])),
+					numbers: {
+						...money,
+						max: 99,
+						mean: 2.4,
+						median: 2,
+						mad: 1,
+						integral: true,
+						negatives: 0,
+						sampled: false
+					}
+				},
+				{
+					...col('column3', 'DOUBLE', 3_600, cycle(['11.77', '89.00', '29.33'])),
+					numbers: { ...money, integral: false, negatives: 0, sampled: false }
+				}
+			],
+			rows
+		);
+		expect(d.grain).toBe('transactions');
+		expect(d.roles.key).toBe('column0');
+		expect(d.roles.timestamp).toBe('column1');
+		expect(d.roles.amount).toBe('column3');
+		expect(d.notes.join(' ')).toMatch(/column0.*repeat the way customer ids do/);
+	});
+
+	it('does not take order lines by values without decimals money: a customer file stays one', () => {
+		const d = detectRoles(
+			[
+				col('column0', 'VARCHAR', 300, ids('A', 50)),
+				col('column1', 'DATE', 250, cycle(['2020-01-01', '2021-05-02'])),
+				col('column2', 'BIGINT', 90, cycle(['3', '7', '12']))
+			],
+			900
+		);
+		expect(d.roles.key).toBeNull();
+		expect(d.grain).toBe('customers');
+	});
 	it('the generated retail transactions: every role, q × p less discount', () => {
 		const rows = 100_000;
 		const d = detectRoles(
