@@ -1,0 +1,80 @@
+/**
+ * RELIABILITY.md §3 case 14 in Chromium: Parquet and JSON load with DuckDB's extension autoload
+ * off, and nothing is asked of any host but the page's own. The Parquet file is the app's own
+ * "Download Parquet" of a result, loaded back (a round trip with every value kept); the JSON file
+ * is an array of records, nested values included.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumPath, foreignRequests } from '../helpers/browser';
+import { openApp, runSql, textOf, type App } from '../helpers/ui';
+
+const browser = chromiumPath();
+if (!browser && process.env.CI)
+	throw new Error('CI=true but no Chromium: install Debian chromium.');
+const fixtures = join(import.meta.dirname, '../fixtures');
+const dir = mkdtempSync(join(tmpdir(), 'segbook-formats-'));
+
+describe.skipIf(!browser)('Parquet and JSON in Chromium, from this site only', () => {
+	let app: App;
+	beforeAll(async () => {
+		app = await openApp();
+	});
+	afterAll(async () => {
+		await app?.close();
+	});
+
+	it('loads its own Parquet download back and a JSON file of records, asking no other host', async () => {
+		const page = app.page;
+		await page.getByLabel('Load data file').setInputFiles(join(fixtures, 'orders.csv'));
+		await page.getByRole('region', { name: 'Data: orders' }).waitFor({ timeout: 30_000 });
+		const sql = page.getByRole('region', { name: 'SQL cell 2' });
+		await runSql(
+			page,
+			'SQL cell 2',
+			'SELECT order_id, customer_name, order_date, amount FROM orders ORDER BY order_id'
+		);
+		await sql.getByRole('grid').waitFor({ timeout: 30_000 });
+		await sql.getByRole('checkbox', { name: 'Include personal data in exports' }).check();
+		const [download] = await Promise.all([
+			page.waitForEvent('download'),
+			sql.getByRole('button', { name: 'Download Parquet' }).click()
+		]);
+		const parquet = join(dir, 'orders_copy.parquet');
+		await download.saveAs(parquet);
+
+		const json = join(dir, 'members.json');
+		const members = Array.from({ length: 40 }, (_, i) => ({
+			member_id: `M${1000 + i}`,
+			joined: `2023-0${1 + (i % 9)}-1${i % 10}`,
+			points: i * 7.5,
+			tags: i % 2 ? ['gold'] : [],
+			address: { city: i % 3 ? 'Lyon' : 'Köln' }
+		}));
+		writeFileSync(json, JSON.stringify(members));
+
+		await page.getByLabel('Load data file').setInputFiles([parquet, json]);
+		await page.getByRole('region', { name: 'Data: orders_copy' }).waitFor({ timeout: 30_000 });
+		await page.getByRole('region', { name: 'Data: members' }).waitFor({ timeout: 30_000 });
+
+		await runSql(
+			page,
+			'SQL cell 2',
+			`SELECT (SELECT count(*) FROM orders_copy) AS parquet_rows,
+				(SELECT count(*) FROM (SELECT order_id, customer_name, order_date, amount FROM orders
+					EXCEPT SELECT order_id, customer_name, order_date, amount FROM orders_copy)) AS differing,
+				(SELECT count(*) FROM members) AS json_rows,
+				(SELECT sum(points) FROM members) AS points`
+		);
+		await expect
+			.poll(() => textOf(sql.getByRole('grid')), { timeout: 30_000 })
+			.toMatch(/parquet_rows.*differing.*json_rows.*points/);
+		const cells = await sql.getByRole('gridcell').allTextContents();
+		const expectedPoints = members.reduce((s, m) => s + m.points, 0);
+		expect(cells.map((c) => c.replace(/,/g, ''))).toEqual(['6', '0', '40', String(expectedPoints)]);
+		expect(foreignRequests(app.session.requests, app.site.url)).toEqual([]);
+		expect(app.session.pageErrors).toEqual([]);
+	});
+});
