@@ -14,7 +14,7 @@ const WHAT: Readonly<Record<BudgetKind, string>> = {
 const ADVICE: Readonly<Record<BudgetKind, string>> = {
 	instant: 'Run the cell again; if it stops again, reload the page (your notebook is saved).',
 	query:
-		'Narrow the query (filter rows with WHERE, aggregate, join fewer tables) or give the cell a longer time budget, then run it again.',
+		'Narrow the query (filter rows with WHERE, aggregate, join fewer tables) or give the SQL cell a longer Time limit, then run it again.',
 	scan: 'Use fewer rows (filter by date in a SQL cell and work on that table), then run it again.',
 	long: 'Use fewer rows or fewer features (filter by date in a SQL cell), then run it again.'
 };

@@ -66,4 +66,39 @@ describe.skipIf(!browser)('engine recovery in Chromium', () => {
 			.toBe('6');
 		expect(session.pageErrors).toEqual([]);
 	});
+
+	it('stops a runaway query at the cell’s time limit, restarts with the files, and never freezes the page', async () => {
+		const page = session.page;
+		const cell = page.getByRole('region', { name: 'SQL cell 2' });
+		await cell.getByRole('spinbutton', { name: 'Time limit (s)' }).fill('3');
+		await cell.getByRole('spinbutton', { name: 'Time limit (s)' }).press('Tab');
+		// Long tasks on the main thread from here on (Chromium's Long Tasks API: ≥ 50 ms each).
+		await page.evaluate(() => {
+			const w = window as unknown as { __longTasks: number[] };
+			w.__longTasks = [];
+			new PerformanceObserver((list) => {
+				for (const e of list.getEntries()) w.__longTasks.push(e.duration);
+			}).observe({ type: 'longtask', buffered: false });
+		});
+		const started = Date.now();
+		await runSql(page, 'SQL cell 2', 'SELECT count(*) FROM range(1000000000000) a, range(10) b');
+		const stopped = cell.getByRole('alert').filter({ hasText: /Stopped after 3 s/ });
+		await stopped.waitFor({ timeout: 60_000 });
+		const took = Date.now() - started;
+		expect(took).toBeGreaterThanOrEqual(3000);
+		expect(await textOf(stopped)).toMatch(/Time limit/);
+		await runSql(page, 'SQL cell 2', 'SELECT count(*) AS n FROM orders');
+		await expect
+			.poll(() => cell.getByRole('gridcell').first().textContent(), { timeout: 60_000 })
+			.toBe('6');
+		const longTasks = await page.evaluate(
+			() => (window as unknown as { __longTasks: number[] }).__longTasks
+		);
+		console.log(
+			`watchdog: stopped after ${took} ms; main-thread long tasks: ${longTasks.length}, longest ${Math.round(Math.max(0, ...longTasks))} ms`
+		);
+		// The stop, the restart and the reload of the file never hold the page for long.
+		expect(Math.max(0, ...longTasks)).toBeLessThan(500);
+		expect(session.pageErrors).toEqual([]);
+	});
 });
