@@ -4,6 +4,7 @@
  * flag. One scan for the aggregates, then one grouped query per histogram or top list.
  */
 import type { ColumnProfile, TableProfile } from '../src/engine/api';
+import { isIntegerCode } from '../src/segment/column-kinds';
 import { detectPii } from '../src/segment/pii';
 import { ident } from '../src/sql/sql';
 import { queryRows, queryValue, type Db } from './db';
@@ -102,7 +103,37 @@ export async function profileTable(
 
 	for (const p of profiles.slice(0, DETAILED_COLUMNS)) {
 		const col = ident(p.name);
-		if (isNumericType(p.type) || isTemporalType(p.type)) {
+		// The rule the Features cell goes by, so the profile never calls a count a code.
+		const whole =
+			/^(?:TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)$/;
+		const min = Number(p.minText);
+		const code =
+			whole.test(p.type) &&
+			isIntegerCode(
+				{
+					name: p.name,
+					type: p.type,
+					distinct: p.distinct,
+					nullShare: p.nullShare,
+					sample: [],
+					numbers: {
+						min,
+						max: Number(p.maxText),
+						mean: p.mean ?? 0,
+						median: 0,
+						mad: 0,
+						skew: 0,
+						integral: true,
+						negatives: min < 0 ? 1 : 0,
+						sampled: false
+					}
+				},
+				rowCount
+			);
+		if (code) {
+			p.code = true;
+			p.top = await topValues(db, t, col, rowCount);
+		} else if (isNumericType(p.type) || isTemporalType(p.type)) {
 			p.bins = await histogram(db, t, isTemporalType(p.type) ? `epoch(${col})` : `${col}::DOUBLE`);
 		} else if (p.distinct < 0.9 * rowCount * (1 - p.nullShare) || rowCount < 20) {
 			p.top = await topValues(db, t, col, rowCount);

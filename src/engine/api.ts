@@ -97,8 +97,13 @@ export interface ColumnProfile extends ColumnInfo {
 	mean: number | null;
 	/** Equal-width histogram between min and max (numbers and dates), else null. */
 	bins: number[] | null;
-	/** Most frequent values (text columns), else null. */
+	/** Most frequent values (text columns and integer codes), else null. */
 	top: { value: string; count: number }[] | null;
+	/**
+	 * Whole numbers with a dozen values or fewer on many rows (Channel 1–2, Region 1–3): codes,
+	 * profiled by their values; the Features cell one-hot encodes them unless switched to number.
+	 */
+	code?: boolean;
 	/** Looks like personal data: what kind (`e-mail`, `phone`, `name`, `address`), or null. */
 	pii: string | null;
 }

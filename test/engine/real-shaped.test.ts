@@ -145,6 +145,20 @@ describe('the real-shaped corpus', () => {
 			min: Math.min(...fresh),
 			max: Math.max(...fresh)
 		});
+		// The Data cell profiles the codes by their values, the spend as numbers.
+		const profile = await engine.profile(table);
+		const byName = new Map(profile.columns.map((c) => [c.name, c]));
+		expect(byName.get('Channel')).toMatchObject({ code: true, bins: null });
+		const channels = text.map((l) => l.split(';')[0]!);
+		expect(
+			byName
+				.get('Channel')!
+				.top!.map((v) => [v.value, v.count])
+				.sort()
+		).toEqual(['1', '2'].map((v) => [v, channels.filter((c) => c === v).length]));
+		expect(byName.get('Region')?.code).toBe(true);
+		expect(byName.get('Fresh')?.code).toBeUndefined();
+		expect(byName.get('Fresh')?.bins?.length).toBeGreaterThan(0);
 		const { personas } = await segmentAndExport(engine, 200, ['Channel', 'Region', ...spend]);
 		expect(personas.personas.map((p) => p.name).join(' ')).toMatch(/buyers|spenders|customers/);
 	});
