@@ -3,7 +3,7 @@
  * guesses shown, and its column boundaries can be edited; a TAB-separated file named .csv is
  * read as such, and choosing another delimiter reads the file again. Driven by role and name.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +39,13 @@ describe.skipIf(!chromiumPath())('Read as', () => {
 		expect(text).toMatch(/Line check: 196 lines = no header \+ 196 loaded \+ 0 rejected ✓/);
 		expect(text).toMatch(/No header: the first record is typed like the rest/);
 		const panel = await readAs(cell);
+		// The preview: a ruler line marking where each column starts, then the file's lines as
+		// they are (the first record on its own line, not shifted).
+		const preview = (await panel.getByLabel('First lines of the file').textContent()) ?? '';
+		const [ruler, first] = preview.split('\n');
+		const file = readFileSync(join(fixtures, 'fixed-width.txt'), 'utf8').split('\n');
+		expect(first).toBe(file[0]);
+		expect([...ruler!].flatMap((ch, i) => (ch === '|' ? [i] : []))).toEqual([0, 7, 17, 20]);
 		const columns = panel.getByRole('textbox', { name: 'Fixed-width columns' });
 		expect(await columns.getAttribute('placeholder')).toBe('detect (1, 8, 18, 21)');
 		await columns.fill('1, 8, 18');

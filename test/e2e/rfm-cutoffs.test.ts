@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator } from 'playwright-core';
+import { axeProblems } from '../helpers/axe';
 import { chromiumPath } from '../helpers/browser';
 import { openApp, textOf, type App } from '../helpers/ui';
 
@@ -27,7 +28,8 @@ async function groups(segments: Locator): Promise<Map<string, number>> {
 describe.skipIf(!browser)('RFM cut-offs in Chromium', () => {
 	let app: App;
 	beforeAll(async () => {
-		app = await openApp();
+		// axe-core is injected as a script tag, which the CSP (rightly) refuses otherwise.
+		app = await openApp({ bypassCSP: true });
 	});
 	afterAll(async () => {
 		await app?.close();
@@ -56,6 +58,7 @@ describe.skipIf(!browser)('RFM cut-offs in Chromium', () => {
 		await cut(1).press('Enter');
 		const refused = segments.getByRole('alert').filter({ hasText: /must go up/ });
 		await refused.waitFor({ timeout: 10_000 });
+		expect(await axeProblems(page), 'cut-offs open, one refused').toEqual([]);
 		expect(await textOf(refused)).toMatch(/change the neighbouring one first/);
 		// Everyone within a very long recency scores R = 5: no lapsed group is left.
 		for (const [n, v] of [
