@@ -62,6 +62,12 @@ export interface LoadReport {
 	headerLines?: number | undefined;
 	/** Preamble lines skipped before the header. */
 	skippedLines?: number | undefined;
+	/**
+	 * CSV read by DuckDB: the `read_csv` options it ran with (columns, types, delimiter, quote,
+	 * encoding, header, skip, decimal and date formats), so the exported pipeline reads the file
+	 * the same way on native DuckDB.
+	 */
+	readCsvOptions?: string | undefined;
 	/** Loaded rows that do not fit their neighbours (shape or type), at most 100 listed. */
 	suspect?: SuspectLine[] | undefined;
 	/** All suspect rows (the list may be shorter). */

@@ -7,6 +7,7 @@
 import type {
 	ExportFile,
 	ExportPrivacy,
+	LoadReport,
 	ScoreReport,
 	SegmentModel,
 	SegmentReport
@@ -15,7 +16,7 @@ import { FEATURES_TABLE, SEGMENTS_TABLE, type FeatureRecipe } from '../sql/featu
 import type { CellId, DataCell, FeaturesCell, Notebook } from './model';
 import { MODEL_FILE_NAME, modelToText } from '../segment/model-file';
 import { bigQueryScript } from '../sql/pipeline-export/bigquery';
-import { duckdbScript } from '../sql/pipeline-export/duckdb';
+import { duckdbScript, type ScriptInput } from '../sql/pipeline-export/duckdb';
 import { sparkScript } from '../sql/pipeline-export/spark';
 import { ident } from '../sql/sql';
 
@@ -32,8 +33,8 @@ export interface ModelContext {
 	seed: number;
 	personas: { segment: number; name: string; description: string }[];
 	title: string;
-	/** Data cells: the table each file (or sample) became. */
-	sources: { table: string; source: string; sample: boolean }[];
+	/** Data cells: the table each file (or sample) became, and how DuckDB read a CSV. */
+	sources: { table: string; source: string; sample: boolean; readCsvOptions?: string }[];
 }
 
 /** The engine calls these need (EngineClient has them). */
@@ -72,9 +73,10 @@ function recipeTables(recipe: FeatureRecipe): string[] {
 }
 
 /** The file each recipe table was loaded from (a sample has none: named after its table). */
-function inputFile(ctx: ModelContext, table: string): string {
+function inputFile(ctx: ModelContext, table: string): ScriptInput {
 	const data = ctx.sources.find((s) => s.table === table);
-	return data && !data.sample && data.source.trim() !== '' ? data.source : `${table}.csv`;
+	const file = data && !data.sample && data.source.trim() !== '' ? data.source : `${table}.csv`;
+	return { table, file, ...(data?.readCsvOptions ? { csvOptions: data.readCsvOptions } : {}) };
 }
 
 export function pipelineDownload(
@@ -91,7 +93,7 @@ export function pipelineDownload(
 			mime: 'application/sql',
 			text: duckdbScript(model, {
 				...base,
-				inputs: tables.map((table) => ({ table, file: inputFile(ctx, table) }))
+				inputs: tables.map((table) => inputFile(ctx, table))
 			})
 		};
 	}
@@ -165,7 +167,9 @@ export function modelContextOf(
 	tables: { features: string; segments: string } = {
 		features: FEATURES_TABLE,
 		segments: SEGMENTS_TABLE
-	}
+	},
+	/** A Data cell's last load report (how its file was read), where there is one. */
+	reportOf: (id: CellId) => LoadReport | null = () => null
 ): ModelContext | null {
 	const at = doc.cells.findIndex((c) => c.id === segmentsCell);
 	const cell = doc.cells[at];
@@ -184,6 +188,14 @@ export function modelContextOf(
 		title: doc.title,
 		sources: doc.cells
 			.filter((c): c is DataCell => c.kind === 'data')
-			.map((c) => ({ table: c.table, source: c.source, sample: c.sample !== null }))
+			.map((c) => {
+				const options = reportOf(c.id)?.readCsvOptions;
+				return {
+					table: c.table,
+					source: c.source,
+					sample: c.sample !== null,
+					...(options ? { readCsvOptions: options } : {})
+				};
+			})
 	};
 }

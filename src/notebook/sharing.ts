@@ -215,7 +215,8 @@ export class Sharing {
 			id,
 			this.#o.runner.run(id).segments,
 			this.#o.personaNames(),
-			{ features: ref.features, segments: ref.segments }
+			{ features: ref.features, segments: ref.segments },
+			(cell) => this.#o.runner.run(cell).report
 		);
 	}
 

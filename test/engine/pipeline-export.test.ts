@@ -4,6 +4,8 @@
  * every customer in the segment the notebook put them in, and writes the columns of Export
  * segments; Score new customers applies the same model in the tab. Issue 16.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateRetail, retailToCsv } from '../../src/sample/retail';
@@ -12,7 +14,7 @@ import { duckdb, duckdbScript } from '../../src/sql/pipeline-export/duckdb';
 import { warehouseSteps } from '../../src/sql/pipeline-export/warehouse';
 import type { Engine } from '../../workers/engine';
 import type { SegmentRef } from '../../src/engine/api';
-import { createEngine, refsFor, textFile } from '../helpers/engine';
+import { bytesFile, createEngine, refsFor, textFile } from '../helpers/engine';
 import { parseCsv, readSegmentsCsv, runNative, scratchFolder } from '../helpers/native-pipeline';
 
 async function keyed(engine: Engine, sqlText: string): Promise<Map<string, string>> {
@@ -176,4 +178,40 @@ describe('exported model and DuckDB pipeline (6,000 customers, about 100k order 
 			/wrong has no column “invoice_id”.*same columns/
 		);
 	});
+});
+
+describe('the DuckDB pipeline reads a CSV as the notebook read it', () => {
+	it('a German export (semicolons, decimal commas, dd.mm.yyyy) segments natively as in the browser', async () => {
+		const engine = await createEngine();
+		const file = join(import.meta.dirname, '../fixtures/real-shaped/kassenbons.csv');
+		const text = readFileSync(file);
+		const load = await engine.loadSource(bytesFile('kassenbons.csv', text));
+		// What the browser ran, handed to the script: delimiter, decimal comma, date format, types.
+		expect(load.readCsvOptions).toMatch(/delim = ';'/);
+		expect(load.readCsvOptions).toMatch(/decimal_separator = ','/);
+		expect(load.readCsvOptions).toMatch(/dateformat = '%d\.%m\.%Y'/);
+		const { recipe } = await engine.suggestRecipe(load.table.name);
+		const ref = refsFor(recipe);
+		await engine.buildFeatures(recipe, ref);
+		const report = await engine.segment(ref, { k: 3, seed: 5 });
+		const model = await engine.exportModel(
+			{ recipe, features: 'customer_features', segments: 'segments' },
+			{ centroids: report.centroids, seed: 5, personas: [] }
+		);
+		const dir = scratchFolder({ 'kassenbons.csv': text.toString('utf8') });
+		const script = duckdbScript(model, {
+			inputs: [
+				{ table: load.table.name, file: 'kassenbons.csv', csvOptions: load.readCsvOptions! }
+			],
+			title: 'Kassenbons',
+			created: '2026-12-01'
+		});
+		expect(script).toContain('auto_detect = false');
+		runNative(dir, script);
+		const native = new Map(readSegmentsCsv(dir).rows.map((r) => [r[0]!, r[1]!]));
+		const key = model.keyColumn;
+		const browser = await keyed(engine, `SELECT "${key}"::VARCHAR, segment::VARCHAR FROM segments`);
+		expect(native.size).toBe(90);
+		expect(agreement(browser, native)).toBe(1);
+	}, 120_000);
 });

@@ -210,6 +210,8 @@ export async function ingestCsv(
 	const rejects = `segbook_rejects_${ctx.seq}`;
 	let columns: ColumnInfo[] = [];
 	let rules: TypeRules = { dateFormat: null, timestampFormat: null, decimalComma: false };
+	/** read_csv's options as last run (columns and dialect): the exported pipeline reads the same. */
+	let readerOptions = '';
 	const load = async (): Promise<void> => {
 		ctx.onPhase?.(`Reading ${source.name}`);
 		await db.run(`DROP TABLE IF EXISTS ${ident(rejects)}`);
@@ -230,6 +232,7 @@ export async function ingestCsv(
 			dateFormat: sniffed.dateFormat,
 			timestampFormat: sniffed.timestampFormat
 		};
+		readerOptions = [columnsOption(columns), ...dialectOptions(formats)].join(', ');
 		await db.run(
 			`CREATE OR REPLACE TABLE ${ident(table)} AS FROM read_csv(${literal(path)}, auto_detect = false, ${columnsOption(columns)}, ${[...dialectOptions(formats), ...rejectOptions(rejects)].join(', ')})`
 		);
@@ -452,6 +455,7 @@ export async function ingestCsv(
 		recovered,
 		notes,
 		dialect: describeRead(dialect, layout.headerRows, read, layout.preamble),
+		readCsvOptions: readerOptions,
 		read: {
 			used: {
 				header: layout.headerRows > 0 ? 'yes' : 'no',

@@ -144,6 +144,8 @@ ORDER BY segment, ${key}`;
 export interface ScriptInput {
 	table: string;
 	file: string;
+	/** A CSV: the read_csv options the notebook's engine ran with (LoadReport.readCsvOptions). */
+	csvOptions?: string;
 }
 
 export interface ScriptOptions {
@@ -164,7 +166,10 @@ export function readInput(input: ScriptInput): string {
 			: ext === 'json' || ext === 'ndjson' || ext === 'jsonl'
 				? 'read_json'
 				: 'read_csv';
-	return `CREATE OR REPLACE TABLE ${ident(input.table)} AS FROM ${reader}(${literal(input.file)})`;
+	// A CSV is read as the notebook read it: its columns, types and dialect, nothing re-guessed.
+	const options =
+		reader === 'read_csv' && input.csvOptions ? `, auto_detect = false, ${input.csvOptions}` : '';
+	return `CREATE OR REPLACE TABLE ${ident(input.table)} AS FROM ${reader}(${literal(input.file)}${options})`;
 }
 
 /** Text for the head comment: one line per item, each prefixed `-- `. */
