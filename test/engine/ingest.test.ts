@@ -96,6 +96,25 @@ describe('awkward files (RELIABILITY.md §2.1)', () => {
 		expect(r[0]?.name).toBe('José');
 	});
 
+	it('refuses UTF-16 big-endian by name, saying how to save the file', async () => {
+		const units = Array.from('id,name\n1,José\n', (ch) => ch.charCodeAt(0));
+		const bytes = [0xfe, 0xff, ...units.flatMap((u) => [u >> 8, u & 0xff])];
+		await expect(engine.loadSource(bytesFile('utf16be.csv', bytes))).rejects.toMatchObject({
+			code: 'encoding',
+			message: expect.stringMatching(/big-endian.*CSV UTF-8/)
+		});
+	});
+
+	it('reads UTF-16 little-endian (Excel\'s "Unicode text") with accents right', async () => {
+		const units = Array.from('id,name,spend\n1,José,10.5\n2,Zoë,3\n', (ch) => ch.charCodeAt(0));
+		const bytes = [0xff, 0xfe, ...units.flatMap((u) => [u & 0xff, u >> 8])];
+		const report = await engine.loadSource(bytesFile('utf16le.csv', bytes));
+		expect(report.rowsLoaded).toBe(2);
+		const r = await rows(`SELECT name, spend FROM ${report.table.name} ORDER BY id`);
+		expect(r.map((x) => x.name)).toEqual(['José', 'Zoë']);
+		expect(r[0]?.spend).toBeCloseTo(10.5);
+	});
+
 	it('reports ragged rows as rejected lines, never a silent drop', async () => {
 		const report = await engine.loadSource(
 			textFile('ragged.csv', 'id,name,spend\n1,Ann,10\n2,Bob\n3,Cy,5,EXTRA\n')

@@ -118,6 +118,14 @@ export async function ingestCsv(
 	const guesses: string[] = [];
 	const detected: (keyof ReadOptions)[] = [];
 	const complete = head.length >= source.size;
+	if (head[0] === 0xfe && head[1] === 0xff && options.encoding === undefined) {
+		// DuckDB's reader takes UTF-16 in little-endian order only; big-endian files are rare
+		// (old Mac and Java tools) and would load as nonsense, so they are refused by name.
+		throw new EngineError(
+			'encoding',
+			`${source.name} is UTF-16 in big-endian byte order, which the reader cannot take. Save it as "CSV UTF-8" (or UTF-16 little-endian, Excel's "Unicode text") and load it again.`
+		);
+	}
 	let encoding: Encoding;
 	if (options.encoding) encoding = options.encoding;
 	else {
