@@ -121,6 +121,39 @@ describe.skipIf(!browser)('the notebook in Chromium', () => {
 		expect(await textOf(page.locator('body'))).not.toMatch(/Opened from a link/);
 	});
 
+	it('the link opened in another tab of the same browser is a copy: nothing runs, the own notebook stays', async () => {
+		// RELIABILITY.md §3 case 11. Same browser, same storage: the analyst's notebook is saved here.
+		const page = app.page;
+		const cells = await page.locator('[data-cell-id]').count();
+		const second = await app.session.context.newPage();
+		try {
+			await second.goto(link);
+			await second.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
+			await second
+				.getByText(/Opened from a link/)
+				.first()
+				.waitFor({ timeout: 30_000 });
+			// Nothing ran: no result anywhere, the Segments cell not run, the data asked for.
+			expect(await textOf(second.getByRole('region', { name: 'Segments', exact: true }))).toMatch(
+				/not run/
+			);
+			expect(await second.getByRole('grid').count()).toBe(0);
+			await second
+				.getByRole('region', { name: 'Data: shop' })
+				.getByText('Re-attach shop.csv')
+				.waitFor({ timeout: 30_000 });
+			await second.waitForTimeout(1000);
+			expect(await second.getByRole('grid').count()).toBe(0);
+		} finally {
+			await second.close();
+		}
+		// The analyst's own notebook is as it was: the same cells, reopened as their own.
+		await page.reload();
+		await page.getByRole('region', { name: 'Data: shop' }).waitFor({ timeout: 60_000 });
+		expect(await page.locator('[data-cell-id]').count()).toBe(cells);
+		expect(await textOf(page.locator('body'))).not.toMatch(/Opened from a link/);
+	});
+
 	it('a damaged link gives a clear alert and a usable app', async () => {
 		const other = await openSession();
 		try {

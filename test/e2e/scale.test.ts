@@ -78,7 +78,8 @@ describe.skipIf(!browser)('model, pipeline and pre-flight in Chromium', () => {
 		expect(sql.suggestedFilename()).toBe('segbook-pipeline.duckdb.sql');
 		const script = readFileSync((await sql.path())!, 'utf8');
 		expect(script).toMatch(/^-- Segbook pipeline · DuckDB SQL/);
-		expect(script).toContain(`read_csv('orders.csv')`);
+		// Read as the notebook read it: its columns and dialect, nothing re-guessed natively.
+		expect(script).toMatch(/read_csv\('orders\.csv', auto_detect = false, columns = \{/);
 
 		const [csv] = await Promise.all([
 			page.waitForEvent('download'),
