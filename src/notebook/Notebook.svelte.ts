@@ -82,7 +82,7 @@ export class NotebookState extends NotebookLoading {
 						try {
 							await this.afterRestart(reason, replay);
 						} finally {
-							this.engineState = this.#readyState;
+							this.engineState = this.#readyState || 'Ready · network locked off';
 						}
 					},
 					onUnavailable: (error) => {
@@ -189,10 +189,6 @@ export class NotebookState extends NotebookLoading {
 	/** What runs now ("Building features…"), or null: never a stale "…ing". */
 	get activity(): string | null {
 		return this.#runnerBusy && this.#runnerStatus ? this.#runnerStatus : null;
-	}
-	/** The status line in one sentence: what runs now, else what happened last. */
-	get status(): string {
-		return this.activity ?? this.messages[0] ?? '';
 	}
 	#note(message: string): void {
 		this.messages = [message, ...this.messages.filter((m) => m !== message)].slice(0, RECENT);
