@@ -101,4 +101,24 @@ describe.skipIf(!browser)('engine recovery in Chromium', () => {
 		expect(Math.max(0, ...longTasks)).toBeLessThan(500);
 		expect(session.pageErrors).toEqual([]);
 	});
+
+	it('a query that needs more memory than a tab has gets a plain message, and the next one runs', async () => {
+		// RELIABILITY.md §3 case 25, a real over-allocation: about 6 GB of text against the
+		// engine's 3 GB limit.
+		const page = session.page;
+		const cell = page.getByRole('region', { name: 'SQL cell 2' });
+		await cell.getByRole('spinbutton', { name: 'Time limit (s)' }).fill('');
+		await cell.getByRole('spinbutton', { name: 'Time limit (s)' }).press('Tab');
+		await runSql(page, 'SQL cell 2', "SELECT list(repeat('x', 100000000)) AS l FROM range(60)");
+		const refused = cell
+			.getByRole('alert')
+			.filter({ hasText: /needs more memory than a browser tab/ });
+		await refused.waitFor({ timeout: 90_000 });
+		expect(await textOf(refused)).toMatch(/Use fewer rows .* Your notebook is intact/);
+		await runSql(page, 'SQL cell 2', 'SELECT count(*) AS n FROM orders');
+		await expect
+			.poll(() => cell.getByRole('gridcell').first().textContent(), { timeout: 60_000 })
+			.toBe('6');
+		expect(session.pageErrors).toEqual([]);
+	});
 });
