@@ -77,4 +77,28 @@ describe.skipIf(!browser)('Parquet and JSON in Chromium, from this site only', (
 		expect(foreignRequests(app.session.requests, app.site.url)).toEqual([]);
 		expect(app.session.pageErrors).toEqual([]);
 	});
+
+	it('refuses an Excel workbook named .csv with how to save it, and the next file loads', async () => {
+		// RELIABILITY.md §3 case 20: the bytes of a .xlsx (a ZIP archive) under a .csv name.
+		const page = app.page;
+		const workbook = join(dir, 'report.csv');
+		writeFileSync(
+			workbook,
+			Buffer.concat([
+				Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00]),
+				Buffer.from('[Content_Types].xml'),
+				Buffer.alloc(400, 0)
+			])
+		);
+		await page.getByLabel('Load data file').setInputFiles(workbook);
+		const refused = page.getByRole('alert').filter({ hasText: /report\.csv looks like an Excel/ });
+		await refused.waitFor({ timeout: 30_000 });
+		expect(await textOf(refused)).toMatch(/Save it as CSV \(File → Save as → CSV UTF-8\)/);
+		expect(await page.getByRole('region', { name: 'Data: report' }).count()).toBe(0);
+		const dataCells = page.getByRole('region', { name: /^Data: / });
+		const before = await dataCells.count();
+		await page.getByLabel('Load data file').setInputFiles(join(fixtures, 'orders.csv'));
+		await expect.poll(() => dataCells.count(), { timeout: 30_000 }).toBe(before + 1);
+		expect(app.session.pageErrors).toEqual([]);
+	});
 });
