@@ -216,7 +216,12 @@ export class NotebookState extends NotebookLoading {
 		this.readOnly = !(await this.#lock.claim(this.id));
 	}
 	protected async refreshTables(): Promise<void> {
-		this.tables = await this.ports.engine.schema();
+		try {
+			this.tables = await this.ports.engine.schema();
+		} catch {
+			// The engine stopped while asked (a crash, Cancel, the watchdog): the list stays as it
+			// was; the restart's alert says what happened, and afterRestart refreshes it.
+		}
 	}
 	protected async loading<T>(label: string, fn: () => Promise<T>): Promise<T> {
 		this.#loading++;
