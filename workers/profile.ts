@@ -103,33 +103,30 @@ export async function profileTable(
 
 	for (const p of profiles.slice(0, DETAILED_COLUMNS)) {
 		const col = ident(p.name);
-		// The rule the Features cell goes by, so the profile never calls a count a code.
-		const whole =
-			/^(?:TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)$/;
+		// The rule the Features cell goes by, so the profile never calls a count a code. Whole
+		// numbers by type only (integral: false), as DuckDB typed the column.
 		const min = Number(p.minText);
-		const code =
-			whole.test(p.type) &&
-			isIntegerCode(
-				{
-					name: p.name,
-					type: p.type,
-					distinct: p.distinct,
-					nullShare: p.nullShare,
-					sample: [],
-					numbers: {
-						min,
-						max: Number(p.maxText),
-						mean: p.mean ?? 0,
-						median: 0,
-						mad: 0,
-						skew: 0,
-						integral: true,
-						negatives: min < 0 ? 1 : 0,
-						sampled: false
-					}
-				},
-				rowCount
-			);
+		const code = isIntegerCode(
+			{
+				name: p.name,
+				type: p.type,
+				distinct: p.distinct,
+				nullShare: p.nullShare,
+				sample: [],
+				numbers: {
+					min,
+					max: Number(p.maxText),
+					mean: p.mean ?? 0,
+					median: 0,
+					mad: 0,
+					skew: 0,
+					integral: false,
+					negatives: min < 0 ? 1 : 0,
+					sampled: false
+				}
+			},
+			rowCount
+		);
 		if (code) {
 			p.code = true;
 			p.top = await topValues(db, t, col, rowCount);
