@@ -136,12 +136,13 @@ export async function joinReport(
 		)
 	);
 	// What a plain text join of the files as written would have found.
-	const s = `trim(CAST(s.${ident(recipe.roles.key ?? key)} AS VARCHAR))`;
+	// Over the distinct keys as written (cheap on order lines), then trimmed: the same counts.
+	const s = 'trim(CAST(s.raw AS VARCHAR))';
 	const [found, all] = (
 		await queryRows(
 			db,
 			`SELECT count(DISTINCT ${s}) FILTER (WHERE ${s} IN (SELECT trim(CAST(${o} AS VARCHAR)) FROM ${ident(c.table)} o)), count(DISTINCT ${s})
-			 FROM ${ident(recipe.source)} s`
+			 FROM (SELECT DISTINCT ${ident(recipe.roles.key ?? key)} AS raw FROM ${ident(recipe.source)}) s`
 		)
 	)[0] ?? [0, 0];
 	const matchRate = asKeys / customers;

@@ -29,6 +29,18 @@ export function normaliseKey(value: string): string {
 }
 
 /**
+ * SQL for `trim(CAST(expr AS VARCHAR))`, fast on the common case. DuckDB's trim allocates a new
+ * string for every row, about a third of the feature query on a million order lines; a value
+ * with no space at either end and only ASCII characters (so no other Unicode space, which trim
+ * also removes) is returned as it is. Same result as trim on every value. Used where a query
+ * reads every order line; `keyText` keeps the plain form, as it runs on one row per customer.
+ */
+export function trimmedText(expr: string): string {
+	const v = `CAST(${expr} AS VARCHAR)`;
+	return `(CASE WHEN starts_with(${v}, ' ') OR ends_with(${v}, ' ') OR strlen(${v}) <> length(${v}) THEN trim(${v}) ELSE ${v} END)`;
+}
+
+/**
  * SQL for the canonical text of a key expression (a quoted column, `t."Customer ID"`). NULL and
  * blank stay NULL, so a blank key counts as a missing key.
  */
@@ -43,10 +55,20 @@ export function keyText(expr: string): string {
  * `0001`, as the user's systems write it). Comparisons still go through `keyText` on both sides.
  */
 export function keyValue(expr: string, type: string): string {
-	if (
-		/^(?:TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|U\w*INT|FLOAT|REAL|DOUBLE|DECIMAL)/i.test(type)
-	) {
-		return keyText(expr);
+	switch (keyTypeOf(type)) {
+		// A whole-number type's text is already canonical (no padding, leading zeros or ".0").
+		case 'whole':
+			return `CAST(${expr} AS VARCHAR)`;
+		case 'number':
+			return keyText(expr);
+		case 'text':
+			return `nullif(${trimmedText(expr)}, '')`;
 	}
-	return `nullif(trim(CAST(${expr} AS VARCHAR)), '')`;
+}
+
+/** How a key column's type turns into its text: whole numbers, other numbers, or text. */
+export function keyTypeOf(type: string): 'whole' | 'number' | 'text' {
+	if (/^(?:TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|U\w*INT)/i.test(type)) return 'whole';
+	if (/^(?:FLOAT|REAL|DOUBLE|DECIMAL)/i.test(type)) return 'number';
+	return 'text';
 }

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { timestampExpr } from '../../src/sql/features.sql';
-import { keyText, normaliseKey } from '../../src/sql/keys.sql';
+import { keyText, keyValue, normaliseKey, trimmedText } from '../../src/sql/keys.sql';
 import { literal } from '../../src/sql/sql';
 import { queryRows } from '../../workers/db';
 import { createNodeDb } from '../helpers/node-db';
@@ -49,6 +49,47 @@ describe('keyText (SQL) and normaliseKey (TypeScript)', () => {
 			`SELECT ${keyText('12347.0::DOUBLE')}, ${keyText('12347::BIGINT')}, ${keyText('0.0::DOUBLE')}`
 		);
 		expect(rows[0]).toEqual(['12347', '12347', '0']);
+	});
+});
+
+describe('the fast paths of the per-line key (keyValue)', () => {
+	it('trimmedText gives what trim gives, on every Unicode space and on text trim keeps', async () => {
+		const db = await createNodeDb();
+		// The space separators DuckDB's trim removes, and characters it keeps (TAB, LF, letters).
+		const spaces = [0x20, 0xa0, 0x1680, 0x2000, 0x2005, 0x200a, 0x202f, 0x205f, 0x3000];
+		const values = [
+			'C0001',
+			'',
+			'Zoë',
+			'\t12\t',
+			'\n12',
+			'a b',
+			...spaces.flatMap((c) => [`${String.fromCodePoint(c)}12`, `12${String.fromCodePoint(c)}`])
+		];
+		for (const v of values) {
+			const [[fast, slow]] = (await queryRows(
+				db,
+				`SELECT ${trimmedText(literal(v))}, trim(${literal(v)})`
+			)) as [[string, string]];
+			expect(fast, JSON.stringify(v)).toBe(slow);
+		}
+		expect((await queryRows(db, `SELECT ${trimmedText('NULL')}`))[0]).toEqual([null]);
+	});
+
+	it('a whole-number key is its plain text, the same as the canonical rule', async () => {
+		const db = await createNodeDb();
+		for (const n of ['0', '-12', '12347', '9007199254740993']) {
+			const rows = await queryRows(
+				db,
+				`SELECT ${keyValue(`${n}::BIGINT`, 'BIGINT')}, ${keyText(`${n}::BIGINT`)}`
+			);
+			expect(rows[0]?.[0], n).toBe(rows[0]?.[1]);
+		}
+		const [[text]] = (await queryRows(
+			db,
+			`SELECT ${keyValue(literal(' C-0012 '), 'VARCHAR')}`
+		)) as [[string]];
+		expect(text).toBe('C-0012');
 	});
 });
 

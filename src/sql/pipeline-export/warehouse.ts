@@ -18,7 +18,7 @@ import {
 	type CategoryValues,
 	type FeatureRecipe
 } from '../features.sql';
-import { keyText, keyValue } from '../keys.sql';
+import { keyTypeOf } from '../keys.sql';
 import { centroidsSelect, nearestCentroidSql, personaCase, type Dialect } from './dialect';
 
 /**
@@ -105,9 +105,7 @@ export function keyTextSql(d: Dialect, expr: string): string {
 
 /** The key as the features table keeps it (keyValue): numbers canonical, text trimmed. */
 export function keyValueSql(d: Dialect, expr: string, type: string): string {
-	return keyValue('x', type) === keyText('x')
-		? keyTextSql(d, expr)
-		: `nullif(trim(${d.toText(expr)}), '')`;
+	return keyTypeOf(type) === 'text' ? `nullif(trim(${d.toText(expr)}), '')` : keyTextSql(d, expr);
 }
 
 /** `SELECT … FROM` body of the features step; `types` are the source's column types. */
