@@ -73,6 +73,8 @@ import { describeTable, listTables, tableExists } from './tables';
 import { EXACT_DISTINCT_ROWS, columnStats } from './column-stats';
 import { assertUniqueKey, columnAdvice, joinReport, noPurchase } from './recipe-checks';
 import { loadKernel } from './kernel';
+import { fitOnTwoThreads } from './fit-pool';
+import { warmSecondThread } from './second-thread';
 import { scoreKs } from './sweep-pool';
 import { ROW_KEY } from '../src/sql/features.sql';
 
@@ -250,6 +252,8 @@ export async function buildFeatures(
 	out: { features: string; matrix: string }
 ): Promise<FeatureReport> {
 	const started = performance.now();
+	// The sweep and the final fit that follow use a second thread: it starts while this runs.
+	warmSecondThread();
 	const key = keyOf(recipe);
 	const featuresTable = ident(out.features);
 	const matrixTable = ident(out.matrix);
@@ -464,6 +468,7 @@ export async function segment(
 	await tick();
 	checkCancelled(ctx);
 	let fit;
+	let threads = 1;
 	// The sweep's best centroids for this k (on a seeded sample of large data) are one candidate.
 	const init = ctx.sweepFits.get(sweepKey(ref.matrix, ref.recipe, options.seed))?.get(options.k);
 	const kernel = await loadKernel();
@@ -474,9 +479,13 @@ export async function segment(
 			shouldStop: () => ctx.cancelled,
 			kernel
 		};
-		// n_init = 10 fresh k-means++ starts on every customer; the sweep's best centroids for this
-		// k compete as one more start, and the lowest inertia wins.
-		fit = kmeans(matrix, { ...common, restarts: options.restarts ?? FINAL_RESTARTS });
+		// n_init = 10 fresh k-means++ starts on every customer, half on a second thread; the
+		// sweep's best centroids for this k compete as one more start; the lowest inertia wins.
+		fit = await fitOnTwoThreads(matrix, {
+			...common,
+			restarts: options.restarts ?? FINAL_RESTARTS
+		});
+		threads = fit.threads;
 		if (init && options.restarts === undefined) {
 			const warm = kmeans(matrix, { ...common, init });
 			if (warm.inertia < fit.inertia) fit = warm;
@@ -547,7 +556,8 @@ export async function segment(
 		// Timed over the Lloyd iterations only (not seeding or set-up).
 		msPerIteration: fit.timing.iterations > 0 ? fit.timing.lloydMs / fit.timing.iterations : 0,
 		multiplyAdds: matrix.n * options.k * matrix.d,
-		kernel: kernel ? 'wasm-simd' : 'typescript'
+		kernel: kernel ? 'wasm-simd' : 'typescript',
+		threads
 	};
 }
 

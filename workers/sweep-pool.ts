@@ -1,29 +1,22 @@
 /**
  * The k sweep on two cores: the engine worker scores some k values itself while a second worker
- * (sweep.worker.ts) scores the others on a copy of the matrix. Each k's result depends only on
+ * (cluster.worker.ts) scores the others on a copy of the matrix. Each k's result depends only on
  * (matrix, k, seed), so the rows are the ones a one-thread sweep gives, whichever thread ran them.
  *
  * The split is fixed before starting (the engine worker's own loop cannot answer messages while it
  * computes): k values in decreasing cost, each to the thread with less work so far. Without
  * Worker (node tests) or if the second worker fails to start, every k runs here.
  */
-import sweepWorkerUrl from './sweep.worker.ts?worker&url';
 import { CancelledError, ClusterInputError, type Matrix } from '../src/cluster/matrix';
 import { scoreK, type SweepRow } from '../src/cluster/sweep';
 import type { KMeansKernel } from '../src/cluster/wasm-kernel';
-
-export type SweepJob = {
-	data: Float64Array;
-	n: number;
-	d: number;
-	ks: number[];
-	seed: number;
-	restarts: number;
-	silhouetteSample: number;
-};
-
-export type SweepReply =
-	{ k: number; row: SweepRow; centroids: Float64Array } | { error: string; input: boolean };
+import {
+	releaseSecondThread,
+	takeSecondThread,
+	wait,
+	type SweepJob,
+	type SweepReply
+} from './second-thread';
 
 export type Scored = {
 	byK: Map<number, { row: SweepRow; centroids: Float64Array }>;
@@ -41,8 +34,6 @@ type PoolOptions = {
 	onScored: (done: number, total: number) => void;
 };
 
-const wait = (ms: number): Promise<null> =>
-	new Promise((resolve) => setTimeout(() => resolve(null), ms));
 const tick = (): Promise<null> => wait(0);
 
 /** Relative cost of one k: the silhouette (independent of k) plus k-means (grows with k). */
@@ -67,21 +58,6 @@ export function splitKs(ks: readonly number[]): [number[], number[]] {
 	return [here, there];
 }
 
-function spawn(): Worker | null {
-	if (typeof Worker === 'undefined') return null;
-	try {
-		// A blob wrapper, so the worker inherits this worker's CSP (RELIABILITY.md T4).
-		const absolute = new URL(sweepWorkerUrl, import.meta.url).href;
-		const source = `import ${JSON.stringify(absolute)};`;
-		const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-		const worker = new Worker(url, { type: 'module', name: 'segbook-sweep' });
-		URL.revokeObjectURL(url);
-		return worker;
-	} catch {
-		return null;
-	}
-}
-
 export async function scoreKs(
 	m: Matrix,
 	ks: readonly number[],
@@ -99,12 +75,14 @@ export async function scoreKs(
 		}
 	};
 	const [here, there] = ks.length > 1 ? splitKs(ks) : [[...ks], []];
-	const worker = there.length > 0 ? spawn() : null;
+	const worker = there.length > 0 ? takeSecondThread() : null;
 	if (!worker) {
 		await runHere([...here, ...there].sort((x, y) => x - y));
 		return { byK: out, threads: 1 };
 	}
 	let threads = 2;
+	/** The other thread answered for every k it was given: it can be kept for the next job. */
+	let clean = false;
 	// The other thread's share; whatever it has not scored when it fails runs here.
 	const theirs = new Promise<number[]>((resolve, reject) => {
 		const pending = new Set(there);
@@ -117,7 +95,10 @@ export async function scoreKs(
 			out.set(reply.k, { row: reply.row, centroids: reply.centroids });
 			pending.delete(reply.k);
 			done();
-			if (pending.size === 0) resolve([]);
+			if (pending.size === 0) {
+				clean = true;
+				resolve([]);
+			}
 		};
 		worker.onerror = (event) => {
 			event.preventDefault();
@@ -127,6 +108,7 @@ export async function scoreKs(
 	});
 	try {
 		const job: SweepJob = {
+			kind: 'sweep',
 			data: m.data.slice(),
 			n: m.n,
 			d: m.d,
@@ -147,7 +129,7 @@ export async function scoreKs(
 			if (opts.shouldStop()) throw new CancelledError();
 		}
 	} finally {
-		worker.terminate();
+		releaseSecondThread(worker, clean);
 	}
 	return { byK: out, threads };
 }

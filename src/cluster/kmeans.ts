@@ -61,6 +61,12 @@ export type KMeansOptions = {
 	seed: number;
 	/** Independent k-means++ starts; the lowest inertia wins. Default 4. */
 	restarts?: number;
+	/**
+	 * The first start's number (default 0): starts `firstRestart … firstRestart + restarts − 1`
+	 * run, each from the seed derived from (seed, its number), so a fit split over two threads
+	 * (workers/fit-pool.ts) runs exactly the starts of a one-thread fit.
+	 */
+	firstRestart?: number;
 	/** Maximum Lloyd iterations per restart. Default 100. */
 	maxIter?: number;
 	/**
@@ -494,6 +500,9 @@ export function kmeans(m: Matrix, opts: KMeansOptions): KMeansResult {
 	if (!Number.isInteger(k) || k < 1) throw badK(k);
 	if (!Number.isSafeInteger(seed)) throw new RangeError(`kmeans: seed must be a safe integer`);
 	if (!Number.isInteger(restarts) || restarts < 1) throw new RangeError('kmeans: restarts >= 1');
+	if (!Number.isSafeInteger(opts.firstRestart ?? 0) || (opts.firstRestart ?? 0) < 0) {
+		throw new RangeError('kmeans: firstRestart >= 0');
+	}
 	if (!Number.isInteger(maxIter) || maxIter < 0) throw new RangeError('kmeans: maxIter >= 0');
 	if (!(tol >= 0)) throw new RangeError('kmeans: tol >= 0');
 
@@ -538,7 +547,8 @@ export function kmeans(m: Matrix, opts: KMeansOptions): KMeansResult {
 		mind = wasm.mind;
 	}
 
-	for (let r = 0; r < restarts; r++) {
+	const firstRestart = opts.firstRestart ?? 0;
+	for (let r = firstRestart; r < firstRestart + restarts; r++) {
 		if (shouldStop?.()) throw new CancelledError();
 		const seedStarted = performance.now();
 		const rng = init ? null : createRng(restartSeed(seed, r));

@@ -303,6 +303,8 @@ export interface SegmentReport {
 	multiplyAdds: number;
 	/** Which k-means kernel ran: WebAssembly SIMD, or the TypeScript reference (no SIMD). */
 	kernel: 'wasm-simd' | 'typescript';
+	/** Threads the final fit's starts ran on: 2 when the second worker took half. */
+	threads?: number;
 }
 
 export interface RfmReport {

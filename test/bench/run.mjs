@@ -177,8 +177,8 @@ async function journey(site, dir) {
 		);
 		const seg = text((await segments.textContent()) ?? '');
 		const rows = Number(/([\d,]+) data lines/.exec(data)?.[1]?.replaceAll(',', '') ?? NaN);
-		// Export on its own: once the Personas cell and the column profiles (which run after the
-		// segments) have finished, so it does not queue behind them.
+		// Export on its own: once the Personas cell, its insights and the column profiles (which run
+		// after the segments) have finished, so it does not queue behind them.
 		await page
 			.getByRole('region', { name: 'Personas' })
 			.getByRole('article')
@@ -186,6 +186,14 @@ async function journey(site, dir) {
 			.waitFor({ timeout: 1_800_000 });
 		await page
 			.getByRole('table', { name: 'Columns of transactions' })
+			.waitFor({ timeout: 1_800_000 });
+		// The persona cards' insights (rules, diagnostics, retention, stability last) run in the
+		// engine after the personas; the export would queue behind them.
+		await page
+			.getByRole('region', { name: 'Personas' })
+			.getByRole('article')
+			.first()
+			.getByText(/Stability \d/)
 			.waitFor({ timeout: 1_800_000 });
 		const t1 = performance.now();
 		const [download] = await Promise.all([

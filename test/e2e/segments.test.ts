@@ -63,6 +63,8 @@ describe.skipIf(!browser)('segmentation in Chromium', () => {
 		expect(await textOf(segments)).toContain('WebAssembly SIMD kernel');
 		// The k sweep was spread over the engine worker and a second one.
 		expect(await textOf(segments)).toMatch(/sweep took [\d.,]+ m?s on 2 threads/);
+		// So were the final fit's k-means++ starts (workers/fit-pool.ts).
+		expect(await textOf(segments)).toMatch(/its starts ran on 2 threads/);
 	});
 
 	it('offers a checkbox per feature column and re-segments with a chosen k and seed', async () => {
