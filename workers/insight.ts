@@ -196,8 +196,16 @@ export function stabilityAdvice(
 	const parts: string[] = [];
 	if (unstable.length > 0) {
 		const one = unstable.length === 1;
+		const low = unstable.filter((s) => s.jaccard < 0.6);
+		const gone = unstable.filter((s) => s.jaccard >= 0.6);
+		const why = [
+			...(low.length > 0 ? [`under 0.6 mean Jaccard ${over}`] : []),
+			...gone.map(
+				(s) => `segment ${s.segment} was not found in ${s.dissolved} of the ${resamples} resamples`
+			)
+		].join('; ');
 		parts.push(
-			`Segment${one ? '' : 's'} ${list(unstable)} ${one ? 'is' : 'are'} unstable: under 0.6 mean Jaccard ${over}, ${one ? 'it comes' : 'they come'} out differently each time.`
+			`Segment${one ? '' : 's'} ${list(unstable)} ${one ? 'is' : 'are'} unstable (${why}): ${one ? 'it comes' : 'they come'} out differently each time.`
 		);
 	}
 	if (weak.length > 0) {
@@ -250,7 +258,7 @@ export async function stability(
 	const segments = result.jaccard.map((jaccard, c) => ({
 		segment: c + 1,
 		jaccard,
-		band: stabilityLabel(jaccard),
+		band: stabilityLabel(jaccard, (result.dissolved[c] ?? 0) / result.resamples),
 		dissolved: result.dissolved[c] ?? 0
 	}));
 	return {

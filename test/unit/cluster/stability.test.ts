@@ -90,6 +90,13 @@ describe('clusterStability', () => {
 		expect(stabilityLabel(0.8)).toBe('stable');
 		expect(stabilityLabel(0.9)).toBe('highly stable');
 	});
+
+	it('calls a segment not found in half the resamples or more unstable, whatever its mean', () => {
+		expect(stabilityLabel(0.8, 0.45)).toBe('stable');
+		expect(stabilityLabel(0.8, 0.5)).toBe('unstable');
+		expect(stabilityLabel(0.65, 0.55)).toBe('unstable');
+		expect(stabilityLabel(0.65, 0.2)).toBe('weak');
+	});
 });
 
 describe('silhouetteValues', () => {
