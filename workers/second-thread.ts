@@ -61,6 +61,8 @@ function spawn(): Worker | null {
 		const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
 		const worker = new Worker(url, { type: 'module', name: 'segbook-cluster' });
 		URL.revokeObjectURL(url);
+		// A thread that fails while it waits for a job would never answer it: remember the failure.
+		worker.addEventListener('error', () => failed.add(worker));
 		return worker;
 	} catch {
 		return null;
@@ -72,6 +74,8 @@ function spawn(): Worker | null {
  * compiled loops) takes about 150 ms, as long as half the final fit on a million order lines.
  */
 let idle: Worker | null = null;
+/** Threads that failed to start (an error before any job, e.g. their script cannot load). */
+const failed = new WeakSet<Worker>();
 
 /** Start the second thread ahead of need (the Features step does, before the sweep and fit). */
 export function warmSecondThread(): void {
@@ -86,9 +90,12 @@ export function warmSecondThread(): void {
  * cleanly; after a cancel or a failure pass `false`, and it is stopped.
  */
 export function takeSecondThread(): Worker | null {
-	const worker = idle ?? spawn();
+	const warm = idle;
 	idle = null;
-	return worker;
+	if (warm && !failed.has(warm)) return warm;
+	warm?.terminate();
+	// The warm one failed (its script could not load): no second thread, the job runs here.
+	return warm ? null : spawn();
 }
 
 export function releaseSecondThread(worker: Worker, clean: boolean): void {
