@@ -18,7 +18,7 @@
  *   BENCH_PIPELINE=0 npm run bench        without the exported-pipeline run at 1× and 10×
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -93,15 +93,21 @@ function msAfter(/** @type {string} */ text, /** @type {RegExp} */ label) {
 
 /** A fresh headless Chromium with the long-task observer installed before the app's scripts. */
 async function launch() {
-	const context = await chromium.launchPersistentContext(
-		mkdtempSync(join(tmpdir(), 'segbook-bench-')),
-		{
-			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-			headless: true,
-			args: [...CHROMIUM_FLAGS],
-			acceptDownloads: true
+	const profile = mkdtempSync(join(tmpdir(), 'segbook-bench-'));
+	const context = await chromium.launchPersistentContext(profile, {
+		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+		headless: true,
+		args: [...CHROMIUM_FLAGS],
+		acceptDownloads: true
+	});
+	// The profile (hundreds of MB after a large journey) goes with the browser.
+	context.on('close', () => {
+		try {
+			rmSync(profile, { recursive: true, force: true });
+		} catch {
+			// Best effort: a file the browser was still writing.
 		}
-	);
+	});
 	await context.addInitScript(observeLongTasks);
 	return context;
 }

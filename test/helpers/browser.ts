@@ -3,7 +3,7 @@
  * driven by playwright-core. Every request any page or worker makes is logged, so tests can
  * assert that nothing left the page's origin.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -31,25 +31,29 @@ export async function openSession(
 	const executablePath = chromiumPath();
 	if (!executablePath)
 		throw new Error('No Chromium found: install Debian chromium or set CHROMIUM_PATH.');
-	const context = await chromium.launchPersistentContext(
-		mkdtempSync(join(tmpdir(), 'segbook-e2e-')),
-		{
-			executablePath,
-			headless: true,
-			args: [...CHROMIUM_FLAGS],
-			viewport: { width: 1280, height: 900 },
-			acceptDownloads: true,
-			offline: options.offline ?? false,
-			// Only for axe-core, whose injected script the page's Trusted Types policy would refuse.
-			bypassCSP: options.bypassCSP ?? false
-		}
-	);
+	// A fresh profile (about 150 MB once the app has run), deleted on close: left behind, a CI run's
+	// profiles fill the disk, and Chromium sizes an origin's storage quota by the free space.
+	const profile = mkdtempSync(join(tmpdir(), 'segbook-e2e-'));
+	const context = await chromium.launchPersistentContext(profile, {
+		executablePath,
+		headless: true,
+		args: [...CHROMIUM_FLAGS],
+		viewport: { width: 1280, height: 900 },
+		acceptDownloads: true,
+		offline: options.offline ?? false,
+		// Only for axe-core, whose injected script the page's Trusted Types policy would refuse.
+		bypassCSP: options.bypassCSP ?? false
+	});
 	const requests: string[] = [];
 	const pageErrors: string[] = [];
 	context.on('request', (request) => requests.push(request.url()));
 	const page = context.pages()[0] ?? (await context.newPage());
 	page.on('pageerror', (error) => pageErrors.push(error.message));
-	return { context, page, requests, pageErrors, close: () => context.close() };
+	const close = async (): Promise<void> => {
+		await context.close();
+		rmSync(profile, { recursive: true, force: true });
+	};
+	return { context, page, requests, pageErrors, close };
 }
 
 /** Requests to any origin but `origin` (blob: and data: URLs are local). */
