@@ -24,7 +24,7 @@ export type FitOptions = {
 	shouldStop: () => boolean;
 };
 
-/** Below this many customers × starts the second thread's start-up costs more than it saves. */
+/** Below this many customers × starts, copying the matrix over costs more than the thread saves. */
 const MIN_WORK = 2_000;
 
 export async function fitOnTwoThreads(
