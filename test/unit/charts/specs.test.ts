@@ -25,7 +25,8 @@ import {
 	segmentSizesSpec,
 	silhouetteSpec,
 	traitHeatmapSpec,
-	validateSpec
+	validateSpec,
+	boxSummary
 } from '../../../src/charts/specs';
 
 // The component's module script exports its loader and helpers; tsc only knows a .svelte file's
@@ -342,6 +343,68 @@ describe('chart builders', () => {
 		const unmarked = elbowSpec(rows, 9);
 		expect(JSON.stringify(unmarked)).not.toContain('"rule"');
 		expect(compileLoud(unmarked).warnings).toEqual([]);
+	});
+
+	it('computes each box as Vega-Lite’s boxplot does: quartiles, 1.5 × IQR whiskers, outliers', async () => {
+		// By hand: 1..9 and 100. Quartiles interpolated (R type 7): 3.25, 5.5, 7.75; IQR 4.5.
+		expect(boxSummary([100, 9, 8, 7, 6, 5, 4, 3, 2, 1])).toEqual({
+			q1: 3.25,
+			median: 5.5,
+			q3: 7.75,
+			lower: 1,
+			upper: 9,
+			outliers: [100]
+		});
+		expect(boxSummary([4])).toEqual({
+			q1: 4,
+			median: 4,
+			q3: 4,
+			lower: 4,
+			upper: 4,
+			outliers: []
+		});
+		// The quartiles agree with Vega's own aggregate ops (what its boxplot uses) on skewed data.
+		const xs = Array.from({ length: 301 }, (_, i) => Math.exp(Math.sin(i * 12.9898) * 3));
+		const view = new View(
+			parse(
+				{
+					data: [
+						{
+							name: 'd',
+							values: xs.map((v) => ({ v })),
+							transform: [
+								{
+									type: 'aggregate',
+									ops: ['q1', 'median', 'q3'],
+									fields: ['v', 'v', 'v'],
+									as: ['q1', 'median', 'q3']
+								}
+							]
+						}
+					]
+				},
+				undefined,
+				{ ast: true }
+			),
+			{ renderer: 'none', expr: expressionInterpreter }
+		);
+		await view.runAsync();
+		const [vega] = view.data('d') as { q1: number; median: number; q3: number }[];
+		const ours = boxSummary(xs);
+		expect(ours.q1).toBeCloseTo(vega!.q1, 12);
+		expect(ours.median).toBeCloseTo(vega!.median, 12);
+		expect(ours.q3).toBeCloseTo(vega!.q3, 12);
+		view.finalize();
+	});
+
+	it('carries five numbers per box and the outliers, not every customer', () => {
+		const rows = ['1', '2'].flatMap((segment) =>
+			Array.from({ length: 500 }, (_, i) => ({ segment, feature: 'spend', value: i % 50 }))
+		);
+		rows.push({ segment: '1', feature: 'spend', value: 10_000 });
+		const data = (featureBoxplotSpec(rows) as { data: { values: { kind: string }[] } }).data.values;
+		expect(data.filter((d) => d.kind === 'box')).toHaveLength(2);
+		expect(data.filter((d) => d.kind === 'outlier')).toHaveLength(1);
 	});
 
 	it('draws the RFM grid with R from 5 at the top to 1, FM from 1 to 5', () => {
