@@ -41,6 +41,7 @@ import { finiteExpr } from '../src/sql/features.sql';
 import { overlapSql, repeatSql, retentionSql } from '../src/sql/retention.sql';
 import { ident } from '../src/sql/sql';
 import { queryRows, queryTable, type Db } from './db';
+import { loadKernel } from './kernel';
 import { isNumericType } from './profile';
 import { SWEEP_SAMPLE } from './segment';
 import { describeTable, tableExists } from './tables';
@@ -239,7 +240,13 @@ export async function stability(
 	const sample = takeRows(matrix, rows);
 	const sampleLabels = Int32Array.from(rows, (i) => labels[i]!);
 	const resamples = input.resamples ?? 20;
-	const steps = stabilitySteps(sample, sampleLabels, { k, seed: input.seed, resamples });
+	const kernel = await loadKernel();
+	const steps = stabilitySteps(sample, sampleLabels, {
+		k,
+		seed: input.seed,
+		resamples,
+		...(kernel ? { kernel } : {})
+	});
 	ctx.onProgress?.({ phase: `Resampling customers (0 of ${resamples})`, fraction: 0 });
 	let result;
 	for (;;) {

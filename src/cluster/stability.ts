@@ -20,6 +20,7 @@
 import { kmeans } from './kmeans';
 import type { Matrix } from './matrix';
 import { createRng } from './rng';
+import type { KMeansKernel } from './wasm-kernel';
 import { takeRows } from './sample';
 
 export const UNSTABLE_BELOW = 0.6;
@@ -38,6 +39,8 @@ export interface StabilityOptions {
 	method?: 'bootstrap' | 'subsample';
 	/** k-means++ starts per re-clustering (default 1, as clusterboot's kmeansCBI). */
 	restarts?: number;
+	/** The WebAssembly SIMD kernel for the re-clusterings: the same labels, faster. */
+	kernel?: KMeansKernel;
 }
 
 export interface StabilityResult {
@@ -145,7 +148,8 @@ export function* stabilitySteps(
 		const fit = kmeans(takeRows(m, rows), {
 			k,
 			seed: rng.int(0, 2 ** 31 - 1),
-			restarts: opts.restarts ?? 1
+			restarts: opts.restarts ?? 1,
+			...(opts.kernel ? { kernel: opts.kernel } : {})
 		});
 		const original = new Int32Array(size);
 		for (let i = 0; i < size; i++) original[i] = labels[rows[i]!]!;

@@ -15,6 +15,7 @@ import {
 	stabilitySteps
 } from '../../../src/cluster/stability';
 import { blobs } from './data';
+import { nodeKernel } from '../../helpers/wasm-kernel';
 
 describe('bestJaccard', () => {
 	it('matches each original cluster to its most similar new one, worked by hand', () => {
@@ -50,6 +51,17 @@ describe('clusterStability', () => {
 		expect(clusterStability(m, fit.labels, { k: 4, seed: 9 })).toEqual(a);
 		const sub = clusterStability(m, fit.labels, { k: 4, seed: 9, method: 'subsample' });
 		for (const j of sub.jaccard) expect(j).toBeGreaterThan(0.95);
+	});
+
+	it('gives the same figures with the WebAssembly kernel as with the TypeScript one', async () => {
+		const kernel = await nodeKernel();
+		const { m } = blobs(FOUR, 150, 2, 6);
+		for (const k of [3, 4, 6]) {
+			const fit = kmeans(m, { k, seed: 3 });
+			expect(clusterStability(m, fit.labels, { k, seed: 5, kernel })).toEqual(
+				clusterStability(m, fit.labels, { k, seed: 5 })
+			);
+		}
 	});
 
 	it('flags the halves of a blob split by too large a k as unstable', () => {
