@@ -6,12 +6,12 @@
  * Without Worker (node tests) or if the second worker fails, every start runs here.
  */
 import { kmeans, type KMeansResult } from '../src/cluster/kmeans';
-import { CancelledError, ClusterInputError, type Matrix } from '../src/cluster/matrix';
+import { ClusterInputError, type Matrix } from '../src/cluster/matrix';
 import type { KMeansKernel } from '../src/cluster/wasm-kernel';
 import {
 	releaseSecondThread,
 	takeSecondThread,
-	wait,
+	answerOf,
 	type FitJob,
 	type FitReply
 } from './second-thread';
@@ -55,16 +55,7 @@ export async function fitOnTwoThreads(
 		};
 		worker.postMessage(job, [job.data.buffer]);
 		const mine = kmeans(m, { ...opts, restarts: here });
-		let reply: FitReply | null = null;
-		for (;;) {
-			// Poll so a cancel is noticed while the other thread finishes.
-			const got = await Promise.race([theirs.then((r) => ({ r })), wait(20)]);
-			if (got) {
-				reply = got.r;
-				break;
-			}
-			if (opts.shouldStop()) throw new CancelledError();
-		}
+		const reply = await answerOf(theirs, opts.shouldStop);
 		clean = reply !== null && !('error' in reply);
 		if (reply === null) {
 			// The second thread could not run: its starts run here.

@@ -5,6 +5,7 @@
  * thread gives.
  */
 import clusterWorkerUrl from './cluster.worker.ts?worker&url';
+import { CancelledError } from '../src/cluster/matrix';
 import type { SweepRow } from '../src/cluster/sweep';
 
 export type SweepJob = {
@@ -49,8 +50,21 @@ export type FitReply =
 	  }
 	| ThreadError;
 
-export const wait = (ms: number): Promise<null> =>
+const wait = (ms: number): Promise<null> =>
 	new Promise((resolve) => setTimeout(() => resolve(null), ms));
+
+/**
+ * What the second thread sends back, polled every 20 ms so a Cancel is noticed while it works
+ * (`shouldStop` true throws CancelledError).
+ */
+export async function answerOf<T>(reply: Promise<T>, shouldStop: () => boolean): Promise<T> {
+	const done = reply.then((value) => ({ value }));
+	for (;;) {
+		const got = await Promise.race([done, wait(20)]);
+		if (got) return got.value;
+		if (shouldStop()) throw new CancelledError();
+	}
+}
 
 function spawn(): Worker | null {
 	if (typeof Worker === 'undefined') return null;

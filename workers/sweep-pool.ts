@@ -13,7 +13,7 @@ import type { KMeansKernel } from '../src/cluster/wasm-kernel';
 import {
 	releaseSecondThread,
 	takeSecondThread,
-	wait,
+	answerOf,
 	type SweepJob,
 	type SweepReply
 } from './second-thread';
@@ -34,7 +34,7 @@ type PoolOptions = {
 	onScored: (done: number, total: number) => void;
 };
 
-const tick = (): Promise<null> => wait(0);
+const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** Relative cost of one k: the silhouette (independent of k) plus k-means (grows with k). */
 const cost = (k: number): number => 8 + k;
@@ -119,15 +119,8 @@ export async function scoreKs(
 		};
 		worker.postMessage(job, [job.data.buffer]);
 		await runHere(here);
-		for (;;) {
-			// Poll so a cancel is noticed while the other thread finishes.
-			const left = await Promise.race([theirs, wait(20)]);
-			if (left) {
-				await runHere(left);
-				break;
-			}
-			if (opts.shouldStop()) throw new CancelledError();
-		}
+		// Whatever the other thread could not score runs here.
+		await runHere(await answerOf(theirs, opts.shouldStop));
 	} finally {
 		releaseSecondThread(worker, clean);
 	}

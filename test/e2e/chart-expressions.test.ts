@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NOTEBOOK_VERSION, newChartCell, type Notebook } from '../../src/notebook/model';
 import { encodeNotebookFile } from '../../src/notebook/share-link';
-import { chromiumPath, foreignRequests, openSession, type Session } from '../helpers/browser';
-import { serve } from '../helpers/serve.mjs';
+import { chromiumPath, cspViolations, foreignRequests } from '../helpers/browser';
+import { openApp, type App } from '../helpers/ui';
 
 const browser = chromiumPath();
 if (!browser && process.env.CI)
@@ -102,34 +102,19 @@ const EXPLOITS: { name: string; spec: object }[] = [
 	}
 ];
 
-let site: Awaited<ReturnType<typeof serve>>;
-let session: Session;
+let app: App;
 
 describe.skipIf(!browser)('Vega expression exploits run nothing (case 6)', () => {
 	beforeAll(async () => {
-		site = await serve({ dir: 'dist' });
-		session = await openSession();
-		await session.context.addInitScript(() => {
-			const w = window as unknown as { __violations: string[] };
-			w.__violations = [];
-			document.addEventListener('securitypolicyviolation', (e) =>
-				w.__violations.push(`${e.violatedDirective} ${e.blockedURI}`)
-			);
-		});
-		await session.page.goto(site.url);
-		await session.page
-			.getByRole('status')
-			.filter({ hasText: 'Ready' })
-			.waitFor({ timeout: 60_000 });
+		app = await openApp({ recordViolations: true });
 	});
 
 	afterAll(async () => {
-		await session?.close();
-		await site?.close();
+		await app?.close();
 	});
 
 	it('draws or refuses each exploit, runs none of them, and still draws the harmless chart', async () => {
-		const page = session.page;
+		const { page, session, site } = app;
 		const doc: Notebook = {
 			version: NOTEBOOK_VERSION,
 			title: 'Charts for you',
@@ -176,10 +161,7 @@ describe.skipIf(!browser)('Vega expression exploits run nothing (case 6)', () =>
 		expect(await harmless.getByRole('figure').locator('svg').count()).toBeGreaterThan(0);
 		expect(await harmless.getByRole('alert').count()).toBe(0);
 		// No script was refused by the CSP either: nothing even tried to evaluate code.
-		const violations = await page.evaluate(
-			() => (window as unknown as { __violations: string[] }).__violations
-		);
-		expect(violations.filter((v) => v.startsWith('script-src'))).toEqual([]);
+		expect((await cspViolations(page)).filter((v) => v.startsWith('script-src'))).toEqual([]);
 		expect(foreignRequests(session.requests, site.url)).toEqual([]);
 		expect(session.pageErrors).toEqual([]);
 	});

@@ -17,7 +17,14 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newChartCell, newNotesCell, newSqlCell, type Notebook } from '../../src/notebook/model';
 import { encodeNotebookFile, encodeShareLink } from '../../src/notebook/share-link';
-import { chromiumPath, foreignRequests, openSession, type Session } from '../helpers/browser';
+import {
+	chromiumPath,
+	cspViolations,
+	foreignRequests,
+	openSession,
+	recordCspViolations,
+	type Session
+} from '../helpers/browser';
 import { serve } from '../helpers/serve.mjs';
 import { fillSql, textOf } from '../helpers/ui';
 
@@ -233,14 +240,7 @@ describe.skipIf(!browser)('hostile notebooks, files and data in Chromium', () =>
 		writeFileSync(csvPath, hostileCsv());
 		session = await openSession();
 		page = session.page;
-		// Record CSP violations the page sees (a blocked attempt still shows up here).
-		await session.context.addInitScript(() => {
-			const w = window as unknown as { __violations: string[] };
-			w.__violations = [];
-			document.addEventListener('securitypolicyviolation', (e) =>
-				w.__violations.push(`${e.violatedDirective} ${e.blockedURI}`)
-			);
-		});
+		await recordCspViolations(session);
 		await page.goto(site.url + encodeShareLink(attackerNotebook(sinkUrl)));
 		await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
 	});
@@ -470,9 +470,6 @@ describe.skipIf(!browser)('hostile notebooks, files and data in Chromium', () =>
 		expect(session.pageErrors).toEqual([]);
 		expect(sinkHits).toEqual([]);
 		expect(foreignRequests(session.requests, site.url)).toEqual([]);
-		const violations = await page.evaluate(
-			() => (window as unknown as { __violations: string[] }).__violations
-		);
-		expect(violations.filter((v) => v.includes('127.0.0.1'))).toEqual([]);
+		expect((await cspViolations(page)).filter((v) => v.includes('127.0.0.1'))).toEqual([]);
 	});
 });

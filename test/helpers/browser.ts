@@ -56,6 +56,25 @@ export async function openSession(
 	return { context, page, requests, pageErrors, close };
 }
 
+/**
+ * Record the Content-Security-Policy violations every page of the session sees (a blocked
+ * attempt still shows up); read them with `cspViolations`. Call before the page loads.
+ */
+export async function recordCspViolations(session: Session): Promise<void> {
+	await session.context.addInitScript(() => {
+		const w = window as unknown as { __violations: string[] };
+		w.__violations = [];
+		document.addEventListener('securitypolicyviolation', (e) =>
+			w.__violations.push(`${e.violatedDirective} ${e.blockedURI}`)
+		);
+	});
+}
+
+/** "directive blocked-URI" for each violation recorded on `page` since it loaded. */
+export function cspViolations(page: Page): Promise<string[]> {
+	return page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
+}
+
 /** Requests to any origin but `origin` (blob: and data: URLs are local). */
 export function foreignRequests(requests: readonly string[], origin: string): string[] {
 	return requests.filter(

@@ -1,7 +1,7 @@
 /** Small drivers for the app's user contract: find things by role and name, as a person would. */
 import type { Locator, Page } from 'playwright-core';
 import { serve } from './serve.mjs';
-import { openSession, type Session } from './browser';
+import { openSession, recordCspViolations, type Session } from './browser';
 
 /** Visible text with whitespace collapsed, as a person reads it. */
 export async function textOf(locator: Locator): Promise<string> {
@@ -53,9 +53,12 @@ export interface App {
 }
 
 /** The built site on a plain static server, opened in a fresh headless Chromium. */
-export async function openApp(options: { bypassCSP?: boolean } = {}): Promise<App> {
+export async function openApp(
+	options: { bypassCSP?: boolean; recordViolations?: boolean } = {}
+): Promise<App> {
 	const site = await serve({ dir: 'dist' });
 	const session = await openSession(options);
+	if (options.recordViolations) await recordCspViolations(session);
 	const page = session.page;
 	await page.goto(site.url);
 	await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
