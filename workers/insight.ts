@@ -27,7 +27,7 @@ import { adjustedRandFromCounts } from '../src/cluster/ari';
 import type { Matrix } from '../src/cluster/matrix';
 import { sampleIndex, takeRows } from '../src/cluster/sample';
 import { silhouetteValues } from '../src/cluster/silhouette';
-import { stabilityLabel, stabilitySteps } from '../src/cluster/stability';
+import { UNSTABLE_BELOW, stabilityLabel, stabilitySteps } from '../src/cluster/stability';
 import { fidelity, fitThresholdTree, predict } from '../src/cluster/tree';
 import {
 	missingFills,
@@ -197,10 +197,10 @@ export function stabilityAdvice(
 	const parts: string[] = [];
 	if (unstable.length > 0) {
 		const one = unstable.length === 1;
-		const low = unstable.filter((s) => s.jaccard < 0.6);
-		const gone = unstable.filter((s) => s.jaccard >= 0.6);
+		const low = unstable.filter((s) => s.jaccard < UNSTABLE_BELOW);
+		const gone = unstable.filter((s) => s.jaccard >= UNSTABLE_BELOW);
 		const why = [
-			...(low.length > 0 ? [`under 0.6 mean Jaccard ${over}`] : []),
+			...(low.length > 0 ? [`under ${UNSTABLE_BELOW} mean Jaccard ${over}`] : []),
 			...gone.map(
 				(s) => `segment ${s.segment} was not found in ${s.dissolved} of the ${resamples} resamples`
 			)
