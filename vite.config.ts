@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import wabtInit from 'wabt';
 import { defineConfig, type Plugin } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
-import { duckdbIntegrity, integrity, MANIFEST } from './src/build/integrity';
+import { integrity, MANIFEST, OWN_SRI_MARKER } from './src/build/integrity';
 
 /**
  * Writes `sw.js` (src/offline/sw-template.js) with the list of built files to precache, so the
@@ -82,8 +82,10 @@ function wat(): Plugin {
 export default defineConfig({
 	base: './',
 	plugins: [svelte(), offline(), wat(), integrity()],
-	// sha384 of the DuckDB files the engine fetches by URL (workers/verified-fetch.ts).
-	define: { __SEGBOOK_SRI__: JSON.stringify(duckdbIntegrity()) },
+	define: {
+		// The sha384 of what workers load by URL, written in after the build (src/lib/pinned-worker.ts).
+		__SEGBOOK_OWN_SRI__: JSON.stringify(OWN_SRI_MARKER)
+	},
 	worker: { format: 'es', plugins: () => [wat()] },
 	optimizeDeps: { exclude: ['@duckdb/duckdb-wasm'] },
 	build: {

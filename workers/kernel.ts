@@ -5,11 +5,15 @@
  */
 import kernelUrl from '../src/cluster/kmeans.wat?url-wasm';
 import { createKernel, type KMeansKernel } from '../src/cluster/wasm-kernel';
+import { ownIntegrity } from '../src/lib/pinned-worker';
 
 let loading: Promise<KMeansKernel | undefined> | null = null;
 
 export function loadKernel(): Promise<KMeansKernel | undefined> {
-	loading ??= fetch(new URL(kernelUrl, import.meta.url))
+	const url = new URL(kernelUrl, import.meta.url).href;
+	// Checked against the build's sha384: a changed file is refused, and the TypeScript kernel runs.
+	const integrity = ownIntegrity(url);
+	loading ??= fetch(url, integrity === null ? {} : { integrity })
 		.then((response) => {
 			if (!response.ok) throw new Error(`${response.status}`);
 			return response.arrayBuffer();

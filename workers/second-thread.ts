@@ -6,6 +6,7 @@
  */
 import clusterWorkerUrl from './cluster.worker.ts?worker&url';
 import { CancelledError } from '../src/cluster/matrix';
+import { pinnedWorker } from '../src/lib/pinned-worker';
 import type { SweepRow } from '../src/cluster/sweep';
 
 export type SweepJob = {
@@ -69,14 +70,14 @@ export async function answerOf<T>(reply: Promise<T>, shouldStop: () => boolean):
 function spawn(): Worker | null {
 	if (typeof Worker === 'undefined') return null;
 	try {
-		// A blob wrapper, so the worker inherits this worker's CSP (RELIABILITY.md T4).
-		const absolute = new URL(clusterWorkerUrl, import.meta.url).href;
-		const source = `import ${JSON.stringify(absolute)};`;
-		const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-		const worker = new Worker(url, { type: 'module', name: 'segbook-cluster' });
-		URL.revokeObjectURL(url);
+		// From a blob bootstrap (this worker's CSP, RELIABILITY.md T4) that checks its sha384.
+		const worker = pinnedWorker(new URL(clusterWorkerUrl, import.meta.url).href, 'segbook-cluster');
 		// A thread that fails while it waits for a job would never answer it: remember the failure.
-		worker.addEventListener('error', () => failed.add(worker));
+		// Handled here, so it does not reach this worker's own scope (and stop the engine).
+		worker.addEventListener('error', (event) => {
+			event.preventDefault();
+			failed.add(worker);
+		});
 		return worker;
 	} catch {
 		return null;

@@ -1,24 +1,15 @@
 /**
  * Subresource Integrity for what the engine fetches by URL (src/build/integrity.ts): DuckDB's
  * wasm and its worker script cannot carry an `integrity` attribute, so they are fetched here
- * with `fetch(url, { integrity })` against the sha384 compiled in at build time, and handed to
- * DuckDB as a `blob:` URL of the checked bytes. A changed file is refused by the browser before
- * any of it runs.
+ * with `fetch(url, { integrity })` against the sha384 the build wrote into this worker
+ * (src/lib/pinned-worker.ts), and handed to DuckDB as a `blob:` URL of the checked bytes. A
+ * changed file is refused by the browser before any of it runs.
  */
-declare const __SEGBOOK_SRI__: Readonly<Record<string, string>> | undefined;
-
-/** The build-time sha384 of a DuckDB file, by its package file name (`duckdb-eh.wasm`). */
-export function expectedIntegrity(url: string): string | null {
-	const table = typeof __SEGBOOK_SRI__ === 'undefined' ? {} : __SEGBOOK_SRI__;
-	// Vite names the copy `duckdb-eh-<8-char hash>.wasm`, `duckdb-browser-eh.worker-<hash>.js`.
-	const file = (url.split('/').pop() ?? '').replace(/[?#].*$/, '');
-	const name = file.replace(/-[\w-]{8}(\.(?:js|wasm))$/, '$1');
-	return table[name] ?? table[file] ?? null;
-}
+import { ownIntegrity } from '../src/lib/pinned-worker';
 
 /** A `blob:` URL of `url`'s bytes, checked against the build's sha384 (dev builds: unchecked). */
 export async function verifiedUrl(url: string, type: string): Promise<string> {
-	const integrity = expectedIntegrity(url);
+	const integrity = ownIntegrity(url);
 	if (integrity === null) {
 		if (import.meta.env.PROD) throw new Error(`No integrity hash was built in for ${url}.`);
 		return url;

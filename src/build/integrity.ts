@@ -7,35 +7,23 @@
  * - SHA256SUMS: the sha256 of every file in dist/, sorted by path, in `sha256sum` format, so a
  *   copy of the site can be checked with `sha256sum -c SHA256SUMS`. The privacy panel shows the
  *   sha256 of this file; two builds of one commit give the same file (no dates, no random ids).
- * - The DuckDB files that workers fetch by URL (wasm and its worker script) cannot carry an
- *   attribute: their sha384 is compiled into the engine (`__SEGBOOK_SRI__`), and the engine
- *   fetches them with `fetch(url, { integrity })` (workers/verified-fetch.ts).
+ * - What workers load by URL (our worker scripts and wasm kernel, DuckDB's wasm and worker
+ *   script) cannot carry an attribute: once the bundle is written, the sha384 of each is written
+ *   into the scripts that load it (`__SEGBOOK_OWN_SRI__`), which fetch it with
+ *   `fetch(url, { integrity })` (src/lib/pinned-worker.ts, workers/verified-fetch.ts).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join, relative, resolve, sep } from 'node:path';
 import type { Plugin } from 'vite';
 
 export const MANIFEST = 'SHA256SUMS';
 
+/** What `__SEGBOOK_OWN_SRI__` compiles to; replaced by base64 JSON after the build. */
+export const OWN_SRI_MARKER = '@@SEGBOOK_OWN_SRI@@';
+
 export function sri(bytes: string | Uint8Array): string {
 	return `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
-}
-
-/** sha384 of the DuckDB files the engine fetches, keyed by their file name in the package. */
-export function duckdbIntegrity(): Record<string, string> {
-	const require = createRequire(import.meta.url);
-	const out: Record<string, string> = {};
-	for (const name of [
-		'duckdb-eh.wasm',
-		'duckdb-mvp.wasm',
-		'duckdb-browser-eh.worker.js',
-		'duckdb-browser-mvp.worker.js'
-	]) {
-		out[name] = sri(readFileSync(require.resolve(`@duckdb/duckdb-wasm/dist/${name}`)));
-	}
-	return out;
 }
 
 function filesUnder(dir: string): string[] {
@@ -60,6 +48,38 @@ export function manifestOf(dir: string): string {
 			})
 			.join('\n') + '\n'
 	);
+}
+
+/**
+ * Writes into each script that holds the marker the sha384 of every asset it names (worker
+ * scripts, the kernel's wasm). A file is pinned after the files it names, so its own hash,
+ * taken next, covers the hashes written into it: the kernel, then the clustering worker, then
+ * the engine worker, then the main chunk. The build fails on a cycle or a marker left behind.
+ */
+function pinOwnAssets(outDir: string): void {
+	const dir = join(outDir, 'assets');
+	const names = readdirSync(dir).filter((f) => !f.endsWith('.map'));
+	const hashes = new Map<string, string>();
+	const pending = new Map<string, string>();
+	for (const name of names) {
+		const bytes = readFileSync(join(dir, name));
+		const text = name.endsWith('.js') ? bytes.toString('utf8') : '';
+		if (text.includes(OWN_SRI_MARKER)) pending.set(name, text);
+		else hashes.set(name, sri(bytes));
+	}
+	while (pending.size > 0) {
+		const ready = [...pending].find(([name, text]) =>
+			[...pending.keys()].every((other) => other === name || !text.includes(other))
+		);
+		if (!ready) throw new Error(`Scripts name each other: ${[...pending.keys()].join(', ')}`);
+		const [name, text] = ready;
+		const named = Object.fromEntries([...hashes].filter(([file]) => text.includes(file)).sort());
+		const table = Buffer.from(JSON.stringify(named)).toString('base64');
+		const pinned = text.replaceAll(OWN_SRI_MARKER, table);
+		writeFileSync(join(dir, name), pinned);
+		hashes.set(name, sri(pinned));
+		pending.delete(name);
+	}
 }
 
 /**
@@ -130,6 +150,7 @@ export function integrity(): Plugin {
 		closeBundle() {
 			// Only the site has an index.html to pin (not a library build, e.g. the tests' worker).
 			if (!existsSync(join(outDir, 'index.html'))) return;
+			pinOwnAssets(outDir);
 			pinIndexHtml(outDir);
 			writeFileSync(join(outDir, MANIFEST), manifestOf(outDir));
 		}

@@ -35,6 +35,7 @@ import { deriveApi } from './derive';
 import { EngineError, asEngineError } from './errors';
 import { timeoutMessage, timeoutReason } from './budget';
 import { UPDATED_MESSAGE, engineScriptGone } from './build-check';
+import { pinnedWorker } from '../lib/pinned-worker';
 
 /** A call's promise, with the request id `cancel(id)` takes. */
 export type Pending<T> = Promise<T> & { readonly requestId: number };
@@ -93,12 +94,8 @@ export interface ClientOptions {
 const CANCEL_GRACE_MS = 1500;
 
 function browserWorker(): WorkerHandle {
-	// A blob wrapper makes the worker inherit the page's CSP (RELIABILITY.md T4).
-	const absolute = new URL(workerUrl, import.meta.url).href;
-	const source = `import ${JSON.stringify(absolute)};`;
-	const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-	const worker = new Worker(url, { type: 'module', name: 'segbook-engine' });
-	URL.revokeObjectURL(url);
+	// From a blob bootstrap (the page's CSP, RELIABILITY.md T4) that checks the script's sha384.
+	const worker = pinnedWorker(new URL(workerUrl, import.meta.url).href, 'segbook-engine');
 	return {
 		endpoint: worker,
 		terminate: () => worker.terminate(),

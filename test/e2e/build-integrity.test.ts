@@ -3,8 +3,11 @@
  * - dist/SHA256SUMS lists every file with its sha256, and the privacy panel shows the sha256 of
  *   that list; a second build of the same tree gives the same list;
  * - served with the site's own `_headers` (CSP, Integrity-Policy) the app starts and runs SQL;
- * - Subresource Integrity holds: a tampered main script does not run, and a tampered DuckDB wasm
- *   is refused by the engine with a message naming the file, not run.
+ * - Subresource Integrity holds: a tampered main script does not run, a tampered DuckDB wasm or
+ *   engine worker script is refused with a message naming the file, not run, and a tampered
+ *   clustering worker or k-means kernel is refused (the job runs on one thread, in TypeScript);
+ * - Integrity-Policy is enforced: under the site's headers a script with no integrity attribute
+ *   does not run.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -14,7 +17,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, openSession, type Session } from '../helpers/browser';
 import { serve } from '../helpers/serve.mjs';
-import { runSql, textOf } from '../helpers/ui';
+import { runSql, startLesson, textOf } from '../helpers/ui';
 
 const browser = chromiumPath();
 if (!browser && process.env.CI)
@@ -24,11 +27,29 @@ if (!browser && process.env.CI)
 function tampered(match: RegExp, edit: (bytes: Buffer) => Buffer): string {
 	const dir = mkdtempSync(join(tmpdir(), 'segbook-tampered-'));
 	cpSync('dist', dir, { recursive: true });
-	const name = readdirSync(join(dir, 'assets')).find((f) => match.test(f));
-	if (!name) throw new Error(`no asset matches ${match}`);
-	const path = join(dir, 'assets', name);
-	writeFileSync(path, edit(readFileSync(path)));
+	const names = readdirSync(join(dir, 'assets')).filter((f) => match.test(f));
+	if (names.length === 0) throw new Error(`no asset matches ${match}`);
+	for (const name of names) {
+		const path = join(dir, 'assets', name);
+		writeFileSync(path, edit(readFileSync(path)));
+	}
 	return dir;
+}
+
+const sriOf = (bytes: Buffer): string =>
+	`sha384-${createHash('sha384').update(bytes).digest('base64')}`;
+
+/** A script with a line added at its end. */
+const appended =
+	(line: string) =>
+	(bytes: Buffer): Buffer =>
+		Buffer.concat([bytes, Buffer.from(`\n;${line}\n`)]);
+
+/** A wasm file with its last byte flipped. */
+function flipped(bytes: Buffer): Buffer {
+	const copy = Buffer.from(bytes);
+	copy[copy.length - 1]! ^= 1;
+	return copy;
 }
 
 describe.skipIf(!browser)('a build a user can verify', () => {
@@ -115,9 +136,7 @@ describe.skipIf(!browser)('a build a user can verify', () => {
 	});
 
 	it('refuses a main script changed after the build', async () => {
-		const dir = tampered(/^index-.*\.js$/, (b) =>
-			Buffer.concat([b, Buffer.from('\n;window.__pwned=1;\n')])
-		);
+		const dir = tampered(/^index-.*\.js$/, appended('window.__pwned=1;'));
 		const site = await serve({ dir });
 		closers.push(site.close);
 		const page = await session.context.newPage();
@@ -134,11 +153,7 @@ describe.skipIf(!browser)('a build a user can verify', () => {
 	});
 
 	it('refuses a DuckDB wasm changed after the build, naming the file', async () => {
-		const dir = tampered(/^duckdb-eh-.*\.wasm$/, (b) => {
-			const copy = Buffer.from(b);
-			copy[copy.length - 1]! ^= 1;
-			return copy;
-		});
+		const dir = tampered(/^duckdb-eh-.*\.wasm$/, flipped);
 		const site = await serve({ dir });
 		closers.push(site.close);
 		const page = await session.context.newPage();
@@ -146,6 +161,72 @@ describe.skipIf(!browser)('a build a user can verify', () => {
 		const alert = page.getByRole('alert').filter({ hasText: /engine could not start/ });
 		await alert.waitFor({ timeout: 60_000 });
 		expect(await textOf(alert)).toMatch(/duckdb-eh-[\w-]+\.wasm.*does not match this build/);
+		await page.close();
+	});
+
+	it('refuses an engine worker script changed after the build, naming the file', async () => {
+		const dir = tampered(/^engine\.worker-.*\.js$/, appended('self.postMessage("pwned");'));
+		const site = await serve({ dir });
+		closers.push(site.close);
+		const page = await session.context.newPage();
+		await page.goto(site.url);
+		const alert = page.getByRole('alert').filter({ hasText: /engine could not start/ });
+		await alert.waitFor({ timeout: 60_000 });
+		expect(await textOf(alert)).toMatch(/engine\.worker-[\w-]+\.js.*does not match this build/);
+		// The page itself still works: the notebook is there, and says what to do.
+		expect(await textOf(alert)).toMatch(/reload/i);
+		await page.close();
+	});
+
+	it('refuses a changed clustering worker and k-means kernel: one thread, the TypeScript kernel', async () => {
+		// Both still work if run: only their hashes differ (a statement; a wasm custom section).
+		const workers = tampered(/^cluster\.worker-.*\.js$/, appended('void 0;'));
+		const dir = mkdtempSync(join(tmpdir(), 'segbook-tampered-'));
+		cpSync(workers, dir, { recursive: true });
+		const kernel = readdirSync(join(dir, 'assets')).find((f) => /^kmeans-.*\.wasm$/.test(f));
+		if (!kernel) throw new Error('no kernel in dist/assets');
+		const path = join(dir, 'assets', kernel);
+		const section = Buffer.from([0, 5, 4, ...Buffer.from('pwnd')]);
+		writeFileSync(path, Buffer.concat([readFileSync(path), section]));
+		const site = await serve({ dir });
+		closers.push(site.close);
+		const page = await session.context.newPage();
+		await page.goto(site.url);
+		await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
+		await startLesson(page);
+		const segments = page.getByRole('region', { name: 'Segments', exact: true });
+		await expect
+			.poll(() => textOf(segments), { timeout: 120_000 })
+			.toMatch(/segments of 1,000 customers/);
+		const text = await textOf(segments);
+		expect(text).toMatch(/sweep took [\d.,]+ m?s on 1 thread\b/);
+		expect(text).toContain('TypeScript kernel');
+		await page.close();
+	});
+
+	it('enforces Integrity-Policy: a script with no integrity attribute does not run', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'segbook-policy-'));
+		cpSync('dist', dir, { recursive: true });
+		writeFileSync(join(dir, 'assets', 'unpinned.js'), 'window.__unpinned = 1;\n');
+		writeFileSync(join(dir, 'assets', 'pinned.js'), 'window.__pinned = 1;\n');
+		const pin = sriOf(readFileSync(join(dir, 'assets', 'pinned.js')));
+		const html = readFileSync(join(dir, 'index.html'), 'utf8').replace(
+			'</head>',
+			`<script src="./assets/unpinned.js"></script><script src="./assets/pinned.js" crossorigin integrity="${pin}"></script></head>`
+		);
+		writeFileSync(join(dir, 'index.html'), html);
+		const site = await serve({ dir, headers: true });
+		closers.push(site.close);
+		const page = await session.context.newPage();
+		await page.goto(site.url);
+		await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
+		const ran = await page.evaluate(() => {
+			const w = window as unknown as { __pinned?: number; __unpinned?: number };
+			return { pinned: w.__pinned, unpinned: w.__unpinned };
+		});
+		// The control: the same tag with its hash runs, so it is not the CSP that refused the other.
+		// (Integrity-Policy also refuses a no-cors script, hence `crossorigin` on the control.)
+		expect(ran).toEqual({ pinned: 1, unpinned: undefined });
 		await page.close();
 	});
 });

@@ -1,8 +1,8 @@
 /**
  * "The next deploy" for tests of updates (issue 18 item 6): a copy of dist/ whose engine worker
  * changed (new content, so a new hashed file name; the old name is gone from the server), with
- * every reference, integrity attribute, the service worker's build id and SHA256SUMS brought up
- * to date, as a real build of a newer commit would have them. Building a second time would do
+ * every reference, integrity attribute and pinned hash, the service worker's build id and
+ * SHA256SUMS brought up to date, as a real build of a newer commit would have them. Building a second time would do
  * the same at the cost of a minute of CPU.
  */
 import { createHash } from 'node:crypto';
@@ -10,6 +10,25 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { manifestOf, MANIFEST, sri } from '../../src/build/integrity';
+
+/**
+ * The main script's table of its workers' sha384 (base64 JSON, src/lib/pinned-worker.ts) with
+ * the old worker's entry replaced by the new one's.
+ */
+function repinned(main: string, oldName: string, newName: string, hash: string): string {
+	return main.replace(/[A-Za-z0-9+/]{40,}={0,2}/g, (literal) => {
+		let table: Record<string, string>;
+		try {
+			table = JSON.parse(Buffer.from(literal, 'base64').toString('utf8')) as Record<string, string>;
+		} catch {
+			return literal;
+		}
+		if (!(oldName in table)) return literal;
+		delete table[oldName];
+		table[newName] = hash;
+		return Buffer.from(JSON.stringify(table)).toString('base64');
+	});
+}
 
 export function nextBuild(dist = 'dist'): { dir: string; build: string } {
 	const dir = mkdtempSync(join(tmpdir(), 'segbook-next-'));
@@ -24,7 +43,12 @@ export function nextBuild(dist = 'dist'): { dir: string; build: string } {
 	renameSync(join(assets, oldWorker), join(assets, newWorker));
 	// The main script names the worker: it changes too, and so does its integrity.
 	const main = readdirSync(assets).find((f) => /^index-.*\.js$/.test(f))!;
-	const mainBody = readFileSync(join(assets, main), 'utf8').replaceAll(oldWorker, newWorker);
+	const mainBody = repinned(
+		readFileSync(join(assets, main), 'utf8').replaceAll(oldWorker, newWorker),
+		oldWorker,
+		newWorker,
+		sri(body)
+	);
 	const newMain = `index-${createHash('sha256').update(mainBody).digest('base64url').slice(0, 8)}.js`;
 	writeFileSync(join(assets, newMain), mainBody);
 	if (newMain !== main) renameSync(join(assets, main), join(assets, `${main}.old`));
