@@ -62,7 +62,7 @@ export async function loadCustomerSample(
 	} finally {
 		await db.run(`DROP TABLE IF EXISTS ${ident(probe)}`);
 	}
-	ctx.onPhase?.(`Reading 1 in ${every} customers of ${source.name}`);
+	ctx.onPhase?.(`Reading 1 in ${every} customers of ${source.name}`, true);
 	const keep =
 		key && grain === 'transactions'
 			? `WHERE hash(${keyText(ident(key))}) % ${every} = 0`

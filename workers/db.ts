@@ -26,6 +26,19 @@ export interface Db {
 	cancel(): Promise<boolean>;
 	/** Forget every table and file, as after a restart. */
 	reset(): Promise<void>;
+	/**
+	 * Hear of every slice DuckDB reads from a registered browser File, until the returned
+	 * function is called. Only the browser bindings have it: how far a load has got.
+	 */
+	watchFileReads?(listener: (read: FileRead) => void): () => void;
+}
+
+/** One read DuckDB made of a registered File: bytes `start` to `end` of `size`. */
+export interface FileRead {
+	name: string;
+	size: number;
+	start: number;
+	end: number;
 }
 
 export async function queryTable(db: Db, sqlText: string): Promise<Table> {

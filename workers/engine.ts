@@ -65,6 +65,7 @@ import * as pipeline from './segment';
 import * as scoring from './score';
 import { loadCustomerSample } from './customer-sample';
 import { runInsight } from './insight';
+import { ReadProgress } from './read-progress';
 import type { InsightCalls, InsightKind } from '../src/engine/insight-api';
 
 const DEFAULT_ROW_LIMIT = 100_000;
@@ -116,7 +117,8 @@ function requestDb(db: Db, request: Request): Db {
 		dropFile: (path) => db.dropFile(path),
 		insertArrowIPC: async (bytes, table) => (check(), db.insertArrowIPC(bytes, table)),
 		cancel: () => db.cancel(),
-		reset: () => db.reset()
+		reset: () => db.reset(),
+		...(db.watchFileReads ? { watchFileReads: db.watchFileReads.bind(db) } : {})
 	};
 }
 
@@ -215,6 +217,7 @@ export class Engine {
 	): Promise<LoadReport> {
 		await this.#guard();
 		this.#tablesChanged();
+		const progress = this.#readProgress(source, onProgress);
 		try {
 			return await ingest(
 				{
@@ -222,7 +225,7 @@ export class Engine {
 					taken: await this.#taken(),
 					table,
 					seq: ++this.#shared.seq,
-					onPhase: (phase) => onProgress?.({ phase, fraction: null }),
+					onPhase: progress.onPhase,
 					read,
 					onRegistered: (path) => this.#shared.files.set(source.name, path)
 				},
@@ -230,7 +233,46 @@ export class Engine {
 			);
 		} catch (e) {
 			throw asEngineError(e, 'file-format');
+		} finally {
+			progress.stop();
 		}
+	}
+
+	/**
+	 * A load's progress: the phase says what runs; in a phase that reads the file the fraction
+	 * is the share of it read so far, known where DuckDB reads a browser File
+	 * (db.watchFileReads), else null.
+	 */
+	#readProgress(
+		source: FileSource,
+		onProgress: ProgressCallback | undefined
+	): { onPhase: (phase: string, reading?: boolean) => void; stop: () => void } {
+		const reads =
+			source.file && this.#db.watchFileReads ? new ReadProgress(source.name, source.size) : null;
+		let phase = '';
+		let reading = false;
+		let shown = -1;
+		const report = (): void =>
+			onProgress?.({ phase, fraction: reading ? (reads?.fraction ?? null) : null });
+		const stop = reads
+			? this.#db.watchFileReads?.((slice) => {
+					const fraction = reads.add(slice);
+					// A message per percent at most: a slice can be a few kilobytes.
+					if (!reading || fraction === null || Math.floor(fraction * 100) === shown) return;
+					shown = Math.floor(fraction * 100);
+					report();
+				})
+			: undefined;
+		return {
+			onPhase: (next, isReading = false) => {
+				phase = next;
+				reading = isReading;
+				reads?.restart();
+				shown = -1;
+				report();
+			},
+			stop: () => stop?.()
+		};
 	}
 
 	async loadSample(options: SampleOptions, onProgress?: ProgressCallback): Promise<LoadReport[]> {
@@ -366,10 +408,13 @@ export class Engine {
 
 	async buildFeatures(
 		recipe: FeatureRecipe,
-		out: { features: string; matrix: string }
+		out: { features: string; matrix: string },
+		onProgress?: ProgressCallback
 	): Promise<FeatureReport> {
 		await this.#guard();
-		return this.#sqlErrors(() => pipeline.buildFeatures(this.#db, this.#ctx, recipe, out));
+		return this.#sqlErrors(() =>
+			pipeline.buildFeatures(this.#db, this.#ctx, recipe, out, onProgress)
+		);
 	}
 
 	async sweep(ref: FeatureRef, seed: number, onProgress?: ProgressCallback): Promise<SweepReport> {
@@ -491,6 +536,7 @@ export class Engine {
 	): Promise<LoadReport> {
 		await this.#guard();
 		this.#tablesChanged();
+		const progress = this.#readProgress(source, onProgress);
 		try {
 			return await loadCustomerSample(
 				{
@@ -498,7 +544,7 @@ export class Engine {
 					taken: await this.#taken(),
 					table,
 					seq: ++this.#shared.seq,
-					onPhase: (phase) => onProgress?.({ phase, fraction: null }),
+					onPhase: progress.onPhase,
 					onRegistered: (path) => this.#shared.files.set(source.name, path)
 				},
 				source,
@@ -506,6 +552,8 @@ export class Engine {
 			);
 		} catch (e) {
 			throw asEngineError(e, 'file-format');
+		} finally {
+			progress.stop();
 		}
 	}
 

@@ -36,7 +36,8 @@ export interface IngestContext {
 	table?: string | undefined;
 	/** A number unique in the session, for file paths and scratch tables. */
 	seq: number;
-	onPhase?: ((phase: string) => void) | undefined;
+	/** What the load does now; `reading` when it reads the file through (progress in percent). */
+	onPhase?: ((phase: string, reading?: boolean) => void) | undefined;
 	/** Import settings for text files (absent fields are detected). */
 	read?: ReadOptions | undefined;
 	/** Called with the path the file was registered under, so SQL cells can read it by name. */
@@ -153,7 +154,7 @@ async function ingestParquet(
 	source: FileSource,
 	table: string
 ): Promise<Omit<LoadReport, 'ms'>> {
-	ctx.onPhase?.(`Reading ${source.name} (Parquet)`);
+	ctx.onPhase?.(`Reading ${source.name} (Parquet)`, true);
 	const file = {
 		byteLength: source.size,
 		slice: async (start: number, end?: number): Promise<ArrayBuffer> => {
@@ -212,7 +213,7 @@ async function ingestJson(
 	source: FileSource,
 	table: string
 ): Promise<Omit<LoadReport, 'ms'>> {
-	ctx.onPhase?.(`Reading ${source.name} (JSON)`);
+	ctx.onPhase?.(`Reading ${source.name} (JSON)`, true);
 	const text = new TextDecoder('utf-8', { fatal: false })
 		.decode(await source.slice(0, source.size))
 		.replace(/^\uFEFF/, '');

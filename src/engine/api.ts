@@ -590,7 +590,8 @@ export interface EngineApi {
 	/** Writes `out.features` and `out.matrix`. */
 	buildFeatures(
 		recipe: FeatureRecipe,
-		out: { features: string; matrix: string }
+		out: { features: string; matrix: string },
+		onProgress?: ProgressCallback
 	): Promise<FeatureReport>;
 	sweep(ref: FeatureRef, seed: number, onProgress?: ProgressCallback): Promise<SweepReport>;
 	/** Writes `ref.segments`. */
@@ -688,7 +689,7 @@ export const ENGINE_METHODS = {
 	schema: { budget: 'instant' },
 	dropTable: { budget: 'instant' },
 	suggestRecipe: { budget: 'scan' },
-	buildFeatures: { budget: 'long' },
+	buildFeatures: { budget: 'long', progress: 2 },
 	sweep: { budget: 'long', progress: 2 },
 	segment: { budget: 'long', progress: 2 },
 	rfm: { budget: 'long' },

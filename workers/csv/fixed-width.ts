@@ -120,7 +120,7 @@ export async function readFixedWidth(x: FixedInput): Promise<Omit<LoadReport, 'm
 
 	const lines = `segbook_lines_${x.seq}`;
 	const rejects = `segbook_rejects_${x.seq}`;
-	x.onPhase?.(`Reading ${source.name} (fixed width)`);
+	x.onPhase?.(`Reading ${source.name} (fixed width)`, true);
 	const counting = countRecords(source, { delimiter: NO_DELIMITER, quote: '', escape: '' }).catch(
 		() => null
 	);

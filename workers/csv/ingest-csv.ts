@@ -27,6 +27,7 @@ import { readFixedWidth } from './fixed-width';
 import {
 	columnsOption,
 	dialectOptions,
+	readBufferOption,
 	rejectOptions,
 	type CsvRead,
 	type Encoding
@@ -52,7 +53,7 @@ export interface CsvContext {
 	seq: number;
 	/** Where the file is registered for DuckDB. */
 	path: string;
-	onPhase?: ((phase: string) => void) | undefined;
+	onPhase?: ((phase: string, reading?: boolean) => void) | undefined;
 }
 
 export function isUtf16(head: Uint8Array): boolean {
@@ -221,7 +222,7 @@ export async function ingestCsv(
 	/** read_csv's options as last run (columns and dialect): the exported pipeline reads the same. */
 	let readerOptions = '';
 	const load = async (): Promise<void> => {
-		ctx.onPhase?.(`Reading ${source.name}`);
+		ctx.onPhase?.(`Detecting the columns of ${source.name}`);
 		await db.run(`DROP TABLE IF EXISTS ${ident(rejects)}`);
 		await db.run(`DROP TABLE IF EXISTS ${ident(rejects + '_scan')}`);
 		const sniffed = await sniffColumns(db, path, read);
@@ -241,8 +242,9 @@ export async function ingestCsv(
 			timestampFormat: sniffed.timestampFormat
 		};
 		readerOptions = [columnsOption(columns), ...dialectOptions(formats)].join(', ');
+		ctx.onPhase?.(`Reading ${source.name}`, true);
 		await db.run(
-			`CREATE OR REPLACE TABLE ${ident(table)} AS FROM read_csv(${literal(path)}, auto_detect = false, ${columnsOption(columns)}, ${[...dialectOptions(formats), ...rejectOptions(rejects)].join(', ')})`
+			`CREATE OR REPLACE TABLE ${ident(table)} AS FROM read_csv(${literal(path)}, auto_detect = false, ${columnsOption(columns)}, ${[...dialectOptions(formats), ...rejectOptions(rejects), readBufferOption(maxLineSize)].join(', ')})`
 		);
 	};
 	try {
