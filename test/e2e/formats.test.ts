@@ -1,6 +1,7 @@
 /**
  * RELIABILITY.md §3 case 14 in Chromium: Parquet and JSON load with DuckDB's extension autoload
- * off, and nothing is asked of any host but the page's own. The Parquet file is the app's own
+ * off, and nothing is asked of any host but the page's own, not even for SQL that needs an
+ * extension the engine does not have. The Parquet file is the app's own
  * "Download Parquet" of a result, loaded back (a round trip with every value kept); the JSON file
  * is an array of records, nested values included.
  */
@@ -74,6 +75,13 @@ describe.skipIf(!browser)('Parquet and JSON in Chromium, from this site only', (
 		const cells = await sql.getByRole('gridcell').allTextContents();
 		const expectedPoints = members.reduce((s, m) => s + m.points, 0);
 		expect(cells.map((c) => c.replace(/,/g, ''))).toEqual(['6', '0', '40', String(expectedPoints)]);
+
+		// An extension this engine does not have (Excel's reader): with autoload on, DuckDB would
+		// fetch it from its repository on the internet. It is refused here, in plain words.
+		await runSql(page, 'SQL cell 2', "SELECT * FROM read_xlsx('book.xlsx')");
+		await expect
+			.poll(() => textOf(sql), { timeout: 30_000 })
+			.toMatch(/Extensions cannot be installed or loaded in Segbook/);
 		expect(foreignRequests(app.session.requests, app.site.url)).toEqual([]);
 		expect(app.session.pageErrors).toEqual([]);
 	});

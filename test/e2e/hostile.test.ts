@@ -253,9 +253,12 @@ describe.skipIf(!browser)('hostile notebooks, files and data in Chromium', () =>
 
 	it('opens the link as a new notebook and runs nothing by itself', async () => {
 		await page.getByRole('region', { name: 'Notes 1' }).waitFor({ timeout: 30_000 });
-		expect(await page.getByRole('region', { name: 'SQL cell 2' }).getByRole('alert').count()).toBe(
-			0
-		);
+		// Time for anything that would run by itself to have started (RELIABILITY.md §3 case 11).
+		await page.waitForTimeout(1500);
+		const sql = page.getByRole('region', { name: 'SQL cell 2' });
+		expect(await sql.getByRole('alert').count()).toBe(0);
+		expect(await textOf(sql)).toMatch(/not run/);
+		expect(await page.getByRole('grid').count()).toBe(0);
 		// The title is the attacker's text, shown as text.
 		expect(await page.getByRole('textbox', { name: 'Notebook title' }).inputValue()).toContain(
 			'<img src=x onerror=window.__pwned=1>'

@@ -99,6 +99,14 @@ describe.skipIf(!browser)('the notebook in Chromium', () => {
 				.toMatch(/lacks the columns .*customer_id/);
 			await data.getByLabel('Re-attach shop.csv').setInputFiles(shop);
 			await p.getByRole('status').filter({ hasText: 'Press Run all' }).waitFor({ timeout: 30_000 });
+			// RELIABILITY.md §3 case 11: re-attaching the file runs nothing of a link by itself.
+			await p.waitForTimeout(1500);
+			expect(await textOf(p.getByRole('region', { name: 'Segments', exact: true }))).toMatch(
+				/not run/
+			);
+			expect(await p.getByRole('table', { name: 'Segment sizes and feature means' }).count()).toBe(
+				0
+			);
 			await p.getByRole('button', { name: 'Run all' }).click();
 			const table = p.getByRole('table', { name: 'Segment sizes and feature means' });
 			await table.waitFor({ timeout: 120_000 });

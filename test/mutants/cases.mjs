@@ -490,12 +490,12 @@ export default [
 	{
 		case: 4,
 		title: 'Worker CSP coverage',
-		defence: "the engine worker's blob: wrapper (loaded from its URL, it gets no meta CSP)",
+		defence: "our workers' blob: bootstrap (loaded from their URL, they get no meta CSP)",
 		edits: [
 			{
-				file: 'src/engine/client.ts',
-				find: "new Worker(url, { type: 'module', name: 'segbook-engine' })",
-				replace: "new Worker(absolute, { type: 'module', name: 'segbook-engine' })"
+				file: 'src/lib/pinned-worker.ts',
+				find: "new Worker(blob, { type: 'module', name })",
+				replace: "new Worker(url, { type: 'module', name })"
 			}
 		],
 		tests: ['test/e2e/worker-network.test.ts'],
@@ -587,7 +587,10 @@ export default [
 	{
 		case: 14,
 		title: 'Extension autoload is off',
-		defence: 'extension autoinstall and autoload off (lockdown and self-check)',
+		// Two layers keep an extension from being fetched: autoload off, and external access off
+		// (with autoload on alone, the fetch is refused as external access). Both go.
+		defence:
+			'extension autoinstall and autoload off, and external access off (lockdown and self-check)',
 		edits: [
 			{
 				file: LOCKDOWN,
@@ -595,10 +598,11 @@ export default [
 				replace:
 					'`SET autoinstall_known_extensions = true`,\n\t`SET autoload_known_extensions = true`,'
 			},
+			{ file: LOCKDOWN, find: '\t`SET enable_external_access = false`,\n', replace: '' },
 			{
 				file: LOCKDOWN,
 				find: SELF_CHECK,
-				replace: "if (external !== 'false' || locked !== 'true') {"
+				replace: "if (locked !== 'true') {"
 			}
 		],
 		tests: ['test/e2e/formats.test.ts'],
