@@ -6,6 +6,7 @@
  *     read with rejects, recovery of rejected lines, suspect rows, the line check)
  *     Parquet, JSON/NDJSON: read in JavaScript (DuckDB's readers are extensions that would be
  *     fetched from a third-party host) and handed over as Arrow
+ *     Excel workbooks: the largest sheet as CSV text (xlsx.ts), then read as a CSV
  *   → report: rejected lines, renamed headers, retries, the dialect.
  *
  * A file is registered under a random directory in /data/, so no SQL run before the load can
@@ -18,11 +19,12 @@ import { EngineError } from '../src/engine/errors';
 import { ident, tableNameFor } from '../src/sql/sql';
 import { encodeColumns, type ColumnValues } from './arrow-build';
 import { ingestCsv, isUtf16 } from './csv/ingest-csv';
-import type { Db, FileSource } from './db';
+import { sourceFromBytes, type Db, type FileSource } from './db';
 import { DATA_DIR } from './lockdown';
 import { describeTable } from './tables';
+import { isWorkbook, readWorkbook } from './xlsx';
 
-export type Format = 'csv' | 'parquet' | 'json';
+export type Format = 'csv' | 'parquet' | 'json' | 'zip';
 
 const MAX_REJECTS_SHOWN = 100;
 /** Bytes of the start of a file the dialect, header and fixed-width guesses look at. */
@@ -62,10 +64,12 @@ function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
 /** Decide how to read a file: its first bytes win over its name. */
 export function detectFormat(name: string, head: Uint8Array): Format {
 	if (startsWith(head, [0x50, 0x41, 0x52, 0x31])) return 'parquet';
-	if (startsWith(head, [0x50, 0x4b, 0x03, 0x04])) {
+	// A ZIP archive: an Excel workbook (read by workers/xlsx.ts) or not (refused by ingest).
+	if (startsWith(head, [0x50, 0x4b, 0x03, 0x04])) return 'zip';
+	if (startsWith(head, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) {
 		throw new EngineError(
 			'file-format',
-			`${name} looks like an Excel workbook or a ZIP archive, not a text file. Save it as CSV (File → Save as → CSV UTF-8) and load that.`
+			`${name} looks like an Excel 97–2003 workbook (.xls). Save it as .xlsx or as CSV (File → Save as → CSV UTF-8) and load that.`
 		);
 	}
 	const ext = name.toLowerCase().split('.').pop() ?? '';
@@ -107,7 +111,9 @@ export async function ingest(ctx: IngestContext, source: FileSource): Promise<Lo
 	const format = detectFormat(source.name, head);
 	const table = ctx.table ?? tableNameFor(source.name, ctx.taken);
 	let report: Omit<LoadReport, 'ms'>;
-	if (format === 'csv') {
+	if (format === 'zip') {
+		report = await ingestWorkbook(ctx, source, table);
+	} else if (format === 'csv') {
 		const path = registrationPath(ctx.seq, table, 'csv');
 		await ctx.db.registerFile(path, source);
 		ctx.onRegistered?.(path);
@@ -131,6 +137,49 @@ export async function ingest(ctx: IngestContext, source: FileSource): Promise<Lo
 		);
 	}
 	return { ...report, ms: performance.now() - started };
+}
+
+/** An Excel workbook: its largest sheet as CSV text (workers/xlsx.ts), loaded as a CSV. */
+async function ingestWorkbook(
+	ctx: IngestContext,
+	source: FileSource,
+	table: string
+): Promise<Omit<LoadReport, 'ms'>> {
+	const bytes = await source.slice(0, source.size);
+	if (!isWorkbook(bytes)) {
+		throw new EngineError(
+			'file-format',
+			`${source.name} looks like an Excel workbook or a ZIP archive, but not one this browser can read as a workbook. Save it as CSV (File → Save as → CSV UTF-8) and load that, or unpack the archive and load the file inside.`
+		);
+	}
+	ctx.onPhase?.(`Reading ${source.name} (Excel workbook)`);
+	const book = readWorkbook(source.name, bytes);
+	if (book.rows === 0) {
+		throw new EngineError('file-empty', `${source.name}: the sheet “${book.sheet}” is empty.`);
+	}
+	const text = new TextEncoder().encode(book.csv);
+	const csv = sourceFromBytes(source.name, text);
+	const path = registrationPath(ctx.seq, table, 'csv');
+	// A copy: DuckDB's worker takes the buffer it is given, and the CSV reader reads `text` after.
+	await ctx.db.registerBuffer(path, text.slice());
+	ctx.onRegistered?.(path);
+	const head = await csv.slice(0, Math.min(csv.size, HEAD));
+	const report = await ingestCsv(
+		{ db: ctx.db, seq: ctx.seq, path, onPhase: ctx.onPhase },
+		csv,
+		table,
+		head,
+		ctx.read ?? {}
+	);
+	// Read from the workbook, not a CSV file: the exported pipeline reads the sheet natively.
+	const { readCsvOptions: _csvOptions, ...rest } = report;
+	return {
+		...rest,
+		format: 'xlsx',
+		sheet: book.sheet,
+		dialect: `Excel workbook, sheet “${book.sheet}”`,
+		notes: [...book.notes, ...report.notes]
+	};
 }
 
 async function insertColumns(

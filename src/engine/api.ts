@@ -50,9 +50,14 @@ export interface RejectedLine {
 }
 
 /** What a load did, checked: loaded + rejected must equal the data lines of the file. */
+/** The files a load takes, for file pickers (`accept`): text, Parquet, JSON and Excel. */
+export const FILE_TYPES = '.csv,.tsv,.txt,.parquet,.json,.ndjson,.jsonl,.xlsx,.xlsm';
+
 export interface LoadReport {
 	table: TableInfo;
-	format: 'csv' | 'parquet' | 'json' | 'sample';
+	format: 'csv' | 'parquet' | 'json' | 'xlsx' | 'sample';
+	/** An Excel workbook: the sheet that was read. */
+	sheet?: string | undefined;
 	/** Data lines counted in the file itself (CSV only; null where lines mean nothing). */
 	dataLines: number | null;
 	rowsLoaded: number;

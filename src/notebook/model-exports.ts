@@ -34,7 +34,13 @@ export interface ModelContext {
 	personas: { segment: number; name: string; description: string }[];
 	title: string;
 	/** Data cells: the table each file (or sample) became, and how DuckDB read a CSV. */
-	sources: { table: string; source: string; sample: boolean; readCsvOptions?: string }[];
+	sources: {
+		table: string;
+		source: string;
+		sample: boolean;
+		readCsvOptions?: string;
+		sheet?: string;
+	}[];
 }
 
 /** The engine calls these need (EngineClient has them). */
@@ -76,7 +82,12 @@ function recipeTables(recipe: FeatureRecipe): string[] {
 function inputFile(ctx: ModelContext, table: string): ScriptInput {
 	const data = ctx.sources.find((s) => s.table === table);
 	const file = data && !data.sample && data.source.trim() !== '' ? data.source : `${table}.csv`;
-	return { table, file, ...(data?.readCsvOptions ? { csvOptions: data.readCsvOptions } : {}) };
+	return {
+		table,
+		file,
+		...(data?.readCsvOptions ? { csvOptions: data.readCsvOptions } : {}),
+		...(data?.sheet ? { sheet: data.sheet } : {})
+	};
 }
 
 export function pipelineDownload(
@@ -189,12 +200,13 @@ export function modelContextOf(
 		sources: doc.cells
 			.filter((c): c is DataCell => c.kind === 'data')
 			.map((c) => {
-				const options = reportOf(c.id)?.readCsvOptions;
+				const report = reportOf(c.id);
 				return {
 					table: c.table,
 					source: c.source,
 					sample: c.sample !== null,
-					...(options ? { readCsvOptions: options } : {})
+					...(report?.readCsvOptions ? { readCsvOptions: report.readCsvOptions } : {}),
+					...(report?.sheet ? { sheet: report.sheet } : {})
 				};
 			})
 	};

@@ -86,6 +86,28 @@ describe.skipIf(!browser)('Parquet and JSON in Chromium, from this site only', (
 		expect(app.session.pageErrors).toEqual([]);
 	});
 
+	it('loads a real Excel workbook: its largest sheet, with the sheet named, asking no other host', async () => {
+		// RELIABILITY.md §3 case 20, the .xlsx path (workers/xlsx.ts), within its unzip caps.
+		const page = app.page;
+		await page
+			.getByLabel('Load data file')
+			.setInputFiles(join(fixtures, 'xlsx', 'crm-export.xlsx'));
+		const data = page.getByRole('region', { name: 'Data: crm_export' });
+		await data.waitFor({ timeout: 30_000 });
+		await expect.poll(() => textOf(data), { timeout: 30_000 }).toMatch(/41 rows · 8 columns/);
+		const text = await textOf(data);
+		expect(text).toMatch(/Excel workbook, sheet “Customers”/);
+		expect(text).toMatch(/Read the sheet “Customers”, the largest of 2 \(About, Customers\)/);
+		await data.getByRole('table', { name: 'Columns of crm_export' }).waitFor({ timeout: 30_000 });
+		const typeOf = (column: string): Promise<string> =>
+			data.getByRole('combobox', { name: `Type of ${column}` }).inputValue();
+		expect(await typeOf('Signed up')).toBe('DATE');
+		expect(await typeOf('Last order')).toBe('TIMESTAMP');
+		expect(await typeOf('Newsletter')).toBe('BOOLEAN');
+		expect(foreignRequests(app.session.requests, app.site.url)).toEqual([]);
+		expect(app.session.pageErrors).toEqual([]);
+	});
+
 	it('refuses an Excel workbook named .csv with how to save it, and the next file loads', async () => {
 		// RELIABILITY.md §3 case 20: the bytes of a .xlsx (a ZIP archive) under a .csv name.
 		const page = app.page;

@@ -303,16 +303,46 @@ export default [
 	{
 		case: 20,
 		title: 'ZIP/Excel named .csv',
-		defence: 'the ZIP magic-number check',
+		defence: 'the ZIP magic-number check (a ZIP is then read as text)',
 		edits: [
 			{
 				file: 'workers/ingest.ts',
-				find: 'if (startsWith(head, [0x50, 0x4b, 0x03, 0x04])) {',
-				replace: 'if (false) {'
+				find: "if (startsWith(head, [0x50, 0x4b, 0x03, 0x04])) return 'zip';",
+				replace: ''
 			}
 		],
 		tests: [INGEST],
 		filter: 'ZIP',
+		project: 'unit'
+	},
+	{
+		case: 20,
+		title: 'A real .xlsx, within its unzip caps',
+		defence: "the workbook reader's inflate caps (a part's size and ratio)",
+		edits: [
+			{
+				file: 'workers/xlsx.ts',
+				find: '\t\t\tif (\n\t\t\t\tinflated > XLSX_LIMITS.maxPartBytes ||',
+				replace: '\t\t\tif (\n\t\t\t\tfalse &&'
+			}
+		],
+		tests: ['test/engine/xlsx.test.ts'],
+		filter: 'bomb',
+		project: 'unit'
+	},
+	{
+		case: 20,
+		title: 'A real .xlsx: no DTD',
+		defence: 'the refusal of a workbook part that declares a DTD',
+		edits: [
+			{
+				file: 'workers/xlsx.ts',
+				find: 'if (/<!DOCTYPE/i.test(text.slice(0, 4096))) {',
+				replace: 'if (false) {'
+			}
+		],
+		tests: ['test/engine/xlsx.test.ts'],
+		filter: 'DTD',
 		project: 'unit'
 	},
 	{
@@ -533,6 +563,20 @@ export default [
 		project: 'e2e'
 	},
 	{
+		case: 19,
+		title: '5,000 columns',
+		defence: 'the profile of the first 200 columns only (every column profiled and drawn)',
+		edits: [
+			{
+				file: 'workers/profile.ts',
+				find: 'export const PROFILE_COLUMNS = 200;',
+				replace: 'export const PROFILE_COLUMNS = 1_000_000;'
+			}
+		],
+		tests: ['test/e2e/wide.test.ts'],
+		project: 'e2e'
+	},
+	{
 		case: 25,
 		title: 'Worker OOM / trap recovery',
 		defence: 'the data session replay after a restart (files re-registered)',
@@ -655,12 +699,12 @@ export default [
 	{
 		case: 20,
 		title: 'ZIP/Excel named .csv (browser)',
-		defence: 'the ZIP magic-number check',
+		defence: 'the ZIP magic-number check (a ZIP is then read as text)',
 		edits: [
 			{
 				file: 'workers/ingest.ts',
-				find: 'if (startsWith(head, [0x50, 0x4b, 0x03, 0x04])) {',
-				replace: 'if (false) {'
+				find: "if (startsWith(head, [0x50, 0x4b, 0x03, 0x04])) return 'zip';",
+				replace: ''
 			}
 		],
 		tests: ['test/e2e/formats.test.ts'],

@@ -25,6 +25,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import entries from './cases.mjs';
 
+/**
+ * @typedef {{ file: string, find: string, replace: string }} Edit
+ * @typedef {{ case: number, title: string, defence: string, edits: Edit[], tests: string[],
+ *   filter?: string, project: string }} Entry
+ * @typedef {{ entry: Entry, result: string, seconds: number }} Row
+ */
+
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const here = join(root, 'test/mutants');
 const logs = join(tmpdir(), `mutants-${process.pid}`);
@@ -33,6 +40,7 @@ const logs = join(tmpdir(), `mutants-${process.pid}`);
 const PRODUCT = /^(src\/|workers\/|public\/|index\.html$|vite\.config\.ts$)/;
 
 const args = process.argv.slice(2);
+/** @param {string} name */
 const flag = (name) => args.includes(name);
 const timeoutArg = args.find((a) => a.startsWith('--timeout='));
 const timeoutMs = (timeoutArg ? Number(timeoutArg.slice(10)) : 12) * 60_000;
@@ -47,7 +55,9 @@ const selected = entries.filter(
 // --------------------------------------------------------------------------- restoring files
 
 /** Original text of every file an edit has touched, by path: written back whatever happens. */
+/** @type {Map<string, string>} */
 const originals = new Map();
+/** @type {import('node:child_process').ChildProcess | null} */
 let child = null;
 
 function restore() {
@@ -58,7 +68,7 @@ function restore() {
 function killChild() {
 	if (!child || child.exitCode !== null || child.signalCode !== null) return;
 	try {
-		process.kill(-child.pid, 'SIGKILL');
+		process.kill(-(child.pid ?? 0), 'SIGKILL');
 	} catch {
 		// Already gone.
 	}
@@ -82,9 +92,13 @@ process.on('exit', () => restore());
 
 // --------------------------------------------------------------------------- edits
 
+/** @param {string} text @param {string} find */
 const count = (text, find) => text.split(find).length - 1;
 
-/** Why an entry's edits cannot apply, or null when each `find` occurs exactly once. */
+/**
+ * Why an entry's edits cannot apply, or null when each `find` occurs exactly once.
+ * @param {Entry} entry
+ */
 function staleReason(entry) {
 	for (const edit of entry.edits) {
 		if (!PRODUCT.test(edit.file)) return `${edit.file} is not product code`;
@@ -101,6 +115,7 @@ function staleReason(entry) {
 	return null;
 }
 
+/** @param {Entry} entry */
 function apply(entry) {
 	for (const edit of entry.edits) {
 		const path = join(root, edit.file);
@@ -115,9 +130,14 @@ function apply(entry) {
 
 // --------------------------------------------------------------------------- processes
 
-/** Run `npx …` in its own process group, logging to `log`; kill the group on timeout. */
+/**
+ * Run `npx …` in its own process group, logging to `log`; kill the group on timeout.
+ * @param {string[]} command @param {string} log @param {number} limitMs
+ * @returns {Promise<{ code: number | null, timedOut: boolean }>}
+ */
 function run(command, log, limitMs) {
 	return new Promise((done) => {
+		/** @type {Buffer[]} */
 		const out = [];
 		child = spawn('npx', command, {
 			cwd: root,
@@ -125,8 +145,8 @@ function run(command, log, limitMs) {
 			stdio: ['ignore', 'pipe', 'pipe'],
 			env: { ...process.env, FORCE_COLOR: '0' }
 		});
-		child.stdout.on('data', (d) => out.push(d));
-		child.stderr.on('data', (d) => out.push(d));
+		child.stdout?.on('data', (d) => out.push(d));
+		child.stderr?.on('data', (d) => out.push(d));
 		let timedOut = false;
 		const timer = setTimeout(() => {
 			timedOut = true;
@@ -141,10 +161,12 @@ function run(command, log, limitMs) {
 	});
 }
 
+/** @param {string} log */
 function build(log) {
 	return run(['vite', 'build'], log, timeoutMs);
 }
 
+/** @param {string} path @returns {any} */
 function readJson(path) {
 	try {
 		return JSON.parse(readFileSync(path, 'utf8'));
@@ -153,7 +175,10 @@ function readJson(path) {
 	}
 }
 
-/** Run an entry's tests; the verdict from vitest's JSON report, not only its exit code. */
+/**
+ * Run an entry's tests; the verdict from vitest's JSON report, not only its exit code.
+ * @param {Entry} entry @param {string} name
+ */
 async function test(entry, name) {
 	const report = join(logs, `${name}.json`);
 	const command = ['vitest', 'run', '--project', entry.project, ...entry.tests];
@@ -173,7 +198,9 @@ async function test(entry, name) {
 
 // --------------------------------------------------------------------------- the run
 
+/** @param {number} since */
 const seconds = (since) => Math.round((Date.now() - since) / 1000);
+/** @param {Entry} e */
 const testsOf = (e) =>
 	e.tests.map((t) => t.replace(/^test\//, '')).join(', ') + (e.filter ? ` -t "${e.filter}"` : '');
 
@@ -189,6 +216,7 @@ function productDirty() {
 /**
  * --merge: the last full run's table with the rows of the entries run now replaced, so a fix
  * re-run on a few entries keeps one table of every case. Null when last-run.md is not a full run.
+ * @param {string} file @param {string[]} lines @param {string} note
  */
 function merge(file, lines, note) {
 	let previous;
@@ -200,7 +228,7 @@ function merge(file, lines, note) {
 	const at = previous.findIndex((l) => l.startsWith('|'));
 	const old = previous.filter((l) => l.startsWith('|')).slice(2);
 	if (at < 0 || old.length !== entries.length) return null;
-	selected.forEach((entry, i) => (old[entries.indexOf(entry)] = lines[i]));
+	selected.forEach((entry, i) => (old[entries.indexOf(entry)] = lines[i] ?? ''));
 	const intro = previous.slice(0, at).join('\n').trimEnd();
 	const table = previous
 		.slice(at, at + 2)
@@ -290,7 +318,9 @@ async function main() {
 	}
 	const total = seconds(started);
 	// A `|` in a cell (a -t alternation) would split it: markdown escapes it as `\\|`.
+	/** @param {unknown} v */
 	const cell = (v) => String(v).replaceAll('|', '\\|');
+	/** @param {Row} row */
 	const line = ({ entry, result, seconds: s }) =>
 		`| ${[entry.case, entry.defence, testsOf(entry), result, s].map(cell).join(' | ')} |`;
 	const head = [

@@ -146,6 +146,8 @@ export interface ScriptInput {
 	file: string;
 	/** A CSV: the read_csv options the notebook's engine ran with (LoadReport.readCsvOptions). */
 	csvOptions?: string;
+	/** An Excel workbook: the sheet the notebook read (LoadReport.sheet). */
+	sheet?: string;
 }
 
 export interface ScriptOptions {
@@ -157,9 +159,14 @@ export interface ScriptOptions {
 	output?: string;
 }
 
-/** `read_csv`, `read_parquet` or `read_json` by the file's extension. */
+/** `read_csv`, `read_parquet`, `read_json` or `read_xlsx` by the file's extension. */
 export function readInput(input: ScriptInput): string {
 	const ext = input.file.toLowerCase().split('.').pop() ?? '';
+	if (ext === 'xlsx' || ext === 'xlsm') {
+		// DuckDB's excel extension (1.2 and later) reads the sheet the notebook read.
+		const sheet = input.sheet ? `, sheet = ${literal(input.sheet)}` : '';
+		return `INSTALL excel;\nLOAD excel;\nCREATE OR REPLACE TABLE ${ident(input.table)} AS FROM read_xlsx(${literal(input.file)}${sheet}, header = true)`;
+	}
 	const reader =
 		ext === 'parquet'
 			? 'read_parquet'

@@ -233,6 +233,18 @@ describe('DuckDB script', () => {
 		);
 		expect(text).toMatch(/TO 'segments.csv' \(HEADER, DELIMITER ','\);/);
 	});
+
+	it('reads an Excel source with DuckDB’s excel extension, from the sheet the notebook read', () => {
+		const text = duckdbScript(fixtureModel(), {
+			inputs: [{ table: 'transactions', file: 'crm-export.xlsx', sheet: "Kunden's" }],
+			title: 'Test',
+			created: '2026-12-01'
+		});
+		expect(text).toContain(
+			`INSTALL excel;\nLOAD excel;\nCREATE OR REPLACE TABLE "transactions" AS FROM read_xlsx('crm-export.xlsx', sheet = 'Kunden''s', header = true)`
+		);
+		expect(text).not.toContain(`read_csv('crm-export.xlsx'`);
+	});
 });
 
 describe('model file', () => {
