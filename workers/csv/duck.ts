@@ -3,7 +3,7 @@ import type { ColumnInfo } from '../../src/engine/api';
 import { ident, literal } from '../../src/sql/sql';
 import { queryRows, queryValue, type Db } from '../db';
 import { describeTable } from '../tables';
-import { dialectOptions, type CsvRead } from './options';
+import { dialectOptions, readBufferOption, type CsvRead } from './options';
 import { MAX_RECOVERED, type RejectedRecord } from './recover';
 
 export async function sniffColumns(
@@ -15,7 +15,7 @@ export async function sniffColumns(
 		db,
 		`SELECT array_to_string(list_transform(Columns, x -> x.name), chr(1)),
 		        array_to_string(list_transform(Columns, x -> x.type), chr(1)), DateFormat, TimestampFormat
-		 FROM sniff_csv(${literal(path)}, ${dialectOptions(r).join(', ')}, strict_mode = false, ignore_errors = true, sample_size = 20480)`
+		 FROM sniff_csv(${literal(path)}, ${dialectOptions(r).join(', ')}, strict_mode = false, ignore_errors = true, sample_size = 20480, ${readBufferOption(r.maxLineSize)})`
 	);
 	const [names, types, dateFormat, timestampFormat] = rows[0] ?? [];
 	const n = String(names ?? '').split('\u0001');
