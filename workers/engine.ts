@@ -65,7 +65,7 @@ import * as pipeline from './segment';
 import * as scoring from './score';
 import { loadCustomerSample } from './customer-sample';
 import { runInsight } from './insight';
-import { ReadProgress } from './read-progress';
+import { loadProgress } from './read-progress';
 import type { InsightCalls, InsightKind } from '../src/engine/insight-api';
 
 const DEFAULT_ROW_LIMIT = 100_000;
@@ -217,7 +217,7 @@ export class Engine {
 	): Promise<LoadReport> {
 		await this.#guard();
 		this.#tablesChanged();
-		const progress = this.#readProgress(source, onProgress);
+		const progress = loadProgress(this.#db, source, onProgress);
 		try {
 			return await ingest(
 				{
@@ -236,43 +236,6 @@ export class Engine {
 		} finally {
 			progress.stop();
 		}
-	}
-
-	/**
-	 * A load's progress: the phase says what runs; in a phase that reads the file the fraction
-	 * is the share of it read so far, known where DuckDB reads a browser File
-	 * (db.watchFileReads), else null.
-	 */
-	#readProgress(
-		source: FileSource,
-		onProgress: ProgressCallback | undefined
-	): { onPhase: (phase: string, reading?: boolean) => void; stop: () => void } {
-		const reads =
-			source.file && this.#db.watchFileReads ? new ReadProgress(source.name, source.size) : null;
-		let phase = '';
-		let reading = false;
-		let shown = -1;
-		const report = (): void =>
-			onProgress?.({ phase, fraction: reading ? (reads?.fraction ?? null) : null });
-		const stop = reads
-			? this.#db.watchFileReads?.((slice) => {
-					const fraction = reads.add(slice);
-					// A message per percent at most: a slice can be a few kilobytes.
-					if (!reading || fraction === null || Math.floor(fraction * 100) === shown) return;
-					shown = Math.floor(fraction * 100);
-					report();
-				})
-			: undefined;
-		return {
-			onPhase: (next, isReading = false) => {
-				phase = next;
-				reading = isReading;
-				reads?.restart();
-				shown = -1;
-				report();
-			},
-			stop: () => stop?.()
-		};
 	}
 
 	async loadSample(options: SampleOptions, onProgress?: ProgressCallback): Promise<LoadReport[]> {
@@ -536,7 +499,7 @@ export class Engine {
 	): Promise<LoadReport> {
 		await this.#guard();
 		this.#tablesChanged();
-		const progress = this.#readProgress(source, onProgress);
+		const progress = loadProgress(this.#db, source, onProgress);
 		try {
 			return await loadCustomerSample(
 				{

@@ -38,7 +38,10 @@ export interface IngestContext {
 	table?: string | undefined;
 	/** A number unique in the session, for file paths and scratch tables. */
 	seq: number;
-	/** What the load does now; `reading` when it reads the file through (progress in percent). */
+	/**
+	 * What the load does now; `reading` when DuckDB reads the file through in this phase (its
+	 * progress in percent: workers/read-progress.ts).
+	 */
 	onPhase?: ((phase: string, reading?: boolean) => void) | undefined;
 	/** Import settings for text files (absent fields are detected). */
 	read?: ReadOptions | undefined;
@@ -203,7 +206,7 @@ async function ingestParquet(
 	source: FileSource,
 	table: string
 ): Promise<Omit<LoadReport, 'ms'>> {
-	ctx.onPhase?.(`Reading ${source.name} (Parquet)`, true);
+	ctx.onPhase?.(`Reading ${source.name} (Parquet)`);
 	const file = {
 		byteLength: source.size,
 		slice: async (start: number, end?: number): Promise<ArrayBuffer> => {
@@ -262,7 +265,7 @@ async function ingestJson(
 	source: FileSource,
 	table: string
 ): Promise<Omit<LoadReport, 'ms'>> {
-	ctx.onPhase?.(`Reading ${source.name} (JSON)`, true);
+	ctx.onPhase?.(`Reading ${source.name} (JSON)`);
 	const text = new TextDecoder('utf-8', { fatal: false })
 		.decode(await source.slice(0, source.size))
 		.replace(/^\uFEFF/, '');

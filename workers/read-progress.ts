@@ -1,11 +1,12 @@
 /**
  * How far a phase of a load has got: the share of its file DuckDB has read in that phase, from
- * the slices it reads (db.watchFileReads). A CSV is read front to back; a Parquet file from its
- * footer, then column chunk by column chunk. Either way the bytes covered at least once, over
- * the file's size, only grow, and reach 1 when the whole file has been read. Each phase starts
- * again from nothing: the sniffer's read of a CSV's first 32 MB is not the read of the file.
+ * the slices it reads (db.watchFileReads). A CSV is read front to back, one buffer at a time;
+ * the bytes covered at least once, over the file's size, only grow (a slice read twice or out of
+ * order counts once), and reach 1 when the whole file has been read. Each phase starts again
+ * from nothing: the sniffer's read of a CSV's start is not the read of the file.
  */
-import type { FileRead } from './db';
+import type { ProgressCallback } from '../src/engine/api';
+import type { Db, FileRead, FileSource } from './db';
 
 export class ReadProgress {
 	readonly #name: string;
@@ -50,4 +51,42 @@ export class ReadProgress {
 		this.#ranges = [];
 		this.#covered = 0;
 	}
+}
+
+/**
+ * A load's progress for the status line: the phase says what runs; in a phase that reads the
+ * file through (`reading`), the fraction is the share of it DuckDB has read so far, where it
+ * reads a browser File (db.watchFileReads); else null. Call `stop` when the load ends.
+ */
+export function loadProgress(
+	db: Db,
+	source: FileSource,
+	onProgress: ProgressCallback | undefined
+): { onPhase: (phase: string, reading?: boolean) => void; stop: () => void } {
+	const reads =
+		source.file && db.watchFileReads ? new ReadProgress(source.name, source.size) : null;
+	let phase = '';
+	let reading = false;
+	let shown = -1;
+	const report = (): void =>
+		onProgress?.({ phase, fraction: reading ? (reads?.fraction ?? null) : null });
+	const stop = reads
+		? db.watchFileReads?.((slice) => {
+				const fraction = reads.add(slice);
+				// A message per percent at most: a slice can be a few kilobytes.
+				if (!reading || fraction === null || Math.floor(fraction * 100) === shown) return;
+				shown = Math.floor(fraction * 100);
+				report();
+			})
+		: undefined;
+	return {
+		onPhase: (next, isReading = false) => {
+			phase = next;
+			reading = isReading;
+			reads?.restart();
+			shown = -1;
+			report();
+		},
+		stop: () => stop?.()
+	};
 }

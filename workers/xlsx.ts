@@ -5,8 +5,8 @@
  * inflate ratio are bounded while it inflates (fflate), never trusting the sizes it declares;
  * a part with a DTD is refused (no entity expansion); XML is parsed by fast-xml-parser.
  *
- * Which sheet: the one with the most cells, so a cover or notes sheet in front is passed over;
- * the note names it and the others. Cells: shared and inline strings, numbers as written,
+ * Which sheet: the largest, so a cover or notes sheet in front is passed over; the note names it
+ * and the others. Cells: shared and inline strings, numbers as written,
  * booleans, dates and date-times by their number format (1900 and 1904 date systems), a
  * formula's saved value; errors and formulas saved without a value are empty and counted.
  */
@@ -17,8 +17,8 @@ import { EngineError } from '../src/engine/errors';
 export const XLSX_LIMITS = {
 	/** The workbook file itself. */
 	maxFileBytes: 200 * 1024 * 1024,
-	/** One part (a sheet's XML) once inflated. */
-	maxPartBytes: 400 * 1024 * 1024,
+	/** One part (a sheet's XML) once inflated: its parsed tree takes several times that. */
+	maxPartBytes: 160 * 1024 * 1024,
 	/** Inflated over compressed, past which a part is a decompression bomb. */
 	maxRatio: 200,
 	/** Small parts may compress better than that: the ratio is checked past this size. */
@@ -35,20 +35,25 @@ export interface XlsxSheet {
 	notes: string[];
 }
 
-/** Whether a ZIP archive is a workbook: its directory lists xl/workbook.xml. */
-export function isWorkbook(bytes: Uint8Array): boolean {
-	let found = false;
+/** A ZIP archive's directory: each part's name and the size it declares inflated (unchecked). */
+function directory(bytes: Uint8Array): Map<string, number> {
+	const parts = new Map<string, number>();
 	try {
 		unzipSync(bytes, {
 			filter: (file) => {
-				if (file.name === 'xl/workbook.xml') found = true;
+				parts.set(file.name, file.originalSize);
 				return false;
 			}
 		});
 	} catch {
-		return false;
+		return new Map();
 	}
-	return found;
+	return parts;
+}
+
+/** Whether a ZIP archive is a workbook: its directory lists xl/workbook.xml. */
+export function isWorkbook(bytes: Uint8Array): boolean {
+	return directory(bytes).has('xl/workbook.xml');
 }
 
 const refuse = (name: string, why: string): EngineError =>
@@ -246,11 +251,13 @@ export function readWorkbook(name: string, bytes: Uint8Array): XlsxSheet {
 		asNode(asNode(parser.parse(meta.get('xl/sharedStrings.xml') ?? '')).sst).si
 	).map(stringItem);
 	const dates = dateStyles(meta.get('xl/styles.xml'));
-	const xml = inflateParts(name, bytes, new Set(sheets.map((s) => s.part)));
 
-	// The sheet with the most cells: a cover sheet in front is passed over.
-	const cells = (part: string): number => (xml.get(part)?.match(/<c[\s>]/g) ?? []).length;
-	const chosen = sheets.reduce((best, s) => (cells(s.part) > cells(best.part) ? s : best));
+	// The largest sheet, by the size its part declares: a cover sheet in front is passed over,
+	// and only the sheet read is inflated (its real size is capped as it inflates).
+	const sizes = directory(bytes);
+	const size = (part: string): number => sizes.get(part) ?? 0;
+	const chosen = sheets.reduce((best, s) => (size(s.part) > size(best.part) ? s : best));
+	const xml = inflateParts(name, bytes, new Set([chosen.part]));
 	const data = asNode(asNode(asNode(parser.parse(xml.get(chosen.part) ?? '')).worksheet).sheetData);
 
 	let errors = 0;

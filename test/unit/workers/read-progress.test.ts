@@ -18,7 +18,7 @@ describe('ReadProgress', () => {
 		expect(p.add(read(50, 100))).toBe(1);
 	});
 
-	it('counts overlapping and repeated slices once, in any order (a Parquet footer first)', () => {
+	it('counts overlapping and repeated slices once, in any order (out of order)', () => {
 		const p = new ReadProgress('orders.csv', 100);
 		expect(p.add(read(90, 100))).toBe(0.1);
 		expect(p.add(read(0, 30))).toBe(0.4);
