@@ -226,6 +226,7 @@ export class Engine {
 					table,
 					seq: ++this.#shared.seq,
 					onPhase: progress.onPhase,
+					onFraction: progress.onFraction,
 					read,
 					onRegistered: (path) => this.#shared.files.set(source.name, path)
 				},

@@ -43,6 +43,8 @@ export interface IngestContext {
 	 * progress in percent: workers/read-progress.ts).
 	 */
 	onPhase?: ((phase: string, reading?: boolean) => void) | undefined;
+	/** How far a phase that reads the file in JavaScript has got, 0–1 (Parquet). */
+	onFraction?: ((fraction: number) => void) | undefined;
 	/** Import settings for text files (absent fields are detected). */
 	read?: ReadOptions | undefined;
 	/** Called with the path the file was registered under, so SQL cells can read it by name. */
@@ -206,7 +208,7 @@ async function ingestParquet(
 	source: FileSource,
 	table: string
 ): Promise<Omit<LoadReport, 'ms'>> {
-	ctx.onPhase?.(`Reading ${source.name} (Parquet)`);
+	ctx.onPhase?.(`Reading ${source.name} (Parquet)`, true);
 	const file = {
 		byteLength: source.size,
 		slice: async (start: number, end?: number): Promise<ArrayBuffer> => {
@@ -229,6 +231,7 @@ async function ingestParquet(
 		.filter((s) => s.num_children === undefined)
 		.map((s) => s.name);
 	const columns = new Map<string, unknown[]>(names.map((n) => [n, new Array<unknown>(rowCount)]));
+	let decoded = 0;
 	try {
 		await parquetRead({
 			file,
@@ -238,6 +241,9 @@ async function ingestParquet(
 				const target = columns.get(columnName);
 				if (!target) return;
 				for (let i = 0; i < columnData.length; i++) target[rowStart + i] = columnData[i];
+				// Values decoded over values in the file: the reading's progress.
+				decoded += columnData.length;
+				ctx.onFraction?.(decoded / Math.max(1, rowCount * names.length));
 			}
 		});
 	} catch (e) {

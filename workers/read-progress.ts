@@ -56,27 +56,37 @@ export class ReadProgress {
 /**
  * A load's progress for the status line: the phase says what runs; in a phase that reads the
  * file through (`reading`), the fraction is the share of it DuckDB has read so far, where it
- * reads a browser File (db.watchFileReads); else null. Call `stop` when the load ends.
+ * reads a browser File (db.watchFileReads), or the share the load reports itself when it reads
+ * the file in JavaScript (`onFraction`: Parquet); else null. Call `stop` when the load ends.
  */
 export function loadProgress(
 	db: Db,
 	source: FileSource,
 	onProgress: ProgressCallback | undefined
-): { onPhase: (phase: string, reading?: boolean) => void; stop: () => void } {
+): {
+	onPhase: (phase: string, reading?: boolean) => void;
+	onFraction: (fraction: number) => void;
+	stop: () => void;
+} {
 	const reads =
 		source.file && db.watchFileReads ? new ReadProgress(source.name, source.size) : null;
 	let phase = '';
 	let reading = false;
+	/** Where the load reads the file itself (Parquet, in JavaScript): its own share. */
+	let own: number | null = null;
 	let shown = -1;
-	const report = (): void =>
-		onProgress?.({ phase, fraction: reading ? (reads?.fraction ?? null) : null });
+	const current = (): number | null => (reading ? (own ?? reads?.fraction ?? null) : null);
+	const report = (): void => onProgress?.({ phase, fraction: current() });
+	// A message per percent at most: a slice can be a few kilobytes.
+	const changed = (): void => {
+		const fraction = current();
+		if (fraction === null || Math.floor(fraction * 100) === shown) return;
+		shown = Math.floor(fraction * 100);
+		report();
+	};
 	const stop = reads
 		? db.watchFileReads?.((slice) => {
-				const fraction = reads.add(slice);
-				// A message per percent at most: a slice can be a few kilobytes.
-				if (!reading || fraction === null || Math.floor(fraction * 100) === shown) return;
-				shown = Math.floor(fraction * 100);
-				report();
+				if (reads.add(slice) !== null) changed();
 			})
 		: undefined;
 	return {
@@ -84,8 +94,13 @@ export function loadProgress(
 			phase = next;
 			reading = isReading;
 			reads?.restart();
+			own = null;
 			shown = -1;
 			report();
+		},
+		onFraction: (fraction) => {
+			own = Math.min(1, Math.max(0, fraction));
+			changed();
 		},
 		stop: () => stop?.()
 	};

@@ -236,4 +236,31 @@ describe('Parquet written by our own exporter', () => {
 		expect(report.rowsLoaded).toBe(3);
 		expect(report.table.columns.map((c) => c.name)).toEqual(['customer_id', 'segment']);
 	});
+
+	it('reports how far the read has got, in percent (values decoded), up to 100', async () => {
+		const { parquetWriteBuffer } = await import('hyparquet-writer');
+		const n = 50_000;
+		const bytes = new Uint8Array(
+			parquetWriteBuffer({
+				columnData: [
+					{
+						name: 'customer_id',
+						data: Array.from({ length: n }, (_, i) => `C${i}`),
+						type: 'STRING'
+					},
+					{ name: 'spend', data: Float64Array.from({ length: n }, (_, i) => i / 7), type: 'DOUBLE' }
+				],
+				rowGroupSize: 10_000
+			})
+		);
+		const engine = await createEngine();
+		const seen: (number | null)[] = [];
+		await engine.loadSource(sourceFromBytes('big.parquet', bytes), (p) => {
+			if (/^Reading big\.parquet \(Parquet\)$/.test(p.phase)) seen.push(p.fraction);
+		});
+		const values = seen.filter((f): f is number => f !== null);
+		expect(values.some((f) => f > 0 && f < 1)).toBe(true);
+		expect(values.at(-1)).toBe(1);
+		expect(values).toEqual([...values].sort((a, b) => a - b));
+	});
 });
