@@ -158,7 +158,8 @@ async function ingestWorkbook(
 		);
 	}
 	ctx.onPhase?.(`Reading ${source.name} (Excel workbook)`);
-	const book = readWorkbook(source.name, bytes);
+	const { sheet, ...textOptions } = ctx.read ?? {};
+	const book = readWorkbook(source.name, bytes, sheet);
 	if (book.rows === 0) {
 		throw new EngineError('file-empty', `${source.name}: the sheet “${book.sheet}” is empty.`);
 	}
@@ -174,7 +175,9 @@ async function ingestWorkbook(
 		csv,
 		table,
 		head,
-		ctx.read ?? {}
+		// The CSV is ours: its dialect is known, never guessed (a one-column sheet could look
+		// like fixed-width text). The header and the lines to skip stay the user's, or detected.
+		{ ...textOptions, delimiter: ',', quote: '"', escape: '"', encoding: 'utf-8', decimal: '.' }
 	);
 	// Read from the workbook, not a CSV file: the exported pipeline reads the sheet natively.
 	const { readCsvOptions: _csvOptions, ...rest } = report;
@@ -182,6 +185,17 @@ async function ingestWorkbook(
 		...rest,
 		format: 'xlsx',
 		sheet: book.sheet,
+		...(report.read
+			? {
+					read: {
+						...report.read,
+						used: { ...report.read.used, sheet: book.sheet },
+						sheets: book.sheets,
+						detected:
+							sheet === undefined ? [...report.read.detected, 'sheet'] : report.read.detected
+					}
+				}
+			: {}),
 		dialect: `Excel workbook, sheet “${book.sheet}”`,
 		notes: [...book.notes, ...report.notes]
 	};

@@ -227,7 +227,8 @@ function sheetParts(files: Map<string, string>): { name: string; part: string }[
 		.filter((s) => s.part !== '');
 }
 
-export function readWorkbook(name: string, bytes: Uint8Array): XlsxSheet {
+/** The workbook's `sheet` (absent: the largest sheet) as CSV text. */
+export function readWorkbook(name: string, bytes: Uint8Array, sheet?: string): XlsxSheet {
 	if (bytes.length > XLSX_LIMITS.maxFileBytes) {
 		throw refuse(
 			name,
@@ -256,7 +257,14 @@ export function readWorkbook(name: string, bytes: Uint8Array): XlsxSheet {
 	// and only the sheet read is inflated (its real size is capped as it inflates).
 	const sizes = directory(bytes);
 	const size = (part: string): number => sizes.get(part) ?? 0;
-	const chosen = sheets.reduce((best, s) => (size(s.part) > size(best.part) ? s : best));
+	const asked = sheet === undefined ? undefined : sheets.find((s) => s.name === sheet);
+	if (sheet !== undefined && !asked) {
+		throw refuse(
+			name,
+			`this workbook has no sheet “${sheet}”. Its sheets: ${sheets.map((s) => s.name).join(', ')}. Choose one in Read as.`
+		);
+	}
+	const chosen = asked ?? sheets.reduce((best, s) => (size(s.part) > size(best.part) ? s : best));
 	const xml = inflateParts(name, bytes, new Set([chosen.part]));
 	const data = asNode(asNode(asNode(parser.parse(xml.get(chosen.part) ?? '')).worksheet).sheetData);
 
@@ -298,9 +306,11 @@ export function readWorkbook(name: string, bytes: Uint8Array): XlsxSheet {
 
 	const names = sheets.map((s) => s.name);
 	const notes = [
-		names.length > 1
-			? `Read the sheet “${chosen.name}”, the largest of ${names.length} (${names.join(', ')}). To read another, save that sheet as CSV and load it.`
-			: `Read the sheet “${chosen.name}” of the workbook.`
+		names.length === 1
+			? `Read the sheet “${chosen.name}” of the workbook.`
+			: asked
+				? `Read the sheet “${chosen.name}”, as chosen in Read as (the workbook has ${names.length}: ${names.join(', ')}).`
+				: `Read the sheet “${chosen.name}”, the largest of ${names.length} (${names.join(', ')}). To read another, choose it in Read as.`
 	];
 	if (blank > 0) notes.push(`${blank} empty rows of the sheet were left out.`);
 	if (errors > 0)

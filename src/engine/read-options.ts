@@ -29,6 +29,8 @@ export interface ReadOptions {
 	fixedWidth?: number[] | undefined;
 	/** The longest line the reader accepts, in bytes (DuckDB's max_line_size, 2 MB by default). */
 	maxLineSize?: number | undefined;
+	/** An Excel workbook: the sheet to read (absent: the largest). */
+	sheet?: string | undefined;
 }
 
 /** One row that loaded but does not fit its neighbours (shape or type), or was recovered. */
@@ -45,14 +47,18 @@ export interface SuspectLine {
 /** What a text load used, each setting with whether it was detected or given. */
 export interface ReadReport {
 	/** Every setting as used (fixedWidth only when the file was read as fixed width). */
-	used: Required<Omit<ReadOptions, 'fixedWidth' | 'dateFormat'>> & {
+	used: Required<Omit<ReadOptions, 'fixedWidth' | 'dateFormat' | 'sheet'>> & {
 		fixedWidth: number[] | null;
+		/** An Excel workbook's sheet that was read (null: a text file). */
+		sheet: string | null;
 		dateFormat: string | null;
 	};
 	/** Settings that were detected, not given. */
 	detected: (keyof ReadOptions)[];
 	/** Plain sentences, one per guess worth knowing ("No header: the first record is data"). */
 	guesses: string[];
+	/** An Excel workbook's sheets, in order (null: a text file). */
+	sheets: string[] | null;
 	/** Fixed-width boundaries proposed from the alignment of the first lines (null: none found). */
 	proposedFixedWidth: number[] | null;
 	/** The first lines of the file as text, for previews (at most 12, each cut at 200 characters). */
@@ -104,6 +110,9 @@ export function normaliseReadOptions(value: unknown): ReadOptions {
 	}
 	const maxLineSize = count(v.maxLineSize, MAX_MAX_LINE_SIZE);
 	if (maxLineSize !== undefined && maxLineSize >= 1024) out.maxLineSize = maxLineSize;
+	if (typeof v.sheet === 'string' && v.sheet.length > 0 && v.sheet.length <= 100) {
+		out.sheet = v.sheet;
+	}
 	return out;
 }
 

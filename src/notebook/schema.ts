@@ -229,7 +229,9 @@ const ReadOptionsSchema = v.strictObject({
 	skip: v.optional(wholeNumber(0, 1_000_000)),
 	dateFormat: v.optional(v.pipe(v.string(), v.maxLength(64))),
 	fixedWidth: v.optional(list(wholeNumber(1, 100_000), SCHEMA_LIMITS.columns)),
-	maxLineSize: v.optional(wholeNumber(1, 512_000_000))
+	maxLineSize: v.optional(wholeNumber(1, 512_000_000)),
+	// Excel caps a sheet's name at 31 characters.
+	sheet: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(100)))
 });
 
 const DataCellSchema = v.strictObject({

@@ -104,6 +104,25 @@ describe.skipIf(!browser)('Parquet and JSON in Chromium, from this site only', (
 		expect(await typeOf('Signed up')).toBe('DATE');
 		expect(await typeOf('Last order')).toBe('TIMESTAMP');
 		expect(await typeOf('Newsletter')).toBe('BOOLEAN');
+
+		// Another sheet, chosen in Read as; then back to the largest.
+		await data.getByRole('button', { name: 'Read as' }).click();
+		const sheet = data.getByRole('combobox', { name: 'Sheet' });
+		expect(await sheet.locator('option').allTextContents()).toEqual([
+			'Largest (Customers)',
+			'About',
+			'Customers'
+		]);
+		// A workbook has no delimiter or encoding to choose.
+		expect(await data.getByRole('combobox', { name: 'Delimiter' }).count()).toBe(0);
+		await sheet.selectOption('About');
+		await expect
+			.poll(() => textOf(data), { timeout: 30_000 })
+			.toMatch(/Read the sheet “About”, as chosen in Read as/);
+		await expect.poll(() => textOf(data), { timeout: 30_000 }).toMatch(/1 rows · 1 columns/);
+		expect(await textOf(data)).not.toMatch(/fixed-width/);
+		await data.getByRole('combobox', { name: 'Sheet' }).selectOption('');
+		await expect.poll(() => textOf(data), { timeout: 30_000 }).toMatch(/41 rows · 8 columns/);
 		expect(foreignRequests(app.session.requests, app.site.url)).toEqual([]);
 		expect(app.session.pageErrors).toEqual([]);
 	});

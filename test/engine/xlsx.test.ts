@@ -96,6 +96,29 @@ describe('a real .xlsx', () => {
 	});
 });
 
+describe('choosing the sheet', () => {
+	it('reads the sheet asked for, and names the sheets when it has no such sheet', async () => {
+		const bytes = readFileSync(fixture);
+		const about = await engine.loadSource(bytesFile('crm-export.xlsx', bytes), undefined, 'about', {
+			sheet: 'About'
+		});
+		expect(about.sheet).toBe('About');
+		expect(about.rowsLoaded).toBe(1);
+		expect(about.read?.used.sheet).toBe('About');
+		expect(about.read?.sheets).toEqual(['About', 'Customers']);
+		expect(about.read?.detected).not.toContain('sheet');
+		expect(about.notes.join(' ')).toMatch(/“About”, as chosen in Read as/);
+		await expect(
+			engine.loadSource(bytesFile('crm-export.xlsx', bytes), undefined, 'nope', { sheet: 'Kunden' })
+		).rejects.toMatchObject({
+			code: 'file-format',
+			message: expect.stringMatching(
+				/no sheet “Kunden”\. Its sheets: About, Customers\. Choose one in Read as/
+			)
+		});
+	});
+});
+
 describe('workbooks as Excel writes them', () => {
 	it('reads shared strings, rich text, errors and the 1904 date system', async () => {
 		const book = workbook(

@@ -211,10 +211,12 @@ export async function readFixedWidth(x: FixedInput): Promise<Omit<LoadReport, 'm
 				skip: layout.skipLines,
 				dateFormat: options.dateFormat ?? null,
 				fixedWidth: cuts,
-				maxLineSize: x.maxLineSize
+				maxLineSize: x.maxLineSize,
+				sheet: null
 			},
 			detected: x.detected,
 			guesses: x.guesses,
+			sheets: null,
 			proposedFixedWidth: x.proposedFixedWidth,
 			preview: x.preview,
 			lineEnding: count?.lineEnding ?? 'LF'

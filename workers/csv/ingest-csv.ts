@@ -478,10 +478,12 @@ export async function ingestCsv(
 				skip: layout.skipLines,
 				dateFormat: rules.dateFormat,
 				fixedWidth: null,
+				sheet: null,
 				maxLineSize
 			},
 			detected,
 			guesses,
+			sheets: null,
 			proposedFixedWidth,
 			preview,
 			lineEnding: count.lineEnding
