@@ -185,6 +185,9 @@ function dateStyles(stylesXml: string | undefined): Map<number, 'date' | 'time'>
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 
+/** A formula that adds up other rows: what a total row under a table holds. */
+const AGGREGATE = /^\s*(SUM|SUBTOTAL|AGGREGATE|AVERAGE|COUNTA?|MIN|MAX)\s*\(/i;
+
 /** An Excel serial date as ISO text: a date, a date-time, or (`time`) a time of day. */
 export function serialToIso(serial: number, date1904: boolean, time = false): string {
 	const seconds = Math.round(serial * 86_400);
@@ -269,13 +272,16 @@ export function readWorkbook(name: string, bytes: Uint8Array, sheet?: string): X
 	const data = asNode(asNode(asNode(parser.parse(xml.get(chosen.part) ?? '')).worksheet).sheetData);
 
 	let errors = 0;
-	let unsaved = 0;
 	const rows: string[][] = [];
+	/** Per row: formulas saved without a value, and whether one adds up other rows (a total). */
+	const unsavedIn = new Map<number, number>();
+	const totals = new Set<number>();
 	let width = 0;
 	for (const row of asList(data.row)) {
 		const at = Number(row.r ?? rows.length + 1) - 1;
 		const values: string[] = [];
 		asList(row.c).forEach((c, i) => {
+			if (c.f !== undefined && AGGREGATE.test(textOf(c.f))) totals.add(at);
 			const col = typeof c.r === 'string' ? columnIndex(c.r) : i;
 			const type = String(c.t ?? 'n');
 			const raw = textOf(c.v);
@@ -285,7 +291,7 @@ export function readWorkbook(name: string, bytes: Uint8Array, sheet?: string): X
 			else if (type === 'b') value = raw === '1' ? 'true' : raw === '0' ? 'false' : '';
 			else if (type === 'e') errors++;
 			else if (type === 'str' || type === 'd') value = raw;
-			else if (raw === '' && c.f !== undefined) unsaved++;
+			else if (raw === '' && c.f !== undefined) unsavedIn.set(at, (unsavedIn.get(at) ?? 0) + 1);
 			else if (raw !== '' && dates.has(Number(c.s ?? 0)) && Number.isFinite(Number(raw)))
 				value = serialToIso(Number(raw), date1904, dates.get(Number(c.s ?? 0)) === 'time');
 			else value = raw;
@@ -296,7 +302,17 @@ export function readWorkbook(name: string, bytes: Uint8Array, sheet?: string): X
 		width = Math.max(width, rows[at].length);
 	}
 	const isEmpty = (r: string[]): boolean => r.every((v) => v === '');
-	while (rows.length > 0 && isEmpty(rows[rows.length - 1]!)) rows.pop();
+	// Total rows under the data (=SUM(F2:F41) and the like) are no customer: left out, said so.
+	const dropped: string[] = [];
+	for (;;) {
+		while (rows.length > 0 && isEmpty(rows[rows.length - 1]!)) rows.pop();
+		const last = rows.length - 1;
+		if (last < 1 || !totals.has(last)) break;
+		dropped.push(rows[last]!.find((v) => v !== '') ?? `row ${last + 1}`);
+		unsavedIn.delete(last);
+		rows.pop();
+	}
+	const unsaved = [...unsavedIn.values()].reduce((n, k) => n + k, 0);
 	// Blank rows between the data (a spacer, a gap before a total) are no customer.
 	const blank = rows.filter(isEmpty).length;
 	const kept = rows.filter((r) => !isEmpty(r));
@@ -312,6 +328,11 @@ export function readWorkbook(name: string, bytes: Uint8Array, sheet?: string): X
 				? `Read the sheet “${chosen.name}”, as chosen in Read as (the workbook has ${names.length}: ${names.join(', ')}).`
 				: `Read the sheet “${chosen.name}”, the largest of ${names.length} (${names.join(', ')}). To read another, choose it in Read as.`
 	];
+	if (dropped.length > 0) {
+		notes.push(
+			`Left out the ${dropped.length === 1 ? 'last row' : `last ${dropped.length} rows`} (${dropped.map((d) => `“${d}”`).join(', ')}): ${dropped.length === 1 ? 'it adds' : 'they add'} up the rows above (a SUM, AVERAGE, … formula), so ${dropped.length === 1 ? 'it is' : 'they are'} no customer.`
+		);
+	}
 	if (blank > 0) notes.push(`${blank} empty rows of the sheet were left out.`);
 	if (errors > 0)
 		notes.push(`${errors} cells hold an Excel error (#N/A, #DIV/0!, …): read as empty.`);

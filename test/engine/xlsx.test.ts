@@ -62,13 +62,18 @@ describe('a real .xlsx', () => {
 		expect(report.format).toBe('xlsx');
 		expect(report.sheet).toBe('Customers');
 		expect(report.table.name).toBe('crm_export');
-		// 40 customers and the workbook's own "Total" line under them.
-		expect(report.rowsLoaded).toBe(41);
+		// 40 customers; the workbook's own "Total" line under them (=SUM(F2:F41)) is left out.
+		expect(report.rowsLoaded).toBe(40);
 		expect(report.rowsRejected).toBe(0);
 		expect(report.notes.join(' ')).toMatch(
 			/sheet “Customers”, the largest of 2 \(About, Customers\)/
 		);
-		expect(report.notes.join(' ')).toMatch(/1 formula cells were saved without their value/);
+		expect(report.notes.join(' ')).toMatch(
+			/Left out the last row \(“Total”\): it adds up the rows above/
+		);
+		expect(
+			await rows(`SELECT count(*) AS n FROM crm_export WHERE "Customer ID" = 'Total'`)
+		).toEqual([{ n: 0n }]);
 		const types = Object.fromEntries(report.table.columns.map((c) => [c.name, c.type]));
 		expect(types).toMatchObject({
 			'Customer ID': 'VARCHAR',
@@ -125,10 +130,11 @@ describe('workbooks as Excel writes them', () => {
 			{
 				Data: `<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c></row>
 <row r="2"><c r="A2" t="s"><v>3</v></c><c r="B2" s="1"><v>0</v></c><c r="C2" t="e"><v>#N/A</v></c></row>
-<row r="4"><c r="A4" t="s"><v>4</v></c><c r="B4" s="1"><v>366</v></c><c r="C4"><v>2.5</v></c></row>`
+<row r="4"><c r="A4" t="s"><v>4</v></c><c r="B4" s="1"><v>366</v></c><c r="C4"><v>2.5</v></c></row>
+<row r="5"><c r="A5" t="s"><v>5</v></c><c r="B5" s="1"><v>400</v></c><c r="C5"><f>C4*2</f></c></row>`
 			},
 			{
-				'xl/sharedStrings.xml': `<sst xmlns="${MAIN}"><si><t>id</t></si><si><t>joined</t></si><si><t>score</t></si><si><r><t>A</t></r><r><t xml:space="preserve"> 1</t></r></si><si><t>B&amp;2</t></si></sst>`,
+				'xl/sharedStrings.xml': `<sst xmlns="${MAIN}"><si><t>id</t></si><si><t>joined</t></si><si><t>score</t></si><si><r><t>A</t></r><r><t xml:space="preserve"> 1</t></r></si><si><t>B&amp;2</t></si><si><t>C</t></si></sst>`,
 				'xl/styles.xml': `<styleSheet xmlns="${MAIN}"><cellXfs><xf numFmtId="0"/><xf numFmtId="14"/></cellXfs></styleSheet>`
 			},
 			'date1904="1"'
@@ -136,13 +142,17 @@ describe('workbooks as Excel writes them', () => {
 		const report = await engine.loadSource(bytesFile('excel.xlsx', book));
 		expect(report.notes.join(' ')).toMatch(/1 cells hold an Excel error/);
 		expect(report.notes.join(' ')).toMatch(/1 empty rows of the sheet were left out/);
+		// A formula saved without its value is counted; one that is no total keeps its row.
+		expect(report.notes.join(' ')).toMatch(/1 formula cells were saved without their value/);
+		expect(report.notes.join(' ')).not.toMatch(/Left out the last row/);
 		const got = await rows(
 			`SELECT id, strftime(joined, '%Y-%m-%d') AS joined, score FROM excel ORDER BY id`
 		);
 		// Row 3 is missing in the sheet: an empty line, which is no customer.
 		expect(got).toEqual([
 			{ id: 'A 1', joined: '1904-01-01', score: null },
-			{ id: 'B&2', joined: '1905-01-01', score: 2.5 }
+			{ id: 'B&2', joined: '1905-01-01', score: 2.5 },
+			{ id: 'C', joined: '1905-02-04', score: null }
 		]);
 	});
 
