@@ -11,7 +11,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,9 +23,17 @@ const browser = chromiumPath();
 if (!browser && process.env.CI)
 	throw new Error('CI=true but no Chromium: install Debian chromium.');
 
+/** Copies of dist/ made here (each about 80 MB), removed when the file's tests end. */
+const scratch: string[] = [];
+function scratchDir(prefix: string): string {
+	const dir = mkdtempSync(join(tmpdir(), prefix));
+	scratch.push(dir);
+	return dir;
+}
+
 /** A copy of dist/ with `edit` applied to the first asset whose name matches. */
 function tampered(match: RegExp, edit: (bytes: Buffer) => Buffer): string {
-	const dir = mkdtempSync(join(tmpdir(), 'segbook-tampered-'));
+	const dir = scratchDir('segbook-tampered-');
 	cpSync('dist', dir, { recursive: true });
 	const names = readdirSync(join(dir, 'assets')).filter((f) => match.test(f));
 	if (names.length === 0) throw new Error(`no asset matches ${match}`);
@@ -61,6 +69,7 @@ describe.skipIf(!browser)('a build a user can verify', () => {
 	afterAll(async () => {
 		await session?.close();
 		for (const close of closers) await close();
+		for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
 	});
 
 	it('lists every file of dist/ in SHA256SUMS with its sha256', () => {
@@ -98,7 +107,7 @@ describe.skipIf(!browser)('a build a user can verify', () => {
 	});
 
 	it('builds the same files twice: two builds of one commit give the same SHA256SUMS', () => {
-		const out = mkdtempSync(join(tmpdir(), 'segbook-rebuild-'));
+		const out = scratchDir('segbook-rebuild-');
 		execFileSync(
 			'npx',
 			['vite', 'build', '--outDir', out, '--emptyOutDir', '--logLevel', 'error'],
@@ -181,7 +190,7 @@ describe.skipIf(!browser)('a build a user can verify', () => {
 	it('refuses a changed clustering worker and k-means kernel: one thread, the TypeScript kernel', async () => {
 		// Both still work if run: only their hashes differ (a statement; a wasm custom section).
 		const workers = tampered(/^cluster\.worker-.*\.js$/, appended('void 0;'));
-		const dir = mkdtempSync(join(tmpdir(), 'segbook-tampered-'));
+		const dir = scratchDir('segbook-tampered-');
 		cpSync(workers, dir, { recursive: true });
 		const kernel = readdirSync(join(dir, 'assets')).find((f) => /^kmeans-.*\.wasm$/.test(f));
 		if (!kernel) throw new Error('no kernel in dist/assets');
@@ -205,7 +214,7 @@ describe.skipIf(!browser)('a build a user can verify', () => {
 	});
 
 	it('enforces Integrity-Policy: a script with no integrity attribute does not run', async () => {
-		const dir = mkdtempSync(join(tmpdir(), 'segbook-policy-'));
+		const dir = scratchDir('segbook-policy-');
 		cpSync('dist', dir, { recursive: true });
 		writeFileSync(join(dir, 'assets', 'unpinned.js'), 'window.__unpinned = 1;\n');
 		writeFileSync(join(dir, 'assets', 'pinned.js'), 'window.__pinned = 1;\n');
