@@ -66,6 +66,19 @@ describe.skipIf(!browser)('a build a user can verify', () => {
 	beforeAll(async () => {
 		session = await openSession();
 	});
+	/** The site in `dir` opened in a new tab: the text of its "engine could not start" alert. */
+	async function engineAlert(dir: string): Promise<string> {
+		const site = await serve({ dir });
+		closers.push(site.close);
+		const page = await session.context.newPage();
+		await page.goto(site.url);
+		const alert = page.getByRole('alert').filter({ hasText: /engine could not start/ });
+		await alert.waitFor({ timeout: 60_000 });
+		const text = await textOf(alert);
+		await page.close();
+		return text;
+	}
+
 	afterAll(async () => {
 		await session?.close();
 		for (const close of closers) await close();
@@ -162,29 +175,17 @@ describe.skipIf(!browser)('a build a user can verify', () => {
 	});
 
 	it('refuses a DuckDB wasm changed after the build, naming the file', async () => {
-		const dir = tampered(/^duckdb-eh-.*\.wasm$/, flipped);
-		const site = await serve({ dir });
-		closers.push(site.close);
-		const page = await session.context.newPage();
-		await page.goto(site.url);
-		const alert = page.getByRole('alert').filter({ hasText: /engine could not start/ });
-		await alert.waitFor({ timeout: 60_000 });
-		expect(await textOf(alert)).toMatch(/duckdb-eh-[\w-]+\.wasm.*does not match this build/);
-		await page.close();
+		const alert = await engineAlert(tampered(/^duckdb-eh-.*\.wasm$/, flipped));
+		expect(alert).toMatch(/duckdb-eh-[\w-]+\.wasm.*does not match this build/);
 	});
 
 	it('refuses an engine worker script changed after the build, naming the file', async () => {
-		const dir = tampered(/^engine\.worker-.*\.js$/, appended('self.postMessage("pwned");'));
-		const site = await serve({ dir });
-		closers.push(site.close);
-		const page = await session.context.newPage();
-		await page.goto(site.url);
-		const alert = page.getByRole('alert').filter({ hasText: /engine could not start/ });
-		await alert.waitFor({ timeout: 60_000 });
-		expect(await textOf(alert)).toMatch(/engine\.worker-[\w-]+\.js.*does not match this build/);
+		const alert = await engineAlert(
+			tampered(/^engine\.worker-.*\.js$/, appended('self.postMessage("pwned");'))
+		);
+		expect(alert).toMatch(/engine\.worker-[\w-]+\.js.*does not match this build/);
 		// The page itself still works: the notebook is there, and says what to do.
-		expect(await textOf(alert)).toMatch(/reload/i);
-		await page.close();
+		expect(alert).toMatch(/reload/i);
 	});
 
 	it('refuses a changed clustering worker and k-means kernel: one thread, the TypeScript kernel', async () => {

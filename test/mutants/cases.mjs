@@ -14,6 +14,18 @@
 const LOCKDOWN = 'workers/lockdown.ts';
 const SELF_CHECK = "if (external !== 'false' || locked !== 'true' || autoload !== 'false') {";
 const INGEST_CSV = 'workers/csv/ingest-csv.ts';
+/** Cases 1 and 20 each have a node and a browser entry with the same mutant. */
+const NO_EXTERNAL_ACCESS = [
+	{ file: LOCKDOWN, find: '\t`SET enable_external_access = false`,\n', replace: '' },
+	{ file: LOCKDOWN, find: SELF_CHECK, replace: "if (locked !== 'true' || autoload !== 'false') {" }
+];
+const NO_ZIP_CHECK = [
+	{
+		file: 'workers/ingest.ts',
+		find: "if (startsWith(head, [0x50, 0x4b, 0x03, 0x04])) return 'zip';",
+		replace: ''
+	}
+];
 const INGEST = 'test/engine/ingest.test.ts';
 
 export default [
@@ -22,14 +34,7 @@ export default [
 		case: 1,
 		title: 'SQL exfil via getvariable URL',
 		defence: 'SET enable_external_access = false, and its line in the self-check',
-		edits: [
-			{ file: LOCKDOWN, find: '\t`SET enable_external_access = false`,\n', replace: '' },
-			{
-				file: LOCKDOWN,
-				find: SELF_CHECK,
-				replace: "if (locked !== 'true' || autoload !== 'false') {"
-			}
-		],
+		edits: NO_EXTERNAL_ACCESS,
 		tests: ['test/engine/lockdown.test.ts'],
 		project: 'unit'
 	},
@@ -304,13 +309,7 @@ export default [
 		case: 20,
 		title: 'ZIP/Excel named .csv',
 		defence: 'the ZIP magic-number check (a ZIP is then read as text)',
-		edits: [
-			{
-				file: 'workers/ingest.ts',
-				find: "if (startsWith(head, [0x50, 0x4b, 0x03, 0x04])) return 'zip';",
-				replace: ''
-			}
-		],
+		edits: NO_ZIP_CHECK,
 		tests: [INGEST],
 		filter: 'ZIP',
 		project: 'unit'
@@ -685,14 +684,7 @@ export default [
 		case: 1,
 		title: 'SQL exfil via getvariable URL (browser)',
 		defence: 'SET enable_external_access = false, and its line in the self-check',
-		edits: [
-			{ file: LOCKDOWN, find: '\t`SET enable_external_access = false`,\n', replace: '' },
-			{
-				file: LOCKDOWN,
-				find: SELF_CHECK,
-				replace: "if (locked !== 'true' || autoload !== 'false') {"
-			}
-		],
+		edits: NO_EXTERNAL_ACCESS,
 		tests: ['test/e2e/hostile.test.ts'],
 		project: 'e2e'
 	},
@@ -700,13 +692,7 @@ export default [
 		case: 20,
 		title: 'ZIP/Excel named .csv (browser)',
 		defence: 'the ZIP magic-number check (a ZIP is then read as text)',
-		edits: [
-			{
-				file: 'workers/ingest.ts',
-				find: "if (startsWith(head, [0x50, 0x4b, 0x03, 0x04])) return 'zip';",
-				replace: ''
-			}
-		],
+		edits: NO_ZIP_CHECK,
 		tests: ['test/e2e/formats.test.ts'],
 		project: 'e2e'
 	}
