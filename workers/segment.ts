@@ -246,14 +246,15 @@ export async function suggestRecipe(
 }
 
 /**
- * The Features step's progress in percent: its statements in order, each with its share of the
- * step's time (measured at a million order lines; the feature SQL itself is most of it).
+ * The Features step's progress in percent: its statements in order, each starting at its share
+ * of the step's time so far (measured at a million order lines in node: the feature SQL 765 ms of
+ * 939, the model matrix 57, the counts after it about 90).
  */
 const FEATURE_STEPS = {
 	key: { phase: 'Checking the customer key', from: 0 },
-	features: { phase: 'Computing the features of every customer', from: 0.1 },
-	matrix: { phase: 'Building the model matrix', from: 0.65 },
-	checks: { phase: 'Counting what was left out', from: 0.75 }
+	features: { phase: 'Computing the features of every customer', from: 0.02 },
+	matrix: { phase: 'Building the model matrix', from: 0.84 },
+	checks: { phase: 'Counting what was left out', from: 0.9 }
 } as const;
 
 function featureSteps(
