@@ -275,7 +275,7 @@ QUALIFY row_number() OVER (PARTITION BY ${keyExpr} ORDER BY t.rowid) = 1`;
 	const drop = returnsMode(recipe) === 'drop';
 	// The reference date: the user's, or the day after the last purchase (whole days), or the
 	// last purchase's own time (exact).
-	const lastPurchase = '(SELECT max(ts) FROM orders WHERE amount > 0)';
+	const lastPurchase = '(SELECT max(ts) FROM orders WHERE customer_key IS NOT NULL AND amount > 0)';
 	const asOf = recipe.asOf
 		? `${literal(recipe.asOf)}::TIMESTAMP`
 		: exact
@@ -336,11 +336,12 @@ QUALIFY row_number() OVER (PARTITION BY ${keyExpr} ORDER BY t.rowid) = 1`;
 -- Keys compare as keys: 12347.0, 12347 and 012347 are the same customer.
 ${definitions}
 CREATE OR REPLACE TABLE ${ident(table)} AS
+-- Lines without a key group under a NULL key, dropped from orders onwards: the key is computed
+-- once per line this way, not again for a filter.
 WITH lines AS NOT MATERIALIZED (
 	SELECT ${customerKey} AS customer_key, ${order} AS order_id, ${ts} AS ts,
 	       ${amount} AS amount, ${qty} AS quantity${categoricalSelect}
 	FROM ${src}
-	WHERE ${customerKey} IS NOT NULL
 ),
 orders AS (
 	SELECT customer_key, order_id, min(ts) FILTER (WHERE ${kept}) AS ts,
@@ -352,6 +353,7 @@ orders AS (
 per_customer AS (
 	SELECT ${perCustomer.join(',\n	       ')}
 	FROM orders, (SELECT ${asOf} AS as_of)
+	WHERE customer_key IS NOT NULL
 	GROUP BY customer_key
 	HAVING ${purchases} > 0
 )${

@@ -170,6 +170,46 @@ describe('bad data in the numbers', () => {
 	});
 });
 
+describe('order lines without a customer key', () => {
+	it('are left out of the customers, the reference date and the spend mix', async () => {
+		const engine = await createEngine();
+		// The keyless lines (empty, blank, missing) are the latest and the largest, all 'toys'.
+		const csv = [
+			'order_id,customer_id,order_date,category,amount',
+			'O1,A,2024-01-05,books,10',
+			'O2,A,2024-02-01,home,30',
+			'O3,B,2024-03-01,books,20',
+			'O4,,2024-06-30,toys,900',
+			'O5,   ,2024-07-31,toys,800',
+			'O6,"",2024-08-31,toys,700'
+		].join('\n');
+		await engine.loadSource(textFile('keyless.csv', `${csv}\n`));
+		const { recipe } = await engine.suggestRecipe('keyless');
+		expect(recipe.roles).toMatchObject({ key: 'customer_id', amount: 'amount' });
+		const ref = refsFor(recipe);
+		const report = await engine.buildFeatures(recipe, ref);
+		expect(report.customers).toBe(2);
+		const rows = tableFromIPC(
+			(
+				await engine.query(
+					`SELECT customer_id, recency_days, monetary, share_category_books, share_category_toys
+					 FROM customer_features ORDER BY customer_id`,
+					{ rowLimit: 10 }
+				)
+			).ipc
+		).toArray();
+		// Reference date: the day after B's purchase on 2024-03-01, not after the keyless lines.
+		expect(rows.map((r) => [r.customer_id, Number(r.recency_days), r.monetary])).toEqual([
+			['A', 30, 40],
+			['B', 1, 20]
+		]);
+		expect(rows.map((r) => [r.share_category_books, r.share_category_toys])).toEqual([
+			[0.25, 0],
+			[1, 0]
+		]);
+	});
+});
+
 describe('customer-level files', () => {
 	it('without an id column: customers are numbered by their line, and every scaling keeps n rows', async () => {
 		const engine = await createEngine();
