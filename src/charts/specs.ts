@@ -299,17 +299,36 @@ export function segmentSizesSpec(
 	};
 }
 
+/**
+ * The name of a chart's top-level data that VegaChart may draw a chunk at a time: a spec gives it
+ * only with fixed scale domains, so each chunk draws just its own rows.
+ */
+export const PROGRESSIVE_DATA = 'points';
+
+/** [min, max] of finite numbers, or undefined for none (the scale then takes its own). */
+function extent(xs: readonly number[]): [number, number] | undefined {
+	let lo = Infinity;
+	let hi = -Infinity;
+	for (const x of xs) {
+		if (x < lo) lo = x;
+		if (x > hi) hi = x;
+	}
+	return lo <= hi ? [lo, hi] : undefined;
+}
+
 /** Scatter of customers on the first two principal components, coloured by segment. */
 export function segmentMapSpec(
 	points: { x: number; y: number; segment: string; key: string }[],
 	explained: [number, number]
 ): TopLevelSpec {
-	const values = points.map((p) => ({
-		x: finite(p.x),
-		y: finite(p.y),
-		segment: text(p.segment),
-		key: text(p.key)
-	}));
+	// Thousands of points: whatever Vega would do per point is done here once. Points without a
+	// position are left out here (no filter expression per point), and the colour scale's domain
+	// orders the segments (no sort formula per point).
+	const values = points.flatMap((p) => {
+		const x = finite(p.x);
+		const y = finite(p.y);
+		return x === null || y === null ? [] : [{ x, y, segment: text(p.segment), key: text(p.key) }];
+	});
 	const segments = segmentOrder(values.map((v) => v.segment));
 	return {
 		title: fitTitle(
@@ -320,28 +339,29 @@ export function segmentMapSpec(
 		width: 'container',
 		autosize: FIT_WIDTH,
 		height: 380,
-		data: { values },
-		mark: { type: 'circle', size: 14, opacity: 0.55 },
+		// Drawn in chunks (PROGRESSIVE_DATA): the x and y domains are fixed here.
+		data: { name: PROGRESSIVE_DATA, values },
+		// One description per point would be thousands of them; the chart's description says it.
+		mark: { type: 'circle', size: 14, opacity: 0.55, aria: false, invalid: 'show' },
 		encoding: {
 			x: {
 				field: 'x',
 				type: 'quantitative',
 				title: `First direction (explains ${percent(explained[0])} of the differences)`,
-				scale: { zero: false, nice: false },
+				scale: { zero: false, nice: false, domain: extent(values.map((v) => v.x)) },
 				axis: { labels: false, ticks: false }
 			},
 			y: {
 				field: 'y',
 				type: 'quantitative',
 				title: `Second direction (explains ${percent(explained[1])})`,
-				scale: { zero: false, nice: false },
+				scale: { zero: false, nice: false, domain: extent(values.map((v) => v.y)) },
 				axis: { labels: false, ticks: false }
 			},
 			color: {
 				field: 'segment',
 				type: 'nominal',
 				title: 'Segment',
-				sort: segments,
 				scale: segmentScale(segments),
 				legend: { symbolOpacity: 1, symbolSize: 120 }
 			},

@@ -4,12 +4,12 @@
  * SAFE_LOADER refuses every URL: data arrives as inline values only, and image/href/data requests
  * from a spec fail before anything is fetched (RELIABILITY.md T2, T3).
  */
-import { loader as vegaLoader, type Loader } from 'vega';
+import { changeset, loader as vegaLoader, type Loader } from 'vega';
 import embed from 'vega-embed';
 import { expressionInterpreter } from 'vega-interpreter';
 import { compile, type TopLevelSpec } from 'vega-lite';
 
-export { embed, expressionInterpreter };
+export { changeset, embed, expressionInterpreter };
 
 /**
  * Vega-Lite to Vega, on its own: VegaChart compiles in one task and draws in the next, so a

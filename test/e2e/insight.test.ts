@@ -4,6 +4,7 @@
  * curves, "Describe segments" and the overlap picker show under the cards; nothing leaves the
  * page's origin.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, foreignRequests } from '../helpers/browser';
 import { openApp, textOf, type App } from '../helpers/ui';
@@ -72,5 +73,23 @@ describe.skipIf(!browser)('segment insights in Chromium', () => {
 
 		expect(foreignRequests(app.session.requests, app.site.url)).toEqual([]);
 		expect(app.session.pageErrors).toEqual([]);
+	});
+
+	it('draws every customer of the map, though it draws them a chunk at a time', async () => {
+		const page = app.page;
+		const personas = page.getByRole('region', { name: /^Personas/ });
+		const customers = Number(
+			/([\d,]+) customers/.exec(await textOf(personas))?.[1]?.replace(/,/g, '') ?? NaN
+		);
+		expect(customers).toBe(1000);
+		const save = personas.getByRole('button', {
+			name: 'Download SVG: Map of customers by segment'
+		});
+		// Enabled once the last chunk is drawn.
+		await expect.poll(() => save.isEnabled(), { timeout: 30_000 }).toBe(true);
+		const [download] = await Promise.all([page.waitForEvent('download'), save.click()]);
+		const svg = readFileSync((await download.path())!, 'utf8');
+		const symbols = /<g class="mark-symbol[^>]*>([^]*?)<\/g>/.exec(svg)?.[1] ?? '';
+		expect(symbols.match(/<path\b/g)?.length).toBe(customers);
 	});
 });

@@ -96,19 +96,50 @@ describe('silhouettePlotSpec', () => {
 		Array.from({ length: 30 }, (_, i) => ({ segment, value: Math.sin(i + s) }))
 	);
 
-	it('compiles cleanly and draws one bar per sampled customer', async () => {
+	type Step = { segment: string; y: number; value: number };
+	const stepsOf = (spec: TopLevelSpec): Step[] =>
+		(spec as unknown as { layer: { data: { values: Step[] } }[] }).layer[0]!.data.values;
+
+	it('compiles cleanly and draws one step per sampled customer', async () => {
 		const spec = silhouettePlotSpec(points);
 		const { vg, warnings } = compileLoud(spec);
 		expect(warnings).toEqual([]);
 		const { svg, errors } = await drawWithoutEval(vg);
 		expect(errors).toEqual([]);
-		const layer = (spec as { layer: { data: { values: { y: number; value: number }[] } }[] })
-			.layer[0]!.data.values;
-		expect(layer.length).toBe(90);
-		// Sorted high to low within each segment, segments one after another.
-		const first = layer.slice(0, 30).map((v) => v.value);
+		// A top and a bottom edge per customer, one row apart, at the customer's value.
+		const steps = stepsOf(spec);
+		expect(steps.length).toBe(180);
+		for (let i = 0; i < 180; i += 2) {
+			expect(steps[i + 1]!.y - steps[i]!.y).toBe(1);
+			expect(steps[i + 1]!.value).toBe(steps[i]!.value);
+		}
+		// Sorted high to low within each segment, segments one after another with a gap.
+		const first = steps.slice(0, 60).map((v) => v.value);
 		expect(first).toEqual([...first].sort((a, b) => b - a));
-		expect(layer[30]!.y).toBeGreaterThan(layer[29]!.y + 1);
+		expect(steps[60]!.y).toBeGreaterThan(steps[59]!.y + 1);
 		expect(svg).toContain('How well each customer fits their segment');
+	});
+
+	it('past one customer per pixel row, a step is the mean of a run of neighbours', () => {
+		const names = ['Segment 1', 'Segment 2', 'Segment 3'];
+		const many = names.flatMap((segment, s) =>
+			Array.from({ length: 700 + 100 * s }, (_, i) => ({ segment, value: Math.cos(i * 7 + s) }))
+		);
+		const spec = silhouettePlotSpec(many);
+		const height = (spec as { height: number }).height;
+		const steps = stepsOf(spec);
+		expect(steps.length / 2).toBeLessThanOrEqual(height + names.length);
+		expect(steps.length / 2).toBeGreaterThan(height / 2);
+		for (const [s, segment] of names.entries()) {
+			const mine = steps.filter((b) => b.segment === segment);
+			// The runs tile the segment's rows: every customer is under one step.
+			expect(mine.at(-1)!.y - mine[0]!.y).toBe(700 + 100 * s);
+			for (let i = 2; i < mine.length; i += 2) expect(mine[i]!.y).toBe(mine[i - 1]!.y);
+			const values = mine.map((b) => b.value);
+			expect(values).toEqual([...values].sort((a, b) => b - a));
+			// Sorted high to low, so the first run's mean is near the best customer's value.
+			const best = Math.max(...many.filter((p) => p.segment === segment).map((p) => p.value));
+			expect(best - values[0]!).toBeLessThan(0.01);
+		}
 	});
 });
