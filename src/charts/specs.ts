@@ -1071,7 +1071,7 @@ export const SPEC_LIMITS = Object.freeze({ depth: 64, nodes: 2_000_000, stringLe
 const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const ADDRESS_KEYS = new Set(['url', 'href']);
 const EMBED_KEYS = new Set(['loader', 'usermeta']);
-/** The published Vega and Vega-Lite schema addresses: vega-embed reads them, never fetches. */
+/** The published Vega and Vega-Lite schema addresses: a name for the spec's version, never fetched. */
 const SCHEMA = /^https:\/\/vega\.github\.io\/schema\/vega(?:-lite)?\/v\d+(?:\.\d+){0,2}\.json$/;
 /** Links to other places; whitespace and control characters are removed first (`java\tscript:`). */
 const ADDRESS = /(?:https?:|javascript:|vbscript:|data:text\/html)/;

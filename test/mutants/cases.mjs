@@ -533,11 +533,18 @@ export default [
 	{
 		case: 6,
 		title: 'Expression XSS, no unsafe-eval',
-		// vega-embed picks its own vega-interpreter whenever `ast` is on, so both go.
 		defence: 'vega-interpreter for expressions: `ast: true` and `expr` (Vega generates code)',
 		edits: [
-			{ file: 'src/charts/VegaChart.svelte', find: 'ast: true,', replace: '' },
-			{ file: 'src/charts/VegaChart.svelte', find: 'expr: expressionInterpreter,', replace: '' }
+			{
+				file: 'src/charts/vega-runtime.ts',
+				find: 'parse(spec as never, {}, { ast: true })',
+				replace: 'parse(spec as never, {})'
+			},
+			{
+				file: 'src/charts/vega-runtime.ts',
+				find: 'expr: expressionInterpreter as never',
+				replace: ''
+			}
 		],
 		tests: ['test/e2e/chart-expressions.test.ts'],
 		project: 'e2e'
