@@ -5,8 +5,8 @@
  * server: load the transactions file through the file input, features, k sweep, final k-means,
  * export segments.csv. Prints median step times (3 runs; 1 for the largest), rows per second,
  * peak renderer memory, k-means time per Lloyd iteration (the iterations alone) against its n·k·d
- * multiply-adds, main-thread long tasks (count and longest) at app start and during the journey,
- * and, where Debian's python3-pandas and python3-sklearn are installed, the same journey in
+ * multiply-adds (in the journey, and the same fit once more on a quiet page), main-thread long
+ * tasks (count and longest) at app start and during the journey, and, where Debian's python3-pandas and python3-sklearn are installed, the same journey in
  * pandas + scikit-learn (../shared/bench/native_reference.py) with the ratio Segbook / native per
  * step; the load against native DuckDB's single-threaded read_csv (@duckdb/node-api) on the same
  * file; the lesson's time to ready at 6,000 customers; then each target of issue 14 against its
@@ -208,9 +208,9 @@ async function journey(site, dir) {
 		]);
 		await download.path();
 		const exportMs = performance.now() - t1;
-		const kmeans = /k-means: ([\d.]+) ms per iteration for n·k·d = ([\d,]+) multiply-adds/.exec(
-			seg
-		);
+		const kmeansFigure = /k-means: ([\d.]+) ms per iteration for n·k·d = ([\d,]+) multiply-adds/;
+		const kmeans = kmeansFigure.exec(seg);
+		const quiet = kmeansFigure.exec(await refitOnQuietPage(page));
 		return {
 			rows,
 			wall,
@@ -220,6 +220,7 @@ async function journey(site, dir) {
 			final_kmeans: msAfter(seg, /iterations ·/),
 			export: exportMs,
 			msPerIteration: Number(kmeans?.[1] ?? NaN),
+			quietMsPerIteration: Number(quiet?.[1] ?? NaN),
 			multiplyAdds: Number(kmeans?.[2]?.replaceAll(',', '') ?? NaN),
 			kernel: /(WebAssembly SIMD|TypeScript) kernel/.exec(seg)?.[1] ?? '?',
 			startTasks,
@@ -231,6 +232,36 @@ async function journey(site, dir) {
 		memory.stop();
 		await context.close();
 	}
+}
+
+/**
+ * The Segments cell run again once the journey has finished: the same sweep and final fit, with
+ * nothing else on the page running. During the journey the fit shares the two cores with its
+ * second thread, the page's chart drawing and the engine's queries; this times the kernel itself.
+ * Returns the cell's text when it is done again.
+ * @param {import('playwright-core').Page} page
+ */
+async function refitOnQuietPage(page) {
+	const segments = page.getByRole('region', { name: 'Segments', exact: true });
+	const cell = await segments.elementHandle();
+	await page.evaluate((el) => {
+		const seen = /** @type {string[]} */ ([]);
+		/** @type {any} */ (window).__segbookStatuses = seen;
+		new MutationObserver(() => seen.push(String(el?.getAttribute('data-status')))).observe(
+			/** @type {Element} */ (el),
+			{ attributes: true, attributeFilter: ['data-status'] }
+		);
+	}, cell);
+	await segments.getByRole('button', { name: 'Run cell' }).click();
+	await page.waitForFunction(
+		() => {
+			const seen = /** @type {string[]} */ (/** @type {any} */ (window).__segbookStatuses);
+			return seen.some((s) => s !== 'done') && seen.at(-1) === 'done';
+		},
+		undefined,
+		{ timeout: 600_000 }
+	);
+	return ((await segments.textContent()) ?? '').replace(/\s+/g, ' ');
 }
 
 /** @param {string} dir */
@@ -332,8 +363,15 @@ for (const customers of SIZES) {
 		`  native DuckDB read_csv, 1 thread (${duck.version}, ${duck.rows.toLocaleString('en')} rows): ${fmt(duck.ms)}; Segbook load / native read_csv = ${(load / duck.ms).toFixed(2)}`
 	);
 	const perNs = med('multiplyAdds') / med('msPerIteration') / 1e6;
+	const quietPerNs = med('multiplyAdds') / med('quietMsPerIteration') / 1e6;
 	console.log(
-		`  k-means (${runs[0]?.kernel} kernel): ${med('msPerIteration').toFixed(2)} ms per Lloyd iteration (iterations alone), n·k·d = ${med('multiplyAdds').toLocaleString('en')} multiply-adds (${perNs.toFixed(2)} per ns)`
+		`  k-means (${runs[0]?.kernel} kernel), n·k·d = ${med('multiplyAdds').toLocaleString('en')} multiply-adds per Lloyd iteration (iterations alone):`
+	);
+	console.log(
+		`    in the journey (sharing the cores): ${med('msPerIteration').toFixed(2)} ms per iteration (${perNs.toFixed(2)} per ns)`
+	);
+	console.log(
+		`    the same fit on a quiet page:       ${med('quietMsPerIteration').toFixed(2)} ms per iteration (${quietPerNs.toFixed(2)} per ns)`
 	);
 	console.log(`  main-thread long tasks, app start: ${tasksText(runs.map((r) => r.startTasks))}`);
 	console.log(
@@ -363,7 +401,12 @@ for (const customers of SIZES) {
 		'≤ 1.25',
 		load / duck.ms <= 1.25
 	]);
-	targets.push([`kernel ${label}, multiply-adds per ns`, perNs.toFixed(2), '≥ 2.4', perNs >= 2.4]);
+	targets.push([
+		`kernel ${label}, multiply-adds per ns (quiet page)`,
+		`${quietPerNs.toFixed(2)} (${perNs.toFixed(2)} in the journey)`,
+		'≥ 2.4',
+		quietPerNs >= 2.4
+	]);
 	const over = median(runs.map((r) => r.afterTasks.over100));
 	const longest = median(runs.map((r) => r.afterTasks.longest));
 	targets.push([
