@@ -105,7 +105,8 @@ export async function answerKey(
 		}
 		await db.run(matrixSql(variation.recipe, keyColumn, scratch, ref.features));
 		try {
-			const { matrix, keys } = await loadMatrix(db, scratch);
+			const loaded = await loadMatrix(db, scratch);
+			const { matrix } = loaded;
 			const fit = kmeans(matrix, {
 				k: Math.min(k, matrix.n),
 				seed,
@@ -115,7 +116,7 @@ export async function answerKey(
 			});
 			const planted: string[] = [];
 			const labels: number[] = [];
-			keys.forEach((customer, i) => {
+			loaded.keys().forEach((customer, i) => {
 				const persona = truth.get(customer);
 				if (persona === undefined) return;
 				planted.push(persona);

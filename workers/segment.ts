@@ -370,7 +370,13 @@ export async function buildFeatures(
 
 export interface LoadedMatrix {
 	matrix: Matrix;
-	keys: string[];
+	/** Each customer's key, decoded from the table when first asked for. */
+	keys(): string[];
+	/**
+	 * Each row's DuckDB rowid in the table, to join results back by in SQL without decoding the
+	 * keys; null when the table has a column of its own named rowid (it would shadow them).
+	 */
+	rowids: BigInt64Array | null;
 	features: string[];
 }
 
@@ -382,9 +388,13 @@ export async function loadMatrix(db: Db, table: string): Promise<LoadedMatrix> {
 			`Build the features first (run the Features cell): there is no ${table} yet.`
 		);
 	}
-	const arrow: Table = await queryTable(db, `FROM ${ident(table)}`);
+	const arrow: Table = await queryTable(
+		db,
+		`SELECT *, rowid AS segbook_rowid FROM ${ident(table)}`
+	);
 	const n = arrow.numRows;
-	const features = arrow.schema.fields.slice(1).map((f) => f.name);
+	const fields = arrow.schema.fields.map((f) => f.name);
+	const features = fields.slice(1, -1);
 	const d = features.length;
 	if (n === 0)
 		throw new EngineError(
@@ -399,9 +409,16 @@ export async function loadMatrix(db: Db, table: string): Promise<LoadedMatrix> {
 		for (let i = 0; i < n; i++) data[i * d + j] = Number(values[i] ?? Number.NaN);
 	}
 	const keyColumn = arrow.getChildAt(0);
-	const keys = new Array<string>(n);
-	for (let i = 0; i < n; i++) keys[i] = String(keyColumn?.get(i));
-	return { matrix: { data, n, d }, keys, features };
+	let keys: string[] | null = null;
+	const rowids = fields.slice(0, -1).includes('rowid')
+		? null
+		: BigInt64Array.from(arrow.getChildAt(d + 1)?.toArray() as ArrayLike<bigint>);
+	return {
+		matrix: { data, n, d },
+		keys: () => (keys ??= Array.from({ length: n }, (_, i) => String(keyColumn?.get(i)))),
+		rowids,
+		features
+	};
 }
 
 function clusterError(e: unknown): never {
@@ -478,7 +495,8 @@ export async function segment(
 ): Promise<SegmentReport> {
 	const started = performance.now();
 	const key = keyOf(ref.recipe);
-	const { matrix, keys, features } = await loadMatrix(db, ref.matrix);
+	const loaded = await loadMatrix(db, ref.matrix);
+	const { matrix, features } = loaded;
 	if (!Number.isInteger(options.k) || options.k < 1) {
 		throw new EngineError('sql', 'The number of segments must be a whole number of at least 1.');
 	}
@@ -522,9 +540,13 @@ export async function segment(
 	}
 	const segmentOf = new Int32Array(matrix.n);
 	for (let i = 0; i < matrix.n; i++) segmentOf[i] = fit.labels[i]! + 1;
+	// Each customer's segment goes back to DuckDB beside the matrix row it came from, and the key
+	// joins it there: the keys never go through JavaScript (decoding and encoding them again
+	// cost more than the rest of this step's table work at 60,000 customers).
+	const rowids = loaded.rowids;
 	const { ipc } = encodeColumns(
 		new Map<string, ArrayLike<unknown>>([
-			[key, keys],
+			rowids ? ['segbook_rowid', rowids] : [key, loaded.keys()],
 			['segment', segmentOf],
 			['distance', fit.distances]
 		])
@@ -537,30 +559,28 @@ export async function segment(
 	await db.run(`DROP TABLE IF EXISTS ${ident(ref.rfm)}`);
 	await db.insertArrowIPC(ipc, scratch);
 	await db.run(
-		`CREATE OR REPLACE TABLE ${segmentsTable} AS FROM ${ident(scratch)} ORDER BY segment, ${ident(key)}`
+		rowids
+			? `CREATE OR REPLACE TABLE ${segmentsTable} AS
+			   SELECT m.${ident(key)}::VARCHAR AS ${ident(key)}, s.segment, s.distance
+			   FROM ${ident(ref.matrix)} AS m JOIN ${ident(scratch)} AS s ON m.rowid = s.segbook_rowid
+			   ORDER BY s.segment, m.${ident(key)}`
+			: `CREATE OR REPLACE TABLE ${segmentsTable} AS FROM ${ident(scratch)} ORDER BY segment, ${ident(key)}`
 	);
 	await db.run(`DROP TABLE ${ident(scratch)}`);
 	ctx.made.add(ref.segments);
 
-	const means = await queryRows(
+	// Each segment's means, and (the row without a segment) the means over every segmented
+	// customer, in one join.
+	const grouped = await queryRows(
 		db,
 		`SELECT s.segment, count(*) AS n, ${features
 			.map((f) => `avg(${finiteExpr(`f.${ident(f)}`)})`)
 			.join(', ')}
 		 FROM ${segmentsTable} s JOIN ${featuresTable} f USING (${ident(key)})
-		 GROUP BY s.segment ORDER BY s.segment`
+		 GROUP BY GROUPING SETS ((s.segment), ()) ORDER BY s.segment NULLS LAST`
 	);
-	const base =
-		(
-			await queryRows(
-				db,
-				`SELECT ${features
-					.map((f) => `avg(${finiteExpr(ident(f))})`)
-					.join(
-						', '
-					)} FROM ${featuresTable} WHERE ${ident(key)} IN (SELECT ${ident(key)} FROM ${segmentsTable})`
-			)
-		)[0] ?? [];
+	const means = grouped.filter((row) => row[0] !== null);
+	const base = grouped.find((row) => row[0] === null)?.slice(2) ?? [];
 	const num = (v: unknown): number | null =>
 		typeof v === 'number' && Number.isFinite(v) ? v : null;
 	return {
@@ -731,8 +751,11 @@ export async function exportSegments(
 	const keyValues = new Array<string>(n);
 	const segmentValues = new Int32Array(n);
 	const personaValues = new Array<string>(n);
+	// Each key read (decoded) once: the CSV keeps a numeric key a number.
+	const rawKeys = new Array<unknown>(n);
 	for (let i = 0; i < n; i++) {
-		keyValues[i] = String(keys?.get(i));
+		rawKeys[i] = keys?.get(i);
+		keyValues[i] = String(rawKeys[i]);
 		segmentValues[i] = Number(segments?.get(i));
 		personaValues[i] = personas.get(segmentValues[i]!) ?? `Segment ${segmentValues[i]}`;
 	}
@@ -741,7 +764,7 @@ export async function exportSegments(
 		// key such as =HYPERLINK(…) or a persona named by a link); a numeric key stays a number.
 		const rows = new Array<[string | number | bigint, number, string]>(n);
 		for (let i = 0; i < n; i++) {
-			const raw: unknown = keys?.get(i);
+			const raw = rawKeys[i];
 			const key = typeof raw === 'number' || typeof raw === 'bigint' ? raw : keyValues[i]!;
 			rows[i] = [key, segmentValues[i]!, personaValues[i]!];
 		}

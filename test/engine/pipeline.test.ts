@@ -170,6 +170,45 @@ describe('bad data in the numbers', () => {
 	});
 });
 
+describe('segments join back to the right customers', () => {
+	// Two far-apart groups, keys in an order unrelated to the rows: a segment landing on the wrong
+	// row would split a group.
+	for (const keyName of ['customer', 'rowid']) {
+		it(`with a key column named ${keyName}`, async () => {
+			const engine = await createEngine();
+			const rows = Array.from({ length: 60 }, (_, i) => {
+				const group = (i * 7919) % 13 < 6 ? 'A' : 'B';
+				const key = `${group}-${String((i * 37) % 60).padStart(2, '0')}`;
+				const value = group === 'A' ? 10 + (i % 5) : 1000 + (i % 7);
+				return `${key},${value},${value * 2}`;
+			});
+			await engine.loadSource(
+				textFile('groups.csv', `${keyName},spend,visits\n${rows.join('\n')}\n`)
+			);
+			const { recipe } = await engine.suggestRecipe('groups');
+			expect(recipe.roles.key).toBe(keyName);
+			const ref = refsFor({ ...recipe, selected: ['spend', 'visits'] });
+			await engine.buildFeatures(ref.recipe, ref);
+			await engine.segment(ref, { k: 2, seed: 1 });
+			const table = tableFromIPC(
+				(await engine.query(`SELECT * FROM segments`, { rowLimit: 100 })).ipc
+			).toArray();
+			expect(table).toHaveLength(60);
+			const segmentOf = new Map<string, Set<number>>([
+				['A', new Set()],
+				['B', new Set()]
+			]);
+			for (const row of table) {
+				const key = String(row[keyName]);
+				segmentOf.get(key[0]!)!.add(Number(row.segment));
+			}
+			expect([...segmentOf.get('A')!]).toHaveLength(1);
+			expect([...segmentOf.get('B')!]).toHaveLength(1);
+			expect(segmentOf.get('A')).not.toEqual(segmentOf.get('B'));
+		});
+	}
+});
+
 describe('order lines without a customer key', () => {
 	it('are left out of the customers, the reference date and the spend mix', async () => {
 		const engine = await createEngine();
