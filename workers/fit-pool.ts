@@ -76,7 +76,8 @@ export function better(first: KMeansResult, later: KMeansResult): KMeansResult {
 	const timing = {
 		seedMs: first.timing.seedMs + later.timing.seedMs,
 		lloydMs: first.timing.lloydMs + later.timing.lloydMs,
-		iterations: first.timing.iterations + later.timing.iterations
+		iterations: first.timing.iterations + later.timing.iterations,
+		iterationMs: [...first.timing.iterationMs, ...later.timing.iterationMs]
 	};
 	return { ...(later.inertia < first.inertia ? later : first), timing };
 }

@@ -7,6 +7,7 @@
 import clusterWorkerUrl from './cluster.worker.ts?worker&url';
 import { CancelledError } from '../src/cluster/matrix';
 import { pinnedWorker } from '../src/lib/pinned-worker';
+import type { KMeansTiming } from '../src/cluster/kmeans';
 import type { SweepRow } from '../src/cluster/sweep';
 
 export type SweepJob = {
@@ -47,7 +48,7 @@ export type FitReply =
 			iterations: number;
 			sizes: Int32Array;
 			distances: Float64Array;
-			timing: { seedMs: number; lloydMs: number; iterations: number };
+			timing: KMeansTiming;
 	  }
 	| ThreadError;
 

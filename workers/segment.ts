@@ -421,6 +421,13 @@ export async function loadMatrix(db: Db, table: string): Promise<LoadedMatrix> {
 	};
 }
 
+/** The median of some times (the lower middle of an even count), or 0 for none. */
+function medianOf(ms: readonly number[]): number {
+	if (ms.length === 0) return 0;
+	const sorted = [...ms].sort((a, b) => a - b);
+	return sorted[(sorted.length - 1) >> 1]!;
+}
+
 function clusterError(e: unknown): never {
 	if (e instanceof ClusterInputError) throw new EngineError('sql', e.message);
 	if (e instanceof CancelledError) throw new EngineError('cancelled', 'Cancelled.');
@@ -601,7 +608,7 @@ export async function segment(
 		]),
 		ms: performance.now() - started,
 		// Timed over the Lloyd iterations only (not seeding or set-up).
-		msPerIteration: fit.timing.iterations > 0 ? fit.timing.lloydMs / fit.timing.iterations : 0,
+		msPerIteration: medianOf(fit.timing.iterationMs),
 		multiplyAdds: matrix.n * options.k * matrix.d,
 		kernel: kernel ? 'wasm-simd' : 'typescript',
 		threads

@@ -303,7 +303,10 @@ export interface SegmentReport {
 	/** k-means' centres in the model matrix's scaled units: row i is segment i + 1 (the model file). */
 	centroids: number[][];
 	ms: number;
-	/** k-means time per Lloyd iteration (the iterations alone), and its multiply-adds (n·k·d), for the benchmark. */
+	/**
+	 * k-means time per Lloyd iteration (the iterations alone: their median, 0 without any), and
+	 * its multiply-adds (n·k·d), for the benchmark.
+	 */
 	msPerIteration: number;
 	multiplyAdds: number;
 	/** Which k-means kernel ran: WebAssembly SIMD, or the TypeScript reference (no SIMD). */

@@ -208,7 +208,8 @@ async function journey(site, dir) {
 		]);
 		await download.path();
 		const exportMs = performance.now() - t1;
-		const kmeansFigure = /k-means: ([\d.]+) ms per iteration for n·k·d = ([\d,]+) multiply-adds/;
+		const kmeansFigure =
+			/k-means: ([\d.]+) ms per iteration \(median\) for n·k·d = ([\d,]+) multiply-adds/;
 		const kmeans = kmeansFigure.exec(seg);
 		const quiet = kmeansFigure.exec(await refitOnQuietPage(page));
 		return {

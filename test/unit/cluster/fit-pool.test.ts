@@ -24,6 +24,9 @@ describe('the final fit on two threads', () => {
 				expect([...two.labels]).toEqual([...one.labels]);
 				expect([...two.centroids]).toEqual([...one.centroids]);
 				expect(two.timing.iterations).toBe(first.timing.iterations + later.timing.iterations);
+				// Every iteration of both halves is timed, one figure each.
+				expect(two.timing.iterationMs).toHaveLength(two.timing.iterations);
+				expect(two.timing.iterationMs.every((ms) => ms >= 0)).toBe(true);
 			}
 		});
 	}
