@@ -97,12 +97,43 @@
 				(block $cdone
 					(loop $centroids
 						(br_if $cdone (i32.ge_u (local.get $c) (local.get $k)))
-						(local.set $a0 (v128.const f64x2 0 0)) (local.set $a1 (v128.const f64x2 0 0))
-						(local.set $a2 (v128.const f64x2 0 0)) (local.set $a3 (v128.const f64x2 0 0))
-						(local.set $b0 (v128.const f64x2 0 0)) (local.set $b1 (v128.const f64x2 0 0))
-						(local.set $b2 (v128.const f64x2 0 0)) (local.set $b3 (v128.const f64x2 0 0))
 						(local.set $xp (i32.add (local.get $cols) (i32.shl (local.get $i) (i32.const 3))))
 						(local.set $j (i32.const 0))
+						;; The first four features start the accumulators (0 + t·t is t·t, bit for bit),
+						;; which saves zeroing them and eight additions per centroid.
+						(if (i32.ge_u (local.get $d4) (i32.const 4))
+							(then
+								(local.set $s (f64x2.splat (f64.load (local.get $cp))))
+								(local.set $t (f64x2.sub (v128.load (local.get $xp)) (local.get $s)))
+								(local.set $a0 (f64x2.mul (local.get $t) (local.get $t)))
+								(local.set $t (f64x2.sub (v128.load offset=16 (local.get $xp)) (local.get $s)))
+								(local.set $b0 (f64x2.mul (local.get $t) (local.get $t)))
+								(local.set $xp (i32.add (local.get $xp) (local.get $stride)))
+								(local.set $s (f64x2.splat (f64.load offset=8 (local.get $cp))))
+								(local.set $t (f64x2.sub (v128.load (local.get $xp)) (local.get $s)))
+								(local.set $a1 (f64x2.mul (local.get $t) (local.get $t)))
+								(local.set $t (f64x2.sub (v128.load offset=16 (local.get $xp)) (local.get $s)))
+								(local.set $b1 (f64x2.mul (local.get $t) (local.get $t)))
+								(local.set $xp (i32.add (local.get $xp) (local.get $stride)))
+								(local.set $s (f64x2.splat (f64.load offset=16 (local.get $cp))))
+								(local.set $t (f64x2.sub (v128.load (local.get $xp)) (local.get $s)))
+								(local.set $a2 (f64x2.mul (local.get $t) (local.get $t)))
+								(local.set $t (f64x2.sub (v128.load offset=16 (local.get $xp)) (local.get $s)))
+								(local.set $b2 (f64x2.mul (local.get $t) (local.get $t)))
+								(local.set $xp (i32.add (local.get $xp) (local.get $stride)))
+								(local.set $s (f64x2.splat (f64.load offset=24 (local.get $cp))))
+								(local.set $t (f64x2.sub (v128.load (local.get $xp)) (local.get $s)))
+								(local.set $a3 (f64x2.mul (local.get $t) (local.get $t)))
+								(local.set $t (f64x2.sub (v128.load offset=16 (local.get $xp)) (local.get $s)))
+								(local.set $b3 (f64x2.mul (local.get $t) (local.get $t)))
+								(local.set $xp (i32.add (local.get $xp) (local.get $stride)))
+								(local.set $cp (i32.add (local.get $cp) (i32.const 32)))
+								(local.set $j (i32.const 4)))
+							(else
+								(local.set $a0 (v128.const f64x2 0 0)) (local.set $a1 (v128.const f64x2 0 0))
+								(local.set $a2 (v128.const f64x2 0 0)) (local.set $a3 (v128.const f64x2 0 0))
+								(local.set $b0 (v128.const f64x2 0 0)) (local.set $b1 (v128.const f64x2 0 0))
+								(local.set $b2 (v128.const f64x2 0 0)) (local.set $b3 (v128.const f64x2 0 0))))
 						(block $done4
 							(loop $four
 								(br_if $done4 (i32.ge_u (local.get $j) (local.get $d4)))
