@@ -32,6 +32,12 @@ export interface RecordCount {
 	/** The longest physical line: its number (1-based) and length in bytes. */
 	longest: { line: number; bytes: number };
 	lineEnding: 'LF' | 'CRLF' | 'CR' | 'none';
+	/**
+	 * The file holds the dialect's quote character or `"` somewhere: without one, no value read
+	 * from it can hold one either (verify.ts then has no quote marks to look for). Of the part
+	 * read, when a locator stopped the pass early.
+	 */
+	quoteMarks: boolean;
 }
 
 export interface Locator {
@@ -50,139 +56,254 @@ function byteOf(ch: string): number {
 	return ch === '' ? -1 : ch.charCodeAt(0) & 0xff;
 }
 
+/** What the walk knows at a chunk's end, and what it needs from the call. */
+interface Walk {
+	readonly q: number;
+	readonly esc: number;
+	readonly delim: number;
+	/** 1 for a byte that is ordinary outside quotes / inside quotes. */
+	readonly plain: Uint8Array;
+	readonly quoted: Uint8Array;
+	readonly skipRuns: boolean;
+	readonly width: number | undefined;
+	readonly offsets: readonly number[];
+	readonly wanted: ReadonlySet<number>;
+	readonly maxWanted: number;
+	readonly recordAt: Map<number, number>;
+	readonly lineOf: Map<number, number>;
+	readonly odd: OddRecord[];
+	readonly longest: { line: number; bytes: number };
+	nextOffset: number;
+	inQuote: boolean;
+	atFieldStart: boolean;
+	content: boolean;
+	lineContent: boolean;
+	records: number;
+	lines: number;
+	physical: number;
+	recordLine: number;
+	lf: number;
+	crlf: number;
+	cr: number;
+	prevCr: boolean;
+	escaped: boolean;
+	lineStart: number;
+	fields: number;
+	fieldContent: boolean;
+	recordStart: number;
+}
+
+/** A record ends (the caller counts it): note it if its field count is odd, or its line is wanted. */
+function recordEnds(
+	w: Walk,
+	record: number,
+	offset: number,
+	line: number,
+	fields: number,
+	fieldContent: boolean
+): void {
+	if (w.width !== undefined && fields !== w.width && w.odd.length < MAX_ODD) {
+		w.odd.push({ record, offset, line, fields, lastEmpty: !fieldContent });
+	}
+	if (w.wanted.has(record)) w.lineOf.set(record, line);
+}
+
+/**
+ * One chunk through the state machine. A plain function over local copies of the state (written
+ * back at the end): in the async caller the state would live in its generator's context, and
+ * every byte would read and write it there.
+ */
+function walkChunk(w: Walk, bytes: Uint8Array, base: number): void {
+	const { q, esc, delim, plain, quoted, skipRuns, offsets, maxWanted, recordAt, longest } = w;
+	let { nextOffset, inQuote, atFieldStart, content, lineContent, records, lines, physical } = w;
+	let { recordLine, lf, crlf, cr, prevCr, escaped, lineStart, fields, fieldContent } = w;
+	let { recordStart } = w;
+	const end = bytes.length;
+	for (let i = 0; i < end; i++) {
+		const b = bytes[i]!;
+		if (b === 0) continue;
+		while (nextOffset < offsets.length && offsets[nextOffset]! <= base + i) {
+			recordAt.set(offsets[nextOffset]!, records);
+			nextOffset++;
+		}
+		// A line end: CRLF counts once, after its LF.
+		const isLf = b === LF;
+		const isCr = b === CR;
+		if (isLf || isCr) {
+			if (isLf && prevCr) {
+				crlf++;
+				cr--;
+				prevCr = false;
+				continue;
+			}
+			if (isLf) lf++;
+			else cr++;
+			prevCr = isCr;
+			if (lineContent) lines++;
+			lineContent = false;
+			if (base + i - lineStart > longest.bytes) {
+				longest.bytes = base + i - lineStart;
+				longest.line = physical;
+			}
+			lineStart = base + i + 1;
+			physical++;
+			if (!inQuote) {
+				if (content) recordEnds(w, records++, recordStart, recordLine, fields, fieldContent);
+				content = false;
+				fields = 1;
+				fieldContent = false;
+				atFieldStart = true;
+				recordLine = physical;
+			}
+			escaped = false;
+			continue;
+		}
+		prevCr = false;
+		lineContent = true;
+		if (!content) {
+			recordLine = physical;
+			recordStart = base + i;
+		}
+		content = true;
+		if (inQuote) {
+			if (escaped) escaped = false;
+			else if (esc >= 0 && b === esc) escaped = true;
+			else if (b === q) {
+				if (esc === -2 && bytes[i + 1] === q) i++;
+				else inQuote = false;
+			} else if (skipRuns) {
+				// A run stops short of the next byte offset to locate, to be seen where it is.
+				const stop = nextOffset < offsets.length ? Math.min(end, offsets[nextOffset]! - base) : end;
+				while (i + 1 < stop && quoted[bytes[i + 1]!] === 1) i++;
+			}
+			continue;
+		}
+		if (b === delim) {
+			atFieldStart = true;
+			fields++;
+			fieldContent = false;
+		} else if (b === q && atFieldStart && q >= 0) {
+			inQuote = true;
+			atFieldStart = false;
+			fieldContent = true;
+		} else {
+			atFieldStart = false;
+			if (b !== 0x20 && b !== 0x09) fieldContent = true;
+			if (skipRuns && fieldContent) {
+				const stop = nextOffset < offsets.length ? Math.min(end, offsets[nextOffset]! - base) : end;
+				while (i + 1 < stop && plain[bytes[i + 1]!] === 1) i++;
+			}
+		}
+		if (maxWanted >= 0 && records > maxWanted && nextOffset >= offsets.length) break;
+	}
+	Object.assign(w, {
+		nextOffset,
+		inQuote,
+		atFieldStart,
+		content,
+		lineContent,
+		records,
+		lines,
+		physical,
+		recordLine,
+		lf,
+		crlf,
+		cr,
+		prevCr,
+		escaped,
+		lineStart,
+		fields,
+		fieldContent,
+		recordStart
+	});
+}
+
 /**
  * One pass over the file. With a locator it also maps byte offsets to record indexes and
  * record indexes to lines, stopping once every one is found.
+ *
+ * Bytes that are none of line end, quote, escape, delimiter or NUL change nothing after the first
+ * of a run (and, outside quotes, the first that is not a blank), so the walk skips the rest of
+ * each run in a loop of its own. `skipRuns: false` walks every byte through the whole state
+ * machine, as the tests' reference for the same counts.
  */
 export async function countRecords(
 	source: FileSource,
 	dialect: Dialect,
 	locate?: Locator,
-	width?: number
+	width?: number,
+	{ skipRuns = true }: { skipRuns?: boolean } = {}
 ): Promise<RecordCount & Located> {
 	const q = byteOf(dialect.quote);
 	const esc = dialect.escape === dialect.quote ? -2 : byteOf(dialect.escape);
 	const delim = byteOf(dialect.delimiter);
-	const offsets = [...(locate?.offsets ?? [])].sort((a, b) => a - b);
+	// Ordinary bytes outside quotes, and inside them (where the delimiter is ordinary too).
+	const plain = new Uint8Array(256).fill(1);
+	for (const b of [0, LF, CR, q, delim]) if (b >= 0) plain[b] = 0;
+	const quoted = new Uint8Array(256).fill(1);
+	for (const b of [0, LF, CR, q, esc]) if (b >= 0) quoted[b] = 0;
 	const wanted = new Set(locate?.records ?? []);
-	const recordAt = new Map<number, number>();
-	const lineOf = new Map<number, number>();
-	let nextOffset = 0;
-	const maxWanted = wanted.size > 0 ? Math.max(...wanted) : -1;
-	let inQuote = false;
-	let atFieldStart = true;
-	let content = false;
-	let lineContent = false;
-	let records = 0;
-	let lines = 0;
-	let physical = 1;
-	let recordLine = 1;
-	let lf = 0;
-	let crlf = 0;
-	let cr = 0;
-	let prevCr = false;
-	let escaped = false;
-	let lineStart = 0;
-	const longest = { line: 1, bytes: 0 };
-	let fields = 1;
-	let fieldContent = false;
-	let recordStart = 0;
-	const odd: OddRecord[] = [];
-	const endRecord = (): void => {
-		if (width !== undefined && fields !== width && odd.length < MAX_ODD) {
-			odd.push({
-				record: records,
-				offset: recordStart,
-				line: recordLine,
-				fields,
-				lastEmpty: !fieldContent
-			});
-		}
-		records++;
-		if (wanted.has(records - 1)) lineOf.set(records - 1, recordLine);
+	const w: Walk = {
+		q,
+		esc,
+		delim,
+		plain,
+		quoted,
+		skipRuns,
+		width,
+		offsets: [...(locate?.offsets ?? [])].sort((a, b) => a - b),
+		wanted,
+		maxWanted: wanted.size > 0 ? Math.max(...wanted) : -1,
+		recordAt: new Map(),
+		lineOf: new Map(),
+		odd: [],
+		longest: { line: 1, bytes: 0 },
+		nextOffset: 0,
+		inQuote: false,
+		atFieldStart: true,
+		content: false,
+		lineContent: false,
+		records: 0,
+		lines: 0,
+		physical: 1,
+		recordLine: 1,
+		lf: 0,
+		crlf: 0,
+		cr: 0,
+		prevCr: false,
+		escaped: false,
+		lineStart: 0,
+		fields: 1,
+		fieldContent: false,
+		recordStart: 0
 	};
+	let quoteMarks = false;
 	const done = (): boolean =>
-		locate !== undefined && nextOffset >= offsets.length && lineOf.size >= wanted.size;
+		locate !== undefined && w.nextOffset >= w.offsets.length && w.lineOf.size >= wanted.size;
 	for (let base = 0; base < source.size && !done(); base += CHUNK) {
 		const bytes = await source.slice(base, Math.min(source.size, base + CHUNK));
-		for (let i = 0; i < bytes.length; i++) {
-			const b = bytes[i]!;
-			if (b === 0) continue;
-			while (nextOffset < offsets.length && offsets[nextOffset]! <= base + i) {
-				recordAt.set(offsets[nextOffset]!, content ? records : records);
-				nextOffset++;
-			}
-			// A line end: CRLF counts once, after its LF.
-			const isLf = b === LF;
-			const isCr = b === CR;
-			if (isLf || isCr) {
-				if (isLf && prevCr) {
-					crlf++;
-					cr--;
-					prevCr = false;
-					continue;
-				}
-				if (isLf) lf++;
-				else cr++;
-				prevCr = isCr;
-				if (lineContent) lines++;
-				lineContent = false;
-				if (base + i - lineStart > longest.bytes) {
-					longest.bytes = base + i - lineStart;
-					longest.line = physical;
-				}
-				lineStart = base + i + 1;
-				physical++;
-				if (!inQuote) {
-					if (content) endRecord();
-					content = false;
-					fields = 1;
-					fieldContent = false;
-					atFieldStart = true;
-					recordLine = physical;
-				}
-				escaped = false;
-				continue;
-			}
-			prevCr = false;
-			lineContent = true;
-			if (!content) {
-				recordLine = physical;
-				recordStart = base + i;
-			}
-			content = true;
-			if (inQuote) {
-				if (escaped) escaped = false;
-				else if (esc >= 0 && b === esc) escaped = true;
-				else if (b === q) {
-					if (esc === -2 && bytes[i + 1] === q) i++;
-					else inQuote = false;
-				}
-				continue;
-			}
-			if (b === delim) {
-				atFieldStart = true;
-				fields++;
-				fieldContent = false;
-			} else if (b === q && atFieldStart && q >= 0) {
-				inQuote = true;
-				atFieldStart = false;
-				fieldContent = true;
-			} else {
-				atFieldStart = false;
-				if (b !== 0x20 && b !== 0x09) fieldContent = true;
-			}
-			if (maxWanted >= 0 && records > maxWanted && nextOffset >= offsets.length) break;
-		}
+		quoteMarks ||= bytes.includes(0x22) || (q >= 0 && bytes.includes(q));
+		walkChunk(w, bytes, base);
 	}
-	if (content) endRecord();
-	if (lineContent) lines++;
-	if (source.size - lineStart > longest.bytes) {
-		longest.bytes = source.size - lineStart;
-		longest.line = physical;
+	if (w.content) recordEnds(w, w.records++, w.recordStart, w.recordLine, w.fields, w.fieldContent);
+	if (w.lineContent) w.lines++;
+	const { longest } = w;
+	if (source.size - w.lineStart > longest.bytes) {
+		longest.bytes = source.size - w.lineStart;
+		longest.line = w.physical;
 	}
-	while (nextOffset < offsets.length) recordAt.set(offsets[nextOffset++]!, records);
+	while (w.nextOffset < w.offsets.length) w.recordAt.set(w.offsets[w.nextOffset++]!, w.records);
+	const { lf, crlf, cr } = w;
 	const lineEnding =
 		lf + crlf + cr === 0 ? 'none' : crlf >= lf && crlf >= cr ? 'CRLF' : cr > lf ? 'CR' : 'LF';
-	return { records, odd, lines, longest, lineEnding, recordAt, lineOf };
+	return {
+		records: w.records,
+		odd: w.odd,
+		lines: w.lines,
+		longest,
+		lineEnding,
+		quoteMarks,
+		recordAt: w.recordAt,
+		lineOf: w.lineOf
+	};
 }

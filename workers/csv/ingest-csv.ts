@@ -320,9 +320,11 @@ export async function ingestCsv(
 
 	// Verify the loaded rows before recovered ones join them (shapes only when there is cause).
 	const filter = quoteFilter(loadedColumns, dialect.quote);
+	// A file without a quote mark cannot have put one in a value: no scan of the table for one.
 	const cause =
 		raw.records.length > 0 ||
 		(filter !== null &&
+			count.quoteMarks &&
 			(await queryRows(db, `SELECT 1 FROM ${ident(table)} WHERE ${filter} LIMIT 1`)).length > 0);
 	const shapes = cause ? await dominantShapes(db, table, loadedColumns) : new Map<string, string>();
 	const found = cause
