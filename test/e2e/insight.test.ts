@@ -63,7 +63,10 @@ describe.skipIf(!browser)('segment insights in Chromium', () => {
 		}
 		const overlap = insights.getByRole('region', { name: 'Overlap of two segmentations' });
 		await expect.poll(() => textOf(overlap), { timeout: 30_000 }).toMatch(/adjusted Rand index/);
-		expect(await textOf(overlap)).toMatch(/How Segment and RFM group overlap/);
+		// The chart's own title, once the chart is drawn (charts draw one at a time, in phases).
+		await expect
+			.poll(() => textOf(overlap), { timeout: 30_000 })
+			.toMatch(/How Segment and RFM group overlap/);
 
 		// The advice on the number of segments carries the stability figures too.
 		const segments = page.getByRole('region', { name: /^Segments/ });
@@ -73,6 +76,24 @@ describe.skipIf(!browser)('segment insights in Chromium', () => {
 
 		expect(foreignRequests(app.session.requests, app.site.url)).toEqual([]);
 		expect(app.session.pageErrors).toEqual([]);
+	});
+
+	it('shows a chart’s tooltip as escaped text rows on hover', async () => {
+		const page = app.page;
+		const chart = page.getByRole('figure').filter({ hasText: 'Customers in each segment' }).first();
+		await chart.scrollIntoViewIfNeeded();
+		const bar = chart.locator('svg g.mark-rect path').first();
+		const box = (await bar.boundingBox())!;
+		await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+		const tooltip = page.locator('#vg-tooltip-element.visible');
+		await tooltip.waitFor({ timeout: 10_000 });
+		expect(await tooltip.locator('td.key').allTextContents()).toEqual([
+			'Segment',
+			'Customers',
+			'Share'
+		]);
+		expect(await tooltip.textContent()).toMatch(/^Segment1\. .+Customers\d+Share\d+(\.\d)?%$/);
+		await page.mouse.move(0, 0);
 	});
 
 	it('draws every customer of the map, though it draws them a chunk at a time', async () => {
