@@ -66,6 +66,7 @@ import {
 import { ident, literal } from '../src/sql/sql';
 import { exportPii } from '../src/segment/pii';
 import { encodeColumns } from './arrow-build';
+import { columnValues } from './arrow-read';
 import { toCsv } from '../src/lib/csv';
 import { queryRows, queryTable, queryValue, type Db } from './db';
 import { isNumericType } from './profile';
@@ -415,7 +416,7 @@ export async function loadMatrix(db: Db, table: string): Promise<LoadedMatrix> {
 		: BigInt64Array.from(arrow.getChildAt(d + 1)?.toArray() as ArrayLike<bigint>);
 	return {
 		matrix: { data, n, d },
-		keys: () => (keys ??= Array.from({ length: n }, (_, i) => String(keyColumn?.get(i)))),
+		keys: () => (keys ??= keyColumn ? columnValues(keyColumn).map(String) : []),
 		rowids,
 		features
 	};
@@ -758,10 +759,9 @@ export async function exportSegments(
 	const keyValues = new Array<string>(n);
 	const segmentValues = new Int32Array(n);
 	const personaValues = new Array<string>(n);
-	// Each key read (decoded) once: the CSV keeps a numeric key a number.
-	const rawKeys = new Array<unknown>(n);
+	// Each key read (decoded) once, all at once: the CSV keeps a numeric key a number.
+	const rawKeys = keys ? columnValues(keys) : [];
 	for (let i = 0; i < n; i++) {
-		rawKeys[i] = keys?.get(i);
 		keyValues[i] = String(rawKeys[i]);
 		segmentValues[i] = Number(segments?.get(i));
 		personaValues[i] = personas.get(segmentValues[i]!) ?? `Segment ${segmentValues[i]}`;
