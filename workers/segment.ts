@@ -413,7 +413,7 @@ export async function loadMatrix(db: Db, table: string): Promise<LoadedMatrix> {
 	let keys: string[] | null = null;
 	const rowids = fields.slice(0, -1).includes('rowid')
 		? null
-		: BigInt64Array.from(arrow.getChildAt(d + 1)?.toArray() as ArrayLike<bigint>);
+		: (arrow.getChildAt(d + 1)?.toArray() as BigInt64Array);
 	return {
 		matrix: { data, n, d },
 		keys: () => (keys ??= keyColumn ? columnValues(keyColumn).map(String) : []),
