@@ -121,7 +121,10 @@ async function lesson(site) {
 	try {
 		const page = context.pages()[0] ?? (await context.newPage());
 		await page.goto(site.url);
-		await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 120_000 });
+		await page
+			.getByRole('status')
+			.filter({ hasText: /Ready ·/ })
+			.waitFor({ timeout: 120_000 });
 		await page.getByRole('button', { name: 'Load sample data' }).click();
 		const dialog = page.getByRole('dialog', { name: 'Load sample data' });
 		await dialog.getByRole('combobox', { name: 'Size' }).selectOption('6000');
@@ -148,7 +151,10 @@ async function journey(site, dir) {
 	try {
 		const page = context.pages()[0] ?? (await context.newPage());
 		await page.goto(site.url);
-		await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 120_000 });
+		await page
+			.getByRole('status')
+			.filter({ hasText: /Ready ·/ })
+			.waitFor({ timeout: 120_000 });
 		const startTasks = await readLongTasks(page, 0);
 		const since = await mark(page);
 		const t0 = performance.now();

@@ -141,7 +141,10 @@ describe.skipIf(!browser)('a build a user can verify', () => {
 		const page = session.page;
 		const response = await page.goto(site.url);
 		expect(response?.headers()['integrity-policy']).toMatch(/blocked-destinations=\(script\)/);
-		await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
+		await page
+			.getByRole('status')
+			.filter({ hasText: /Ready ·/ })
+			.waitFor({ timeout: 60_000 });
 		await page.getByRole('button', { name: 'Add cell' }).click();
 		await page.getByRole('menuitem', { name: 'SQL' }).click();
 		await runSql(page, 'SQL cell 1', 'SELECT 40 + 2 AS answer');
@@ -169,7 +172,12 @@ describe.skipIf(!browser)('a build a user can verify', () => {
 		expect(
 			await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)
 		).toBeUndefined();
-		expect(await page.getByRole('status').filter({ hasText: 'Ready' }).count()).toBe(0);
+		expect(
+			await page
+				.getByRole('status')
+				.filter({ hasText: /Ready ·/ })
+				.count()
+		).toBe(0);
 		expect(errors.join('\n')).toMatch(/integrity/i);
 		await page.close();
 	});
@@ -202,7 +210,10 @@ describe.skipIf(!browser)('a build a user can verify', () => {
 		closers.push(site.close);
 		const page = await session.context.newPage();
 		await page.goto(site.url);
-		await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
+		await page
+			.getByRole('status')
+			.filter({ hasText: /Ready ·/ })
+			.waitFor({ timeout: 60_000 });
 		await startLesson(page);
 		const segments = page.getByRole('region', { name: 'Segments', exact: true });
 		await expect
@@ -229,7 +240,10 @@ describe.skipIf(!browser)('a build a user can verify', () => {
 		closers.push(site.close);
 		const page = await session.context.newPage();
 		await page.goto(site.url);
-		await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
+		await page
+			.getByRole('status')
+			.filter({ hasText: /Ready ·/ })
+			.waitFor({ timeout: 60_000 });
 		const ran = await page.evaluate(() => {
 			const w = window as unknown as { __pinned?: number; __unpinned?: number };
 			return { pinned: w.__pinned, unpinned: w.__unpinned };

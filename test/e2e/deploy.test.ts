@@ -56,7 +56,10 @@ describe.skipIf(!browser)('a deploy while a tab is open', () => {
 	it('a tab of build A keeps working after build B takes over: its engine restarts from A', async () => {
 		const page = session.page;
 		await page.goto(`${site.url}?testHooks`);
-		await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
+		await page
+			.getByRole('status')
+			.filter({ hasText: /Ready ·/ })
+			.waitFor({ timeout: 60_000 });
 		await controlled(page);
 		await page.getByLabel('Load data file').setInputFiles(join(fixtures, 'orders.csv'));
 		await page.getByRole('region', { name: 'Data: orders' }).waitFor({ timeout: 30_000 });
@@ -103,10 +106,16 @@ describe.skipIf(!browser)('a deploy while a tab is open', () => {
 		// A new tab gets B; once A's last tab is gone, A's cache goes too.
 		const second = await session.context.newPage();
 		await second.goto(`${site.url}?testHooks`);
-		await second.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
+		await second
+			.getByRole('status')
+			.filter({ hasText: /Ready ·/ })
+			.waitFor({ timeout: 60_000 });
 		await page.close();
 		await second.reload();
-		await second.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
+		await second
+			.getByRole('status')
+			.filter({ hasText: /Ready ·/ })
+			.waitFor({ timeout: 60_000 });
 		await expect
 			.poll(() => cacheNames(second), { timeout: 20_000 })
 			.toEqual([`segbook-${b.build}`]);
@@ -137,7 +146,10 @@ describe.skipIf(!browser)('a deploy while a tab is open', () => {
 			.poll(() => textOf(page.getByRole('region', { name })), { timeout: 30_000 })
 			.toMatch(/Segbook was updated|engine/i);
 		await alert.getByRole('button', { name: 'Reload' }).click();
-		await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
+		await page
+			.getByRole('status')
+			.filter({ hasText: /Ready ·/ })
+			.waitFor({ timeout: 60_000 });
 		await expect
 			.poll(
 				() =>

@@ -57,7 +57,7 @@ describe.skipIf(!browser)('chart specs and SVG exports load nothing from outside
 		await session.page.goto(site.url);
 		await session.page
 			.getByRole('status')
-			.filter({ hasText: 'Ready' })
+			.filter({ hasText: /Ready ·/ })
 			.waitFor({ timeout: 60_000 });
 	});
 

@@ -34,7 +34,7 @@ describe.skipIf(!browser)('the lockdown after an engine restart', () => {
 		await session.page.goto(`${site.url}?testHooks`);
 		await session.page
 			.getByRole('status')
-			.filter({ hasText: 'Ready' })
+			.filter({ hasText: /Ready ·/ })
 			.waitFor({ timeout: 60_000 });
 		await session.page.getByLabel('Load data file').setInputFiles(join(fixtures, 'orders.csv'));
 		await session.page.getByRole('region', { name: 'Data: orders' }).waitFor({ timeout: 30_000 });

@@ -70,7 +70,10 @@ describe.skipIf(!browser)('storage quota, cleared data and the largest notebook'
 
 	it('announces a save the quota refused, keeps Export working, and saves (asking persist()) once there is room', async () => {
 		await page.goto(site.url);
-		await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
+		await page
+			.getByRole('status')
+			.filter({ hasText: /Ready ·/ })
+			.waitFor({ timeout: 60_000 });
 		await page.getByRole('button', { name: 'Add cell' }).click();
 		await page.getByRole('menuitem', { name: 'SQL' }).click();
 		await page
@@ -90,7 +93,10 @@ describe.skipIf(!browser)('storage quota, cleared data and the largest notebook'
 			.fill('SELECT 43 AS saved_with_room');
 		await expect.poll(persistCalls, { timeout: 20_000 }).toBe(1);
 		await page.reload();
-		await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
+		await page
+			.getByRole('status')
+			.filter({ hasText: /Ready ·/ })
+			.waitFor({ timeout: 60_000 });
 		await expect
 			.poll(() => textOf(page.getByRole('region', { name: 'SQL cell 1' })), { timeout: 20_000 })
 			.toContain('saved_with_room');
@@ -100,7 +106,10 @@ describe.skipIf(!browser)('storage quota, cleared data and the largest notebook'
 		await cdp.send('Storage.clearDataForOrigin', { origin, storageTypes: 'all' });
 		const errorsBefore = session.pageErrors.length;
 		await page.reload();
-		await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
+		await page
+			.getByRole('status')
+			.filter({ hasText: /Ready ·/ })
+			.waitFor({ timeout: 60_000 });
 		await page.getByRole('region', { name: 'Welcome' }).waitFor({ timeout: 20_000 });
 		expect(await page.getByRole('region', { name: 'SQL cell 1' }).count()).toBe(0);
 		expect(session.pageErrors.slice(errorsBefore)).toEqual([]);

@@ -242,7 +242,10 @@ describe.skipIf(!browser)('hostile notebooks, files and data in Chromium', () =>
 		page = session.page;
 		await recordCspViolations(session);
 		await page.goto(site.url + encodeShareLink(attackerNotebook(sinkUrl)));
-		await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
+		await page
+			.getByRole('status')
+			.filter({ hasText: /Ready ·/ })
+			.waitFor({ timeout: 60_000 });
 	});
 
 	afterAll(async () => {

@@ -136,7 +136,10 @@ describe.skipIf(!browser)('the notebook in Chromium', () => {
 		const second = await app.session.context.newPage();
 		try {
 			await second.goto(link);
-			await second.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
+			await second
+				.getByRole('status')
+				.filter({ hasText: /Ready ·/ })
+				.waitFor({ timeout: 60_000 });
 			await second
 				.getByText(/Opened from a link/)
 				.first()
@@ -169,7 +172,10 @@ describe.skipIf(!browser)('the notebook in Chromium', () => {
 			await p.goto(link.slice(0, Math.floor(link.length * 0.7)));
 			const alert = p.getByRole('alert').filter({ hasText: /damaged or was cut off/ });
 			await alert.waitFor({ timeout: 30_000 });
-			await p.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
+			await p
+				.getByRole('status')
+				.filter({ hasText: /Ready ·/ })
+				.waitFor({ timeout: 60_000 });
 			await p.getByLabel('Load data file').setInputFiles(join(fixtures, 'orders.csv'));
 			await p.getByRole('region', { name: 'Data: orders' }).waitFor({ timeout: 30_000 });
 

@@ -31,7 +31,10 @@ describe.skipIf(!browser)('offline', () => {
 	it('after one visit, reloads, loads a file and segments with the network off', async () => {
 		const page = session.page;
 		await page.goto(site.url);
-		await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
+		await page
+			.getByRole('status')
+			.filter({ hasText: /Ready ·/ })
+			.waitFor({ timeout: 60_000 });
 		// Wait until the service worker has installed (precached) and controls the page.
 		await page.evaluate(async () => {
 			await navigator.serviceWorker.ready;
@@ -41,7 +44,10 @@ describe.skipIf(!browser)('offline', () => {
 		});
 		await session.context.setOffline(true);
 		await page.reload();
-		await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
+		await page
+			.getByRole('status')
+			.filter({ hasText: /Ready ·/ })
+			.waitFor({ timeout: 60_000 });
 		const file = join(tmpdir(), 'offline-shop.csv');
 		writeFileSync(file, retailToCsv(generateRetail({ customers: 200, seed: 3 })).transactions);
 		await page.getByLabel('Load data file').setInputFiles(file);

@@ -84,7 +84,10 @@ describe.skipIf(!browser)('RFM cut-offs in Chromium', () => {
 
 		// The cut-offs are part of the notebook: back after a reload.
 		await page.reload();
-		await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
+		await page
+			.getByRole('status')
+			.filter({ hasText: /Ready ·/ })
+			.waitFor({ timeout: 60_000 });
 		await page.getByRole('button', { name: 'Run all' }).click();
 		await expect
 			.poll(() => segments.getAttribute('data-status'), { timeout: 120_000 })

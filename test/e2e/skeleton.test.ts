@@ -53,7 +53,10 @@ describe.skipIf(!browser)('walking skeleton in Chromium', () => {
 		session = await openSession();
 		page = session.page;
 		await page.goto(site.url);
-		await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
+		await page
+			.getByRole('status')
+			.filter({ hasText: /Ready ·/ })
+			.waitFor({ timeout: 60_000 });
 	});
 
 	afterAll(async () => {
@@ -187,7 +190,10 @@ describe.skipIf(!browser)('privacy panel', () => {
 		try {
 			const page = session.page;
 			await page.goto(site.url);
-			await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
+			await page
+				.getByRole('status')
+				.filter({ hasText: /Ready ·/ })
+				.waitFor({ timeout: 60_000 });
 			await page.getByRole('button', { name: /^Privacy/ }).click();
 			const dialog = page.getByRole('dialog', { name: 'Privacy' });
 			await expect

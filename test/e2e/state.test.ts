@@ -55,7 +55,10 @@ function bigOrders(): string {
 }
 
 async function ready(page: Page): Promise<void> {
-	await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
+	await page
+		.getByRole('status')
+		.filter({ hasText: /Ready ·/ })
+		.waitFor({ timeout: 60_000 });
 }
 
 async function exportSegments(page: Page): Promise<string[][]> {

@@ -61,7 +61,10 @@ export async function openApp(
 	if (options.recordViolations) await recordCspViolations(session);
 	const page = session.page;
 	await page.goto(site.url);
-	await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
+	await page
+		.getByRole('status')
+		.filter({ hasText: /Ready ·/ })
+		.waitFor({ timeout: 60_000 });
 	return {
 		site,
 		session,
