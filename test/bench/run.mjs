@@ -159,7 +159,7 @@ async function journey(site, dir) {
 		const since = await mark(page);
 		const t0 = performance.now();
 		await page.getByLabel('Load data file').setInputFiles(join(dir, 'transactions.csv'));
-		const segments = page.getByRole('region', { name: 'Segments' });
+		const segments = page.getByRole('region', { name: 'Segments', exact: true });
 		// Segments, or an error anywhere (out of memory, …): never wait forever.
 		const outcome = await Promise.race([
 			segments

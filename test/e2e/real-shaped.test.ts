@@ -59,10 +59,12 @@ describe.skipIf(!browser)('the real-shaped corpus segments untouched in Chromium
 			.poll(() => personas.getAttribute('data-status'), { timeout: 120_000 })
 			.toBe('done');
 		await expect
-			.poll(() => page.getByRole('region', { name: 'Segments' }).getAttribute('data-status'))
+			.poll(() =>
+				page.getByRole('region', { name: 'Segments', exact: true }).getAttribute('data-status')
+			)
 			.toBe('done');
 
-		const segments = page.getByRole('region', { name: 'Segments' });
+		const segments = page.getByRole('region', { name: 'Segments', exact: true });
 		const [download] = await Promise.all([
 			page.waitForEvent('download'),
 			segments.getByRole('button', { name: 'Export segments' }).click()

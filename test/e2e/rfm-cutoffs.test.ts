@@ -41,7 +41,7 @@ describe.skipIf(!browser)('RFM cut-offs in Chromium', () => {
 		const dialog = page.getByRole('dialog', { name: 'Load sample data' });
 		await dialog.getByRole('combobox', { name: 'Size' }).selectOption('1000');
 		await dialog.getByRole('button', { name: 'Generate sample' }).click();
-		const segments = page.getByRole('region', { name: 'Segments' });
+		const segments = page.getByRole('region', { name: 'Segments', exact: true });
 		await expect
 			.poll(() => segments.getAttribute('data-status'), { timeout: 120_000 })
 			.toBe('done');
